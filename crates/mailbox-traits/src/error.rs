@@ -39,6 +39,10 @@ pub enum StoreError {
     /// The user's quota would be exceeded.
     #[error("over quota")]
     OverQuota,
+    /// A limit of the store would be passed (RFC 5530 `LIMIT`): too many
+    /// keywords in a folder, say.
+    #[error("store limit reached: {0}")]
+    Limit(&'static str),
     /// The mailbox has given out its last UID; it needs a new UIDVALIDITY.
     #[error("the mailbox has no UIDs left")]
     UidsExhausted,
