@@ -1,0 +1,797 @@
+//! Decoding: the grammar read from borrowed input.
+//!
+//! [`command`] and [`response`] decode one complete command or response from
+//! the start of a `Bytes` buffer and say how many octets it took. Strings
+//! borrow the buffer; literals are `Bytes` slices of it, so a message body is
+//! never copied. A buffer that ends early gives [`DecodeError::Incomplete`]
+//! (with the missing octet count when a literal says it); bad input gives
+//! [`DecodeError::Invalid`] with the offset of the first octet that does not
+//! fit.
+//!
+//! A server sees a literal's announcement before its octets through
+//! [`Framer`], which finds where a command ends across its literals so the
+//! server can send `+` (or refuse) first.
+
+use std::num::NonZeroUsize;
+
+use bytes::Bytes;
+
+use crate::error::{DecodeError, ErrorKind};
+use crate::types::{
+    self, AString, Atom, AtomExt, AuthenticateData, Command, Date, DateTime, Flag, IString, Literal, Mailbox, Quoted,
+    Response, Secret, SeqNumber, Sequence, SequenceSet, Tag, Text,
+};
+use crate::{Mode, Options};
+
+mod body;
+mod command;
+mod fetch;
+mod framing;
+mod response;
+mod search;
+
+pub use self::framing::{Frame, Framer, LiteralAnnouncement};
+
+/// Decodes one command from the start of `input`; returns it and the number
+/// of octets it took (its CRLF included).
+///
+/// ```
+/// use bytes::Bytes;
+/// use imap_proto::{Options, decode, types::CommandBody};
+///
+/// let input = Bytes::from_static(b"a001 LOGIN SMITH SESAME\r\n");
+/// let (command, used) = decode::command(&input, &Options::default()).unwrap();
+/// assert_eq!(command.tag.as_str(), "a001");
+/// assert!(matches!(command.body, CommandBody::Login { .. }));
+/// assert_eq!(used, input.len());
+/// ```
+pub fn command<'a>(input: &'a Bytes, options: &Options) -> Result<(Command<'a>, usize), DecodeError> {
+    let mut p = Parser::new(input, options, true);
+    let command = p.command()?;
+    Ok((command, p.pos))
+}
+
+/// Decodes one response (untagged data, a continuation request or a tagged
+/// completion) from the start of `input`; returns it and the octets it took.
+///
+/// ```
+/// use bytes::Bytes;
+/// use imap_proto::{Options, decode, types::{Data, Response}};
+///
+/// let input = Bytes::from_static(b"* 172 EXISTS\r\n");
+/// let (response, _) = decode::response(&input, &Options::default()).unwrap();
+/// assert_eq!(response, Response::Data(Data::Exists(172)));
+/// ```
+pub fn response<'a>(input: &'a Bytes, options: &Options) -> Result<(Response<'a>, usize), DecodeError> {
+    let mut p = Parser::new(input, options, false);
+    let response = p.response()?;
+    Ok((response, p.pos))
+}
+
+/// Decodes a client's line during AUTHENTICATE: base64, or `*` to cancel
+/// (RFC 9051 §6.2.2). An empty line is an empty response.
+pub fn authenticate_data(input: &[u8]) -> Result<(AuthenticateData, usize), DecodeError> {
+    let Some(nl) = memchr::memchr(b'\n', input) else {
+        return Err(DecodeError::Incomplete { needed: None });
+    };
+    if nl == 0 || input[nl - 1] != b'\r' {
+        return Err(DecodeError::Invalid { offset: nl, kind: ErrorKind::BareLf });
+    }
+    let line = &input[..nl - 1];
+    if line == b"*" {
+        return Ok((AuthenticateData::Cancel, nl + 1));
+    }
+    let data = base64_decode(line).map_err(|offset| DecodeError::Invalid { offset, kind: ErrorKind::Base64 })?;
+    Ok((AuthenticateData::Response(Secret::new(data)), nl + 1))
+}
+
+/// Decodes the `DONE` that ends IDLE (RFC 2177, RFC 9051 §6.3.13), in any
+/// case; returns the octets it took.
+pub fn idle_done(input: &[u8]) -> Result<usize, DecodeError> {
+    const DONE: &[u8] = b"DONE\r\n";
+    let n = input.len().min(DONE.len());
+    if !input[..n].eq_ignore_ascii_case(&DONE[..n]) {
+        let offset = input.iter().zip(DONE).position(|(a, b)| !a.eq_ignore_ascii_case(b)).unwrap_or(0);
+        return Err(DecodeError::Invalid { offset, kind: ErrorKind::Expected("DONE") });
+    }
+    if n < DONE.len() {
+        return Err(DecodeError::Incomplete { needed: NonZeroUsize::new(DONE.len() - n) });
+    }
+    Ok(DONE.len())
+}
+
+/// Strict base64 (RFC 4648 §4, padded), or the offset of the first bad octet.
+pub(crate) fn base64_decode(data: &[u8]) -> Result<Vec<u8>, usize> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(data).map_err(|e| match e {
+        base64::DecodeError::InvalidByte(at, _) | base64::DecodeError::InvalidLastSymbol(at, _) => at,
+        _ => data.len().saturating_sub(1),
+    })
+}
+
+pub(crate) type PResult<T> = Result<T, DecodeError>;
+
+const INCOMPLETE: DecodeError = DecodeError::Incomplete { needed: None };
+
+/// Where a flag appears, which decides whether `\Recent` and `\*` are allowed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FlagContext {
+    /// `flag`: STORE, APPEND.
+    Plain,
+    /// `flag-fetch`: FETCH FLAGS, the FLAGS response.
+    Fetch,
+    /// `flag-perm`: PERMANENTFLAGS.
+    Perm,
+}
+
+/// A cursor over the input with the grammar's terminals.
+pub(crate) struct Parser<'a> {
+    input: &'a Bytes,
+    buf: &'a [u8],
+    pub(crate) pos: usize,
+    opts: Options,
+    depth: usize,
+    /// Decoding commands (client to server): `{n+}` is allowed.
+    commands: bool,
+    /// `~{n}` is allowed at this point (APPEND data, BINARY items).
+    literal8: bool,
+}
+
+impl<'a> Parser<'a> {
+    pub(crate) fn new(input: &'a Bytes, opts: &Options, commands: bool) -> Self {
+        Self { input, buf: input, pos: 0, opts: *opts, depth: 0, commands, literal8: false }
+    }
+
+    pub(crate) fn mode(&self) -> Mode {
+        self.opts.mode
+    }
+
+    pub(crate) fn quirks(&self) -> crate::Quirks {
+        self.opts.quirks
+    }
+
+    pub(crate) fn err(&self, kind: ErrorKind) -> DecodeError {
+        DecodeError::Invalid { offset: self.pos, kind }
+    }
+
+    pub(crate) fn err_at(&self, offset: usize, kind: ErrorKind) -> DecodeError {
+        DecodeError::Invalid { offset, kind }
+    }
+
+    pub(crate) fn expected(&self, what: &'static str) -> DecodeError {
+        self.err(ErrorKind::Expected(what))
+    }
+
+    /// Goes one level deeper, or fails past the depth limit.
+    pub(crate) fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > self.opts.depth_limit() {
+            return Err(self.err(ErrorKind::TooDeep));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    #[inline]
+    pub(crate) fn peek(&self) -> PResult<u8> {
+        self.buf.get(self.pos).copied().ok_or(INCOMPLETE)
+    }
+
+    /// Consumes `b` if it is next.
+    #[inline]
+    pub(crate) fn eat(&mut self, b: u8) -> PResult<bool> {
+        if self.peek()? == b {
+            self.pos += 1;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    #[inline]
+    pub(crate) fn expect(&mut self, b: u8, what: &'static str) -> PResult<()> {
+        if self.eat(b)? { Ok(()) } else { Err(self.expected(what)) }
+    }
+
+    #[inline]
+    pub(crate) fn sp(&mut self) -> PResult<()> {
+        self.expect(b' ', "SP")
+    }
+
+    /// Whether the next octets end the line (CR, or a bare LF that `crlf` rejects).
+    #[inline]
+    pub(crate) fn at_eol(&self) -> PResult<bool> {
+        let b = self.peek()?;
+        Ok(b == b'\r' || b == b'\n')
+    }
+
+    /// `CRLF`, with the trailing-space quirk when `lenient` (list responses).
+    pub(crate) fn crlf_lenient(&mut self, lenient: bool) -> PResult<()> {
+        if lenient && self.quirks().trailing_space && self.peek()? == b' ' {
+            self.pos += 1;
+        }
+        self.crlf()
+    }
+
+    pub(crate) fn crlf(&mut self) -> PResult<()> {
+        match self.peek()? {
+            b'\r' => {
+                self.pos += 1;
+                match self.peek()? {
+                    b'\n' => {
+                        self.pos += 1;
+                        Ok(())
+                    }
+                    _ => Err(self.expected("LF")),
+                }
+            }
+            b'\n' => Err(self.err(ErrorKind::BareLf)),
+            _ => Err(self.expected("CRLF")),
+        }
+    }
+
+    /// Octets while `f` holds, at least one. Reaching the end of the input is
+    /// `Incomplete`: the token may go on.
+    #[inline]
+    pub(crate) fn take1(&mut self, f: impl Fn(u8) -> bool, what: &'static str) -> PResult<&'a [u8]> {
+        let start = self.pos;
+        let rest = &self.buf[start..];
+        match rest.iter().position(|&b| !f(b)) {
+            Some(0) => Err(self.expected(what)),
+            Some(n) => {
+                self.pos += n;
+                Ok(&rest[..n])
+            }
+            None => Err(INCOMPLETE),
+        }
+    }
+
+    /// Whether the next octets are `word` (any case) followed by a non-name octet.
+    /// At the end of the input, a prefix of `word` is `Incomplete`.
+    pub(crate) fn peek_word(&self, word: &[u8]) -> PResult<bool> {
+        let rest = &self.buf[self.pos..];
+        let n = rest.len().min(word.len());
+        if !rest[..n].eq_ignore_ascii_case(&word[..n]) {
+            return Ok(false);
+        }
+        if rest.len() <= word.len() {
+            return Err(INCOMPLETE);
+        }
+        Ok(!types::is_name_char(rest[word.len()]))
+    }
+
+    /// A keyword made of letters, digits, `.`, `-` and `=`.
+    #[inline]
+    pub(crate) fn word(&mut self) -> PResult<&'a [u8]> {
+        self.take1(types::is_name_char, "keyword")
+    }
+
+    /// Consumes `word` (any case), or fails.
+    pub(crate) fn keyword(&mut self, word: &'static str) -> PResult<()> {
+        let start = self.pos;
+        let w = self.word()?;
+        if w.eq_ignore_ascii_case(word.as_bytes()) {
+            Ok(())
+        } else {
+            Err(self.err_at(start, ErrorKind::Expected(word)))
+        }
+    }
+
+    pub(crate) fn number(&mut self) -> PResult<u32> {
+        let start = self.pos;
+        let n = self.number64()?;
+        u32::try_from(n).map_err(|_| self.err_at(start, ErrorKind::Number))
+    }
+
+    pub(crate) fn nz_number(&mut self) -> PResult<u32> {
+        let start = self.pos;
+        match self.number()? {
+            0 => Err(self.err_at(start, ErrorKind::Number)),
+            n => Ok(n),
+        }
+    }
+
+    /// `number64 = 1*DIGIT`, at most 2^63 - 1 (RFC 9051 §9).
+    pub(crate) fn number64(&mut self) -> PResult<u64> {
+        let start = self.pos;
+        let digits = self.take1(|b| b.is_ascii_digit(), "number")?;
+        let mut n: u64 = 0;
+        for &d in digits {
+            n = n
+                .checked_mul(10)
+                .and_then(|n| n.checked_add(u64::from(d - b'0')))
+                .filter(|&n| n <= i64::MAX as u64)
+                .ok_or(self.err_at(start, ErrorKind::Number))?;
+        }
+        Ok(n)
+    }
+
+    pub(crate) fn nz_number64(&mut self) -> PResult<u64> {
+        let start = self.pos;
+        match self.number64()? {
+            0 => Err(self.err_at(start, ErrorKind::Number)),
+            n => Ok(n),
+        }
+    }
+
+    pub(crate) fn atom(&mut self) -> PResult<Atom<'a>> {
+        self.take1(types::is_atom_char, "atom").map(Atom::unchecked)
+    }
+
+    pub(crate) fn tag(&mut self) -> PResult<Tag<'a>> {
+        self.take1(types::is_tag_char, "tag").map(Tag::unchecked)
+    }
+
+    /// `quoted`, unescaped; borrowed when there is no backslash.
+    pub(crate) fn quoted(&mut self) -> PResult<Quoted<'a>> {
+        self.expect(b'"', "DQUOTE")?;
+        let start = self.pos;
+        let mut owned: Option<Vec<u8>> = None;
+        let mut chunk_start = start;
+        loop {
+            let rest = &self.buf[self.pos..];
+            let Some(i) = memchr::memchr2(b'"', b'\\', rest) else {
+                // Check what we have, so a line break is reported now.
+                self.check_quoted(self.pos, self.buf.len())?;
+                return Err(INCOMPLETE);
+            };
+            let end = self.pos + i;
+            self.check_quoted(self.pos, end)?;
+            if rest[i] == b'"' {
+                self.pos = end + 1;
+                let content = match owned {
+                    None => std::borrow::Cow::Borrowed(&self.buf[start..end]),
+                    Some(mut v) => {
+                        v.extend_from_slice(&self.buf[chunk_start..end]);
+                        std::borrow::Cow::Owned(v)
+                    }
+                };
+                return Ok(Quoted::unchecked(content));
+            }
+            // A backslash: only "\\" and "\"" are allowed.
+            let escaped = *self.buf.get(end + 1).ok_or(INCOMPLETE)?;
+            if escaped != b'"' && escaped != b'\\' {
+                return Err(self.err_at(end + 1, ErrorKind::Expected("quoted-specials")));
+            }
+            let v = owned.get_or_insert_with(Vec::new);
+            v.extend_from_slice(&self.buf[chunk_start..end]);
+            v.push(escaped);
+            self.pos = end + 2;
+            chunk_start = self.pos;
+        }
+    }
+
+    /// The octets of a quoted string between escapes: TEXT-CHARs, and UTF-8
+    /// in UTF-8 modes.
+    fn check_quoted(&self, from: usize, to: usize) -> PResult<()> {
+        let s = &self.buf[from..to];
+        if let Some(i) = s.iter().position(|&b| b < 0x80 && !types::is_text_char(b)) {
+            let kind = if s[i] == 0 { ErrorKind::Nul } else { ErrorKind::Expected("QUOTED-CHAR") };
+            return Err(self.err_at(from + i, kind));
+        }
+        self.check_8bit(from, to)
+    }
+
+    /// 8-bit octets must be UTF-8, and only in UTF-8 modes.
+    fn check_8bit(&self, from: usize, to: usize) -> PResult<()> {
+        let s = &self.buf[from..to];
+        if s.is_ascii() {
+            return Ok(());
+        }
+        let first = s.iter().position(|&b| b >= 0x80).unwrap_or(0);
+        if !self.mode().utf8() {
+            return Err(self.err_at(from + first, ErrorKind::EightBit));
+        }
+        match std::str::from_utf8(s) {
+            Ok(_) => Ok(()),
+            // A sequence cut by the end of the input may still complete.
+            Err(e) if e.error_len().is_none() && to == self.buf.len() => Err(INCOMPLETE),
+            Err(e) => Err(self.err_at(from + e.valid_up_to(), ErrorKind::EightBit)),
+        }
+    }
+
+    /// `literal` (`{n}`, and `{n+}` in commands) or, where allowed, `literal8`.
+    pub(crate) fn literal(&mut self) -> PResult<Literal> {
+        let binary = self.eat(b'~')?;
+        if binary && !self.literal8 {
+            return Err(self.err_at(self.pos - 1, ErrorKind::Expected("string")));
+        }
+        self.expect(b'{', "{")?;
+        let size_at = self.pos;
+        let size = self.number64()?;
+        let non_sync = self.eat(b'+')?;
+        if non_sync && !self.commands {
+            return Err(self.err_at(self.pos - 1, ErrorKind::Expected("}")));
+        }
+        self.expect(b'}', "}")?;
+        self.crlf()?;
+        if size > self.opts.max_literal {
+            return Err(self.err_at(size_at, ErrorKind::LiteralTooLarge));
+        }
+        let available = self.buf.len() - self.pos;
+        let size = usize::try_from(size).map_err(|_| self.err_at(size_at, ErrorKind::LiteralTooLarge))?;
+        if available < size {
+            return Err(DecodeError::Incomplete { needed: NonZeroUsize::new(size - available) });
+        }
+        // The data is not scanned: a literal's octets are opaque here, so
+        // decoding costs the same for any size (see `Literal`).
+        let data = self.input.slice(self.pos..self.pos + size);
+        self.pos += size;
+        Ok(Literal::decoded(data, binary, non_sync))
+    }
+
+    /// `string = quoted / literal`.
+    pub(crate) fn string(&mut self) -> PResult<IString<'a>> {
+        match self.peek()? {
+            b'"' => self.quoted().map(IString::Quoted),
+            b'{' | b'~' => self.literal().map(IString::Literal),
+            b'N' | b'n' if self.quirks().nil_as_string && self.peek_word(b"NIL")? => {
+                self.pos += 3;
+                Ok(IString::Quoted(Quoted::unchecked(std::borrow::Cow::Borrowed(&[]))))
+            }
+            _ => Err(self.expected("string")),
+        }
+    }
+
+    /// `nstring = string / nil`.
+    #[inline]
+    pub(crate) fn nstring(&mut self) -> PResult<Option<IString<'a>>> {
+        match self.peek()? {
+            b'N' | b'n' => {
+                self.nil()?;
+                Ok(None)
+            }
+            _ => self.string().map(Some),
+        }
+    }
+
+    pub(crate) fn nil(&mut self) -> PResult<()> {
+        let rest = &self.buf[self.pos..];
+        if rest.len() < 3 {
+            if b"NIL"[..rest.len()].eq_ignore_ascii_case(rest) {
+                return Err(INCOMPLETE);
+            }
+            return Err(self.expected("NIL"));
+        }
+        if rest[..3].eq_ignore_ascii_case(b"NIL") {
+            self.pos += 3;
+            Ok(())
+        } else {
+            Err(self.expected("NIL"))
+        }
+    }
+
+    /// Whether `NIL` is next (not consumed).
+    pub(crate) fn peek_nil(&self) -> PResult<bool> {
+        self.peek_word(b"NIL")
+    }
+
+    /// `astring = 1*ASTRING-CHAR / string`.
+    pub(crate) fn astring(&mut self) -> PResult<AString<'a>> {
+        match self.peek()? {
+            b'"' | b'{' | b'~' => self.string().map(AString::String),
+            _ => self.take1(types::is_astring_char, "astring").map(|a| AString::Atom(AtomExt::unchecked(a))),
+        }
+    }
+
+    pub(crate) fn mailbox(&mut self) -> PResult<Mailbox<'a>> {
+        self.astring().map(Mailbox::from_wire)
+    }
+
+    /// `text` up to CR, possibly empty (RFC 9051 `resp-text`).
+    pub(crate) fn text(&mut self) -> PResult<Text<'a>> {
+        let start = self.pos;
+        let rest = &self.buf[start..];
+        let Some(i) = memchr::memchr(b'\r', rest) else {
+            if let Some(j) = memchr::memchr2(b'\n', 0, rest) {
+                let kind = if rest[j] == 0 { ErrorKind::Nul } else { ErrorKind::BareLf };
+                return Err(self.err_at(start + j, kind));
+            }
+            return Err(INCOMPLETE);
+        };
+        let s = &rest[..i];
+        if let Some(j) = s.iter().position(|&b| b < 0x80 && !types::is_text_char(b)) {
+            let kind = if s[j] == 0 { ErrorKind::Nul } else { ErrorKind::BareLf };
+            return Err(self.err_at(start + j, kind));
+        }
+        self.check_8bit(start, start + i)?;
+        self.pos = start + i;
+        Ok(Text::unchecked(std::str::from_utf8(s).unwrap_or_default()))
+    }
+
+    /// `sequence-set` (or `$` where `saved` allows it, RFC 5182), `uid-set`
+    /// without `*` when `star` is false.
+    pub(crate) fn sequence_set(&mut self, star: bool) -> PResult<SequenceSet> {
+        if self.peek()? == b'$' && star {
+            self.pos += 1;
+            return Ok(SequenceSet::Saved);
+        }
+        let mut v = Vec::new();
+        loop {
+            let a = self.seq_number(star)?;
+            let s = if self.eat(b':')? { Sequence::Range(a, self.seq_number(star)?) } else { Sequence::Single(a) };
+            v.push(s);
+            if !self.eat(b',')? {
+                return Ok(SequenceSet::Set(v));
+            }
+        }
+    }
+
+    fn seq_number(&mut self, star: bool) -> PResult<SeqNumber> {
+        if star && self.eat(b'*')? {
+            return Ok(SeqNumber::Last);
+        }
+        self.nz_number().map(SeqNumber::Value)
+    }
+
+    /// One flag; `\Recent` only in `flag-fetch`, `\*` only in `flag-perm`.
+    pub(crate) fn flag(&mut self, ctx: FlagContext) -> PResult<Flag<'a>> {
+        let start = self.pos;
+        if self.eat(b'\\')? {
+            if self.eat(b'*')? {
+                return if ctx == FlagContext::Perm { Ok(Flag::Wildcard) } else { Err(self.err_at(start, ErrorKind::Expected("flag"))) };
+            }
+            let flag = Flag::system(self.atom()?);
+            if flag == Flag::Recent && ctx != FlagContext::Fetch {
+                return Err(self.err_at(start, ErrorKind::Expected("flag")));
+            }
+            return Ok(flag);
+        }
+        self.atom().map(Flag::Keyword)
+    }
+
+    /// `"(" [flag *(SP flag)] ")"`.
+    pub(crate) fn flag_list(&mut self, ctx: FlagContext) -> PResult<Vec<Flag<'a>>> {
+        self.expect(b'(', "(")?;
+        let mut v = Vec::new();
+        if self.eat(b')')? {
+            return Ok(v);
+        }
+        loop {
+            v.push(self.flag(ctx)?);
+            if self.eat(b')')? {
+                return Ok(v);
+            }
+            self.sp()?;
+        }
+    }
+
+    fn month(&mut self) -> PResult<u8> {
+        let start = self.pos;
+        let m = self.buf.get(start..start + 3).ok_or(INCOMPLETE)?;
+        let i = types::MONTHS
+            .iter()
+            .position(|name| name.eq_ignore_ascii_case(m))
+            .ok_or(self.err_at(start, ErrorKind::Expected("date-month")))?;
+        self.pos += 3;
+        Ok(i as u8 + 1)
+    }
+
+    fn digits(&mut self, n: usize) -> PResult<u32> {
+        let start = self.pos;
+        let d = self.buf.get(start..start + n).ok_or(INCOMPLETE)?;
+        if !d.iter().all(u8::is_ascii_digit) {
+            return Err(self.expected("DIGIT"));
+        }
+        self.pos += n;
+        Ok(d.iter().fold(0, |a, &b| a * 10 + u32::from(b - b'0')))
+    }
+
+    /// `date-time` (RFC 9051 §9).
+    pub(crate) fn date_time(&mut self) -> PResult<DateTime> {
+        let start = self.pos;
+        self.expect(b'"', "date-time")?;
+        let day = if self.eat(b' ')? { self.digits(1)? } else { self.digits(2)? };
+        self.expect(b'-', "-")?;
+        let month = self.month()?;
+        self.expect(b'-', "-")?;
+        let year = self.digits(4)?;
+        self.sp()?;
+        let hour = self.digits(2)?;
+        self.expect(b':', ":")?;
+        let minute = self.digits(2)?;
+        self.expect(b':', ":")?;
+        let second = self.digits(2)?;
+        self.sp()?;
+        let sign = match self.peek()? {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return Err(self.expected("zone")),
+        };
+        self.pos += 1;
+        let zone = self.digits(4)?;
+        self.expect(b'"', "DQUOTE")?;
+        let zone = sign * ((zone / 100) * 60 + zone % 100) as i16;
+        let date = Date::new(year as u16, month, day as u8).map_err(|_| self.err_at(start, ErrorKind::Expected("date")))?;
+        DateTime::new(date, hour as u8, minute as u8, second as u8, zone)
+            .map_err(|_| self.err_at(start, ErrorKind::Expected("date-time")))
+    }
+
+    /// `date = date-text / DQUOTE date-text DQUOTE`.
+    pub(crate) fn date(&mut self) -> PResult<Date> {
+        let start = self.pos;
+        let quoted = self.eat(b'"')?;
+        let day = if self.buf.get(self.pos + 1).ok_or(INCOMPLETE)?.is_ascii_digit() { self.digits(2)? } else { self.digits(1)? };
+        self.expect(b'-', "-")?;
+        let month = self.month()?;
+        self.expect(b'-', "-")?;
+        let year = self.digits(4)?;
+        if quoted {
+            self.expect(b'"', "DQUOTE")?;
+        }
+        Date::new(year as u16, month, day as u8).map_err(|_| self.err_at(start, ErrorKind::Expected("date")))
+    }
+
+    /// `DQUOTE QUOTED-CHAR DQUOTE / nil`: a hierarchy delimiter.
+    pub(crate) fn delimiter(&mut self) -> PResult<Option<char>> {
+        if self.peek_nil()? {
+            self.pos += 3;
+            return Ok(None);
+        }
+        let start = self.pos;
+        let q = self.quoted()?;
+        let s = std::str::from_utf8(q.as_bytes()).map_err(|_| self.err_at(start, ErrorKind::EightBit))?;
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(Some(c)),
+            _ => Err(self.err_at(start, ErrorKind::Expected("QUOTED-CHAR"))),
+        }
+    }
+
+    /// Runs `f` with `literal8` allowed.
+    pub(crate) fn with_literal8<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+        let before = self.literal8;
+        self.literal8 = true;
+        let r = f(self);
+        self.literal8 = before;
+        r
+    }
+
+    /// A space-separated list in parentheses, at least `min` items.
+    pub(crate) fn paren_list<T>(
+        &mut self,
+        min: usize,
+        mut item: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<Vec<T>> {
+        self.expect(b'(', "(")?;
+        let mut v = Vec::new();
+        if v.len() >= min && self.eat(b')')? {
+            return Ok(v);
+        }
+        loop {
+            v.push(item(self)?);
+            if self.eat(b')')? {
+                return Ok(v);
+            }
+            self.sp()?;
+        }
+    }
+}
+
+/// Uppercases a keyword into `buf` for matching; empty if it does not fit.
+#[inline]
+pub(crate) fn upper<'b>(word: &[u8], buf: &'b mut [u8; 24]) -> &'b [u8] {
+    if word.len() > buf.len() {
+        return &[];
+    }
+    let out = &mut buf[..word.len()];
+    out.copy_from_slice(word);
+    out.make_ascii_uppercase();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &'static [u8]) -> (Bytes, Options) {
+        (Bytes::from_static(s), Options::default())
+    }
+
+    #[test]
+    fn strings_and_their_errors() {
+        let (b, o) = p(b"\"a\\\"b\" ");
+        let mut parser = Parser::new(&b, &o, true);
+        assert_eq!(parser.quoted().unwrap().as_bytes(), b"a\"b");
+        let (b, o) = p(b"\"ab\\n\"");
+        assert_eq!(
+            Parser::new(&b, &o, true).quoted(),
+            Err(DecodeError::Invalid { offset: 4, kind: ErrorKind::Expected("quoted-specials") })
+        );
+        let (b, o) = p(b"\"ab\r\n\"");
+        assert_eq!(Parser::new(&b, &o, true).quoted().unwrap_err().offset(), Some(3));
+        let (b, o) = p(b"\"ab");
+        assert!(Parser::new(&b, &o, true).quoted().unwrap_err().is_incomplete());
+        let (b, o) = p(b"\"caf\xc3\xa9\"");
+        assert_eq!(
+            Parser::new(&b, &o, true).quoted(),
+            Err(DecodeError::Invalid { offset: 4, kind: ErrorKind::EightBit })
+        );
+        let o = Options::with_mode(Mode::Utf8Accept);
+        assert_eq!(Parser::new(&b, &o, true).quoted().unwrap().as_bytes(), "caf\u{e9}".as_bytes());
+    }
+
+    #[test]
+    fn literals_are_slices_and_say_what_they_need() {
+        let (b, o) = p(b"{5}\r\nhel");
+        assert_eq!(
+            Parser::new(&b, &o, true).literal(),
+            Err(DecodeError::Incomplete { needed: NonZeroUsize::new(2) })
+        );
+        let (b, o) = p(b"{5+}\r\nhello");
+        let lit = Parser::new(&b, &o, true).literal().unwrap();
+        assert!(lit.is_non_sync());
+        assert_eq!(lit.data().as_ptr(), b[6..].as_ptr(), "a slice of the input, not a copy");
+        // Servers never send non-synchronizing literals (RFC 7888 §3).
+        assert_eq!(Parser::new(&b, &o, false).literal().unwrap_err().offset(), Some(3));
+        let (b, o) = p(b"~{1}\r\n\0");
+        assert!(Parser::new(&b, &o, true).literal().is_err());
+        let mut parser = Parser::new(&b, &o, true);
+        assert!(parser.with_literal8(|p| p.literal()).unwrap().is_binary());
+        let mut small = Options::default();
+        small.max_literal = 4;
+        let (b, _) = p(b"{5}\r\nhello");
+        assert_eq!(
+            Parser::new(&b, &small, true).literal(),
+            Err(DecodeError::Invalid { offset: 1, kind: ErrorKind::LiteralTooLarge })
+        );
+    }
+
+    #[test]
+    fn numbers_are_bounded() {
+        let (b, o) = p(b"4294967296 ");
+        assert_eq!(Parser::new(&b, &o, true).number(), Err(DecodeError::Invalid { offset: 0, kind: ErrorKind::Number }));
+        let (b, o) = p(b"9223372036854775808 ");
+        assert!(Parser::new(&b, &o, true).number64().is_err());
+        let (b, o) = p(b"0 ");
+        assert!(Parser::new(&b, &o, true).nz_number().is_err());
+        let (b, o) = p(b"12");
+        assert!(Parser::new(&b, &o, true).number().unwrap_err().is_incomplete());
+    }
+
+    #[test]
+    fn sequence_sets() {
+        let (b, o) = p(b"1:4,7,*:9 ");
+        let set = Parser::new(&b, &o, true).sequence_set(true).unwrap();
+        assert_eq!(
+            set,
+            SequenceSet::Set(vec![
+                Sequence::Range(SeqNumber::Value(1), SeqNumber::Value(4)),
+                Sequence::Single(SeqNumber::Value(7)),
+                Sequence::Range(SeqNumber::Last, SeqNumber::Value(9)),
+            ])
+        );
+        let (b, o) = p(b"1:* ");
+        assert_eq!(Parser::new(&b, &o, true).sequence_set(false).unwrap_err().offset(), Some(2));
+        let (b, o) = p(b"$ ");
+        assert_eq!(Parser::new(&b, &o, true).sequence_set(true).unwrap(), SequenceSet::Saved);
+    }
+
+    #[test]
+    fn dates() {
+        let (b, o) = p(b"\" 1-Jul-1996 02:44:25 -0700\"");
+        let d = Parser::new(&b, &o, true).date_time().unwrap();
+        assert_eq!(d.zone_minutes(), -420);
+        assert_eq!(d.date().day(), 1);
+        let (b, o) = p(b"\"31-Feb-1996 02:44:25 -0700\"");
+        assert_eq!(Parser::new(&b, &o, true).date_time().unwrap_err().offset(), Some(0));
+        let (b, o) = p(b"1-Feb-1994 ");
+        assert_eq!(Parser::new(&b, &o, true).date().unwrap(), Date::new(1994, 2, 1).unwrap());
+    }
+
+    #[test]
+    fn authenticate_lines_and_done() {
+        let (data, n) = authenticate_data(b"dGVzdA==\r\n").unwrap();
+        assert_eq!(data, AuthenticateData::Response(Secret::new(b"test".to_vec())));
+        assert_eq!(n, 10);
+        assert_eq!(authenticate_data(b"*\r\n").unwrap().0, AuthenticateData::Cancel);
+        assert_eq!(authenticate_data(b"dGV*dA==\r\n").unwrap_err().offset(), Some(3));
+        assert!(authenticate_data(b"dGVz").unwrap_err().is_incomplete());
+        assert_eq!(idle_done(b"done\r\n"), Ok(6));
+        assert_eq!(idle_done(b"DO"), Err(DecodeError::Incomplete { needed: NonZeroUsize::new(4) }));
+        assert_eq!(idle_done(b"DONX\r\n").unwrap_err().offset(), Some(3));
+    }
+}
