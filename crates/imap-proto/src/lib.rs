@@ -3,8 +3,8 @@
 //!
 //! ```
 //! use bytes::{Bytes, BytesMut};
-//! use imap_proto::types::{Command, CommandBody, Data, FetchItem, Response, Tag};
-//! use imap_proto::{Options, decode, encode};
+//! use imap_proto::types::{AString, Command, CommandBody, Data, IString, Literal, Response, Secret, Tag};
+//! use imap_proto::{Mode, Options, decode, encode};
 //!
 //! let options = Options::default();
 //!
@@ -26,13 +26,14 @@
 //! assert_eq!(&out[..], &input[..]);
 //!
 //! // A client's command with a synchronizing literal says where to wait for "+".
-//! let login = Command::new(
-//!     Tag::new("a1")?,
-//!     decode::command(&Bytes::from_static(b"x LOGIN fred {4}\r\nw\x22rd\r\n"), &options)?.0.body,
-//! );
+//! let login = Command::new(Tag::new("a1")?, CommandBody::Login {
+//!     username: AString::from_bytes("fred".as_bytes(), Mode::Imap4rev1),
+//!     password: Secret::new(AString::String(IString::Literal(Literal::new("s3cr3t")?))),
+//! });
 //! let mut out = BytesMut::new();
 //! let waits = encode::command(&login, &mut out, &options)?;
-//! assert_eq!(&out[..waits.literal_waits()[0]], b"a1 LOGIN fred {4}\r\n");
+//! assert_eq!(&out[..waits.literal_waits()[0]], b"a1 LOGIN fred {6}\r\n");
+//! assert_eq!(&out[waits.literal_waits()[0]..], b"s3cr3t\r\n");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -83,6 +83,7 @@ impl<'a> Parser<'a> {
             b"SUBSCRIBE" => CommandBody::Subscribe(self.sp_mailbox()?),
             b"UNSUBSCRIBE" => CommandBody::Unsubscribe(self.sp_mailbox()?),
             b"LIST" => self.list()?,
+            b"CHECK" | b"LSUB" if self.mode().rev2() => return Err(self.err_at(start, ErrorKind::Mode)),
             b"LSUB" => {
                 let reference = self.sp_mailbox()?;
                 self.sp()?;

@@ -726,7 +726,7 @@ mod tests {
         assert!(lit.is_non_sync());
         assert_eq!(lit.data().as_ptr(), b[6..].as_ptr(), "a slice of the input, not a copy");
         // Servers never send non-synchronizing literals (RFC 7888 §3).
-        assert_eq!(Parser::new(&b, &o, false).literal().unwrap_err().offset(), Some(3));
+        assert_eq!(Parser::new(&b, &o, false).literal().unwrap_err().offset(), Some(2));
         let (b, o) = p(b"~{1}\r\n\0");
         assert!(Parser::new(&b, &o, true).literal().is_err());
         let mut parser = Parser::new(&b, &o, true);

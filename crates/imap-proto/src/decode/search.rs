@@ -194,7 +194,7 @@ mod tests {
         deep.extend_from_slice(b"SEEN\r\n");
         let b = Bytes::from(deep);
         match crate::decode::command(&b, &Options::default()) {
-            Err(DecodeError::Invalid { kind: ErrorKind::TooDeep, offset }) => assert_eq!(offset, 9 + 4 * 99),
+            Err(DecodeError::Invalid { kind: ErrorKind::TooDeep, offset }) => assert_eq!(offset, 9 + 4 * 100),
             other => panic!("{other:?}"),
         }
     }

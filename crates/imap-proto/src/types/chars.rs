@@ -5,7 +5,6 @@ const ASTRING: u8 = 2;
 const TAG: u8 = 4;
 const LIST: u8 = 8;
 const TEXT: u8 = 16;
-const QUOTED: u8 = 32;
 const FETCH_NAME: u8 = 64;
 
 /// Classes of every octet, computed at compile time from the ABNF.
@@ -18,10 +17,6 @@ static TABLE: [u8; 256] = {
         // CHAR = %x01-7F; TEXT-CHAR = <any CHAR except CR and LF>
         if b >= 0x01 && b <= 0x7f && b != b'\r' && b != b'\n' {
             c |= TEXT;
-            // QUOTED-CHAR = <any TEXT-CHAR except quoted-specials>
-            if b != b'"' && b != b'\\' {
-                c |= QUOTED;
-            }
         }
         // atom-specials = "(" / ")" / "{" / SP / CTL / list-wildcards /
         //                 quoted-specials / resp-specials
@@ -82,12 +77,6 @@ pub(crate) fn is_text_char(b: u8) -> bool {
     TABLE[b as usize] & TEXT != 0
 }
 
-/// `QUOTED-CHAR` without the escapes (7-bit).
-#[inline]
-pub(crate) fn is_quoted_char(b: u8) -> bool {
-    TABLE[b as usize] & QUOTED != 0
-}
-
 /// Letters, digits, `.`, `-` and `=`: what keywords and fetch names are made of.
 #[inline]
 pub(crate) fn is_name_char(b: u8) -> bool {
@@ -109,7 +98,6 @@ mod tests {
         assert!(!is_tag_char(b'+'));
         assert!(is_list_char(b'%') && is_list_char(b'*') && !is_list_char(b'('));
         assert!(is_text_char(b'"') && !is_text_char(b'\r') && !is_text_char(b'\n') && !is_text_char(0));
-        assert!(!is_quoted_char(b'"') && !is_quoted_char(b'\\') && is_quoted_char(b'('));
         assert!(!is_text_char(0x80));
     }
 }

@@ -392,8 +392,8 @@ impl<'a> IString<'a> {
     ///
     /// ```
     /// use imap_proto::{Mode, types::IString};
-    /// assert!(matches!(IString::from_bytes("fred smith", Mode::Imap4rev1), IString::Quoted(_)));
-    /// assert!(matches!(IString::from_bytes("a\r\nb", Mode::Imap4rev1), IString::Literal(_)));
+    /// assert!(matches!(IString::from_bytes("fred smith".as_bytes(), Mode::Imap4rev1), IString::Quoted(_)));
+    /// assert!(matches!(IString::from_bytes("a\r\nb".as_bytes(), Mode::Imap4rev1), IString::Literal(_)));
     /// ```
     pub fn from_bytes(bytes: impl Into<Cow<'a, [u8]>>, mode: Mode) -> Self {
         let bytes = bytes.into();
@@ -451,8 +451,8 @@ impl<'a> AString<'a> {
     ///
     /// ```
     /// use imap_proto::{Mode, types::AString};
-    /// assert!(matches!(AString::from_bytes("SMITH", Mode::Imap4rev1), AString::Atom(_)));
-    /// assert!(matches!(AString::from_bytes("", Mode::Imap4rev1), AString::String(_)));
+    /// assert!(matches!(AString::from_bytes("SMITH".as_bytes(), Mode::Imap4rev1), AString::Atom(_)));
+    /// assert!(matches!(AString::from_bytes("".as_bytes(), Mode::Imap4rev1), AString::String(_)));
     /// ```
     pub fn from_bytes(bytes: impl Into<Cow<'a, [u8]>>, mode: Mode) -> Self {
         let bytes = bytes.into();
@@ -574,8 +574,8 @@ mod tests {
         assert!(matches!(IString::from_bytes(utf8, Mode::Imap4rev1), IString::Literal(_)));
         assert!(matches!(IString::from_bytes(utf8, Mode::Imap4rev2), IString::Quoted(_)));
         assert!(matches!(IString::from_bytes(&[0u8, 1][..], Mode::Imap4rev2), IString::Literal(l) if l.is_binary()));
-        assert!(matches!(AString::from_bytes("a]b", Mode::Imap4rev1), AString::Atom(_)));
-        assert!(matches!(AString::from_bytes("a b", Mode::Imap4rev1), AString::String(IString::Quoted(_))));
+        assert!(matches!(AString::from_bytes("a]b".as_bytes(), Mode::Imap4rev1), AString::Atom(_)));
+        assert!(matches!(AString::from_bytes("a b".as_bytes(), Mode::Imap4rev1), AString::String(IString::Quoted(_))));
         assert_eq!(Literal::new(&b"\0"[..]), Err(ValueError::Octet(0)));
     }
 
