@@ -471,8 +471,10 @@ impl<'a> Parser<'a> {
 
     /// `astring = 1*ASTRING-CHAR / string`.
     pub(crate) fn astring(&mut self) -> PResult<AString<'a>> {
+        let literal8 = self.peek()? == b'~' && *self.buf.get(self.pos + 1).ok_or(INCOMPLETE)? == b'{';
         match self.peek()? {
-            b'"' | b'{' | b'~' => self.string().map(AString::String),
+            b'"' | b'{' => self.string().map(AString::String),
+            b'~' if literal8 => self.string().map(AString::String),
             _ => self.take1(types::is_astring_char, "astring").map(|a| AString::Atom(AtomExt::unchecked(a))),
         }
     }
