@@ -48,7 +48,12 @@ impl<'a> Parser<'a> {
         let code = if self.eat(b'[')? {
             let code = self.code()?;
             self.expect(b']', "]")?;
-            // RFC 9051 makes the text optional; the space before it is not.
+            // RFC 9051 makes the text optional. The examples of RFC 2177,
+            // RFC 4978 and RFC 5530 also leave out the space before it
+            // (`* OK [UIDVALIDITY 1]`), which is accepted as empty text.
+            if self.peek()? == b'\r' {
+                return Ok(RespText { code: Some(code), text: Text::unchecked("") });
+            }
             self.sp()?;
             Some(code)
         } else {
@@ -502,6 +507,11 @@ mod tests {
         assert_eq!(text.code, Some(Code::Other(Atom::new("X-FOO").unwrap(), Some(Text::new("bar baz").unwrap()))));
         assert_eq!(decode(b"a OK [UIDNEXT 0] x\r\n").unwrap_err().offset(), Some(14));
         assert_eq!(decode(b"a OK [ALERT]x\r\n").unwrap_err().offset(), Some(12));
+        // A code with no text re-encodes without the space.
+        let r = decode(b"a OK [ALERT] \r\n").unwrap();
+        let mut out = bytes::BytesMut::new();
+        crate::encode::response(&r, &mut out, &Options::default()).unwrap();
+        assert_eq!(&out[..], b"a OK [ALERT]\r\n");
         assert_eq!(decode(b"a MAYBE x\r\n").unwrap_err().offset(), Some(2));
     }
 

@@ -315,6 +315,12 @@ impl<'o> Writer<'o> {
         self.out.put_slice(&[b'0' + n / 10, b'0' + n % 10]);
     }
 
+    /// `date-year = 4DIGIT`.
+    fn year(&mut self, y: u16) {
+        let y = y.min(9999);
+        self.out.put_slice(&[b'0' + (y / 1000) as u8, b'0' + (y / 100 % 10) as u8, b'0' + (y / 10 % 10) as u8, b'0' + (y % 10) as u8]);
+    }
+
     pub(crate) fn date_time(&mut self, d: &DateTime) {
         let date = d.date();
         self.out.put_u8(b'"');
@@ -326,7 +332,7 @@ impl<'o> Writer<'o> {
         self.out.put_u8(b'-');
         self.out.put_slice(types::MONTHS[usize::from(date.month() - 1)]);
         self.out.put_u8(b'-');
-        self.num(u64::from(date.year()));
+        self.year(date.year());
         self.sp();
         let (h, m, s) = d.time();
         self.two(h);
@@ -348,7 +354,7 @@ impl<'o> Writer<'o> {
         self.out.put_u8(b'-');
         self.out.put_slice(types::MONTHS[usize::from(d.month() - 1)]);
         self.out.put_u8(b'-');
-        self.num(u64::from(d.year()));
+        self.year(d.year());
     }
 
     /// A hierarchy delimiter: `"c"` or `NIL`.
@@ -429,7 +435,9 @@ mod tests {
             w.date_time(&d);
             w.sp();
             w.date(&Date::new(1994, 2, 1).unwrap());
+            w.sp();
+            w.date(&Date::new(998, 2, 1).unwrap());
         });
-        assert_eq!(b, b"0 18446744073709551615 \" 1-Jul-1996 02:04:05 -0700\" 1-Feb-1994");
+        assert_eq!(b, b"0 18446744073709551615 \" 1-Jul-1996 02:04:05 -0700\" 1-Feb-1994 1-Feb-0998");
     }
 }

@@ -40,7 +40,11 @@ impl Writer<'_> {
         if let Some(code) = code {
             self.out.put_u8(b'[');
             self.code(code)?;
-            self.raw(b"] ");
+            self.out.put_u8(b']');
+            if text.as_str().is_empty() {
+                return Ok(());
+            }
+            self.sp();
         } else if text.as_str().starts_with('[') {
             return Err(EncodeError::Invalid("text starting with [ without a code"));
         }
