@@ -90,7 +90,7 @@ fn section_8_fetch_values() {
     assert_eq!(e.cc[1].mailbox.as_ref().unwrap().as_bytes(), b"KLENSIN");
     assert!(e.bcc.is_empty() && e.in_reply_to.is_none());
     let FetchItem::Body(b) = &items[4] else { panic!() };
-    let BodyStructure::Single { part, ext: None } = &**b else { panic!() };
+    let BodyStructure::Single { part, ext: None } = b else { panic!() };
     assert_eq!((part.octets, &part.specific), (3028, &Specific::Text { lines: 92 }));
 }
 

@@ -205,7 +205,7 @@ mod tests {
         let b = Bytes::from(line);
         crate::decode::response(&b, opts).map(|(r, _)| match r.into_static() {
             Response::Data(Data::Fetch { mut items, .. }) => match items.remove(0) {
-                FetchItem::BodyStructure(b) => *b,
+                FetchItem::BodyStructure(b) => b,
                 other => panic!("{other:?}"),
             },
             other => panic!("{other:?}"),

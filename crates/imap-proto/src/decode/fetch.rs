@@ -167,7 +167,15 @@ impl<'a> Parser<'a> {
 
     /// `msg-att = "(" (msg-att-dynamic / msg-att-static) *(SP ...) ")"`.
     pub(crate) fn msg_att(&mut self) -> PResult<Vec<FetchItem<'a>>> {
-        self.paren_list(1, Self::fetch_item)
+        self.expect(b'(', "(")?;
+        let mut v = Vec::with_capacity(8);
+        loop {
+            v.push(self.fetch_item()?);
+            if self.eat(b')')? {
+                return Ok(v);
+            }
+            self.sp()?;
+        }
     }
 
     fn fetch_item(&mut self) -> PResult<FetchItem<'a>> {
@@ -206,8 +214,8 @@ impl<'a> Parser<'a> {
             b"RFC822" => FetchItem::Rfc822(self.nstring()?),
             b"RFC822.HEADER" => FetchItem::Rfc822Header(self.nstring()?),
             b"RFC822.TEXT" => FetchItem::Rfc822Text(self.nstring()?),
-            b"BODY" => FetchItem::Body(Box::new(self.body()?)),
-            b"BODYSTRUCTURE" => FetchItem::BodyStructure(Box::new(self.body()?)),
+            b"BODY" => FetchItem::Body(self.body()?),
+            b"BODYSTRUCTURE" => FetchItem::BodyStructure(self.body()?),
             b"UID" => FetchItem::Uid(self.nz_number()?),
             b"MODSEQ" => {
                 self.expect(b'(', "(")?;

@@ -6,6 +6,7 @@ const TAG: u8 = 4;
 const LIST: u8 = 8;
 const TEXT: u8 = 16;
 const FETCH_NAME: u8 = 64;
+const QUOTED_PLAIN: u8 = 128;
 
 /// Classes of every octet, computed at compile time from the ABNF.
 static TABLE: [u8; 256] = {
@@ -17,6 +18,10 @@ static TABLE: [u8; 256] = {
         // CHAR = %x01-7F; TEXT-CHAR = <any CHAR except CR and LF>
         if b >= 0x01 && b <= 0x7f && b != b'\r' && b != b'\n' {
             c |= TEXT;
+            // QUOTED-CHAR but the escapes: <any TEXT-CHAR except quoted-specials>
+            if b != b'"' && b != b'\\' {
+                c |= QUOTED_PLAIN;
+            }
         }
         // atom-specials = "(" / ")" / "{" / SP / CTL / list-wildcards /
         //                 quoted-specials / resp-specials
@@ -77,6 +82,12 @@ pub(crate) fn is_text_char(b: u8) -> bool {
     TABLE[b as usize] & TEXT != 0
 }
 
+/// 7-bit `QUOTED-CHAR`s that stand for themselves.
+#[inline]
+pub(crate) fn is_quoted_plain(b: u8) -> bool {
+    TABLE[b as usize] & QUOTED_PLAIN != 0
+}
+
 /// Letters, digits, `.`, `-` and `=`: what keywords and fetch names are made of.
 #[inline]
 pub(crate) fn is_name_char(b: u8) -> bool {
@@ -99,5 +110,6 @@ mod tests {
         assert!(is_list_char(b'%') && is_list_char(b'*') && !is_list_char(b'('));
         assert!(is_text_char(b'"') && !is_text_char(b'\r') && !is_text_char(b'\n') && !is_text_char(0));
         assert!(!is_text_char(0x80));
+        assert!(is_quoted_plain(b'a') && !is_quoted_plain(b'"') && !is_quoted_plain(b'\\') && !is_quoted_plain(0x80));
     }
 }

@@ -191,9 +191,9 @@ pub enum FetchItem<'a> {
     /// `RFC822.TEXT nstring` (RFC 3501).
     Rfc822Text(NString<'a>),
     /// `BODY (...)`: the structure without extension data.
-    Body(Box<BodyStructure<'a>>),
+    Body(BodyStructure<'a>),
     /// `BODYSTRUCTURE (...)`.
-    BodyStructure(Box<BodyStructure<'a>>),
+    BodyStructure(BodyStructure<'a>),
     /// `BODY[section]<origin> nstring`.
     BodySection {
         /// Which part.
