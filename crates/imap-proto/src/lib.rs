@@ -28,7 +28,7 @@
 //! // A client's command with a synchronizing literal says where to wait for "+".
 //! let login = Command::new(Tag::new("a1")?, CommandBody::Login {
 //!     username: AString::from_bytes("fred".as_bytes(), Mode::Imap4rev1),
-//!     password: Secret::new(AString::String(IString::Literal(Literal::new("s3cr3t")?))),
+//!     password: Secret::new(AString::String(Literal::new("s3cr3t")?.into())),
 //! });
 //! let mut out = BytesMut::new();
 //! let waits = encode::command(&login, &mut out, &options)?;

@@ -456,7 +456,7 @@ impl<'a> Parser<'a> {
     pub(crate) fn string(&mut self) -> PResult<IString<'a>> {
         match self.peek()? {
             b'"' => self.quoted().map(IString::Quoted),
-            b'{' | b'~' => self.literal().map(IString::Literal),
+            b'{' | b'~' => self.literal().map(IString::from),
             b'N' | b'n' if self.quirks().nil_as_string && self.peek_word(b"NIL")? => {
                 self.pos += 3;
                 Ok(IString::Quoted(Quoted::unchecked(std::borrow::Cow::Borrowed(&[]))))

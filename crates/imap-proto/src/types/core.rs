@@ -381,8 +381,15 @@ impl Literal {
 pub enum IString<'a> {
     /// `"..."`.
     Quoted(Quoted<'a>),
-    /// `{n}` CRLF and n octets.
-    Literal(Literal),
+    /// `{n}` CRLF and n octets; boxed so that the common quoted form keeps
+    /// strings, addresses and envelopes small.
+    Literal(Box<Literal>),
+}
+
+impl From<Literal> for IString<'_> {
+    fn from(l: Literal) -> Self {
+        Self::Literal(Box::new(l))
+    }
 }
 
 impl<'a> IString<'a> {
@@ -402,8 +409,8 @@ impl<'a> IString<'a> {
         }
         let data = Bytes::from(bytes.into_owned());
         match Literal::new(data.clone()) {
-            Ok(l) => Self::Literal(l),
-            Err(_) => Self::Literal(Literal::binary(data)),
+            Ok(l) => l.into(),
+            Err(_) => Literal::binary(data).into(),
         }
     }
 

@@ -231,7 +231,7 @@ impl FetchItem<'_> {
             | Self::Rfc822Header(Some(super::IString::Literal(l)))
             | Self::Rfc822Text(Some(super::IString::Literal(l)))
             | Self::BodySection { data: Some(super::IString::Literal(l)), .. }
-            | Self::Binary { data: Some(super::IString::Literal(l)), .. } => Some(l),
+            | Self::Binary { data: Some(super::IString::Literal(l)), .. } => Some(&**l),
             _ => None,
         }
     }
