@@ -142,7 +142,8 @@ impl Framer {
             if self.line_octets > self.max_line {
                 return Err(DecodeError::Invalid { offset: self.line_start, kind: ErrorKind::LineTooLong });
             }
-            if nl == 0 || buf[nl - 1] != b'\r' {
+            // The CR must be on this line: a literal's last octet does not count.
+            if nl == self.line_start || buf[nl - 1] != b'\r' {
                 return Err(DecodeError::Invalid { offset: nl, kind: ErrorKind::BareLf });
             }
             let line = &buf[self.line_start..nl - 1];
@@ -256,6 +257,11 @@ mod tests {
         assert!(matches!(f.next(&buf).unwrap(), Frame::Literal(_)));
         assert_eq!(f.next(&buf).unwrap(), Frame::Complete { len: buf.len() });
         assert_eq!(literal_at_end(b"{99999999999999999999}"), None);
+        // Found by fuzzing: a literal ending in CR, then a bare LF.
+        let mut f = Framer::new(&Options::default());
+        let buf = b"a X {1}\r\n\r\n";
+        assert!(matches!(f.next(buf).unwrap(), Frame::Literal(_)));
+        assert_eq!(f.next(buf).unwrap_err(), DecodeError::Invalid { offset: 10, kind: ErrorKind::BareLf });
         assert_eq!(literal_at_end(b"\"{5}"), Some((5, false, false)));
     }
 }
