@@ -65,14 +65,23 @@ pub fn envelope(message: &[u8]) -> Option<Envelope<'static>> {
 pub fn body_structure(message: &[u8], extensible: bool) -> Option<BodyStructure<'static>> {
     let parsed = MessageParser::default().parse(message)?;
     let mime = is_mime(&parsed, parsed.parts.first()?);
-    Some(part_structure(&parsed, 0, mime, extensible, 0))
+    Some(part_structure(&parsed, 0, mime, extensible, 0, usize::MAX))
 }
 
 /// Nesting beyond this is reported as an empty text part: what a message
 /// can hold is bounded by `mail-parser`, and this keeps the recursion bounded too.
 const MAX_DEPTH: usize = crate::Options::MAX_DEPTH;
 
-fn part_structure(msg: &Message<'_>, id: usize, mime: bool, ext: bool, depth: usize) -> BodyStructure<'static> {
+/// `end` bounds the part's body: a message/rfc822 part's own end, which
+/// `mail-parser` does not carry into the enclosed message's last part.
+fn part_structure(
+    msg: &Message<'_>,
+    id: usize,
+    mime: bool,
+    ext: bool,
+    depth: usize,
+    end: usize,
+) -> BodyStructure<'static> {
     let Some(part) = msg.parts.get(id) else { return empty_part(ext) };
     if depth >= MAX_DEPTH {
         return empty_part(ext);
@@ -80,7 +89,7 @@ fn part_structure(msg: &Message<'_>, id: usize, mime: bool, ext: bool, depth: us
     let fields = if mime { ContentFields::of(msg, part) } else { ContentFields::default() };
     match &part.body {
         PartType::Multipart(children) if mime => {
-            let parts: Vec<_> = children.iter().map(|&c| part_structure(msg, c as usize, true, ext, depth + 1)).collect();
+            let parts: Vec<_> = children.iter().map(|&c| part_structure(msg, c as usize, true, ext, depth + 1, end)).collect();
             let parts = if parts.is_empty() { vec![empty_part(ext)] } else { parts };
             let subtype = string(fields.subtype.as_deref().unwrap_or("x-unknown"));
             let ext = ext.then(|| {
@@ -89,9 +98,10 @@ fn part_structure(msg: &Message<'_>, id: usize, mime: bool, ext: bool, depth: us
             BodyStructure::Multi { parts, subtype, ext }
         }
         PartType::Message(inner) if mime => {
-            let (size, lines) = virtual_size(body_bytes(msg, part));
+            let (size, lines) = virtual_size(body_bytes(msg, part, end));
             let inner_mime = inner.parts.first().is_some_and(|p| is_mime(inner, p));
-            let body = part_structure(inner, 0, inner_mime, ext, depth + 1);
+            let inner_end = (part.offset_end as usize).min(end);
+            let body = part_structure(inner, 0, inner_mime, ext, depth + 1, inner_end);
             let envelope = inner.parts.first().map(|p| envelope_of(inner, p)).unwrap_or_default();
             let single = SinglePart {
                 media_type: string("message"),
@@ -106,7 +116,7 @@ fn part_structure(msg: &Message<'_>, id: usize, mime: bool, ext: bool, depth: us
             leaf(single, &fields, ext)
         }
         _ => {
-            let bytes = if mime { body_bytes(msg, part) } else { whole_body(msg, part) };
+            let bytes = if mime { body_bytes(msg, part, end) } else { whole_body(msg, part, end) };
             let (size, lines) = virtual_size(bytes);
             let media_type = fields.media_type.clone().unwrap_or_else(|| "text".into());
             let text = media_type.eq_ignore_ascii_case("text");
@@ -399,13 +409,16 @@ fn raw_value(msg: &Message<'_>, h: &mail_parser::Header<'_>) -> String {
     s.replace("\r\n", "\n")
 }
 
-fn body_bytes<'m>(msg: &'m Message<'_>, part: &MessagePart<'_>) -> &'m [u8] {
-    msg.raw_message.as_ref().get(part.offset_body as usize..part.offset_end as usize).unwrap_or_default()
+fn body_bytes<'m>(msg: &'m Message<'_>, part: &MessagePart<'_>, end: usize) -> &'m [u8] {
+    let raw = msg.raw_message.as_ref();
+    let end = (part.offset_end as usize).min(end).min(raw.len());
+    raw.get(part.offset_body as usize..end).unwrap_or_default()
 }
 
-/// Everything after the header, for a message without MIME-Version.
-fn whole_body<'m>(msg: &'m Message<'_>, part: &MessagePart<'_>) -> &'m [u8] {
-    msg.raw_message.as_ref().get(part.offset_body as usize..).unwrap_or_default()
+/// Everything after the header, for a message that is not MIME.
+fn whole_body<'m>(msg: &'m Message<'_>, part: &MessagePart<'_>, end: usize) -> &'m [u8] {
+    let raw = msg.raw_message.as_ref();
+    raw.get(part.offset_body as usize..end.min(raw.len())).unwrap_or_default()
 }
 
 /// Octets with every line ending in CRLF, and the number of lines.

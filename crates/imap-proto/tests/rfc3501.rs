@@ -46,26 +46,47 @@ fn section_8_transcript() {
             ("S", "a001 OK LOGIN completed", None),
             ("C", "a002 select inbox", Some("a002 SELECT inbox")),
             ("S", "* 18 EXISTS", None),
-            ("S", "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)", None),
+            (
+                "S",
+                "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)",
+                None,
+            ),
             ("S", "* 2 RECENT", None),
-            ("S", "* OK [UNSEEN 17] Message 17 is the first unseen message", None),
+            (
+                "S",
+                "* OK [UNSEEN 17] Message 17 is the first unseen message",
+                None,
+            ),
             ("S", "* OK [UIDVALIDITY 3857529045] UIDs valid", None),
             ("S", "a002 OK [READ-WRITE] SELECT completed", None),
             ("C", "a003 fetch 12 full", Some("a003 FETCH 12 FULL")),
             ("S", FETCH_FULL, None),
             ("S", "a003 OK FETCH completed", None),
-            ("C", "a004 fetch 12 body[header]", Some("a004 FETCH 12 BODY[HEADER]")),
+            (
+                "C",
+                "a004 fetch 12 body[header]",
+                Some("a004 FETCH 12 BODY[HEADER]"),
+            ),
         ],
         &o,
     );
     let fetch_header = format!("* 12 FETCH (BODY[HEADER] {{342}}\r\n{HEADER_342})\r\n");
     let r = common::response(fetch_header.as_bytes(), fetch_header.as_bytes(), &o);
-    let Response::Data(Data::Fetch { seq: 12, items }) = r else { panic!() };
-    assert_eq!(items[0].literal().unwrap().data().as_ref(), HEADER_342.as_bytes());
+    let Response::Data(Data::Fetch { seq: 12, items }) = r else {
+        panic!()
+    };
+    assert_eq!(
+        items[0].literal().unwrap().data().as_ref(),
+        HEADER_342.as_bytes()
+    );
     common::replay(
         &[
             ("S", "a004 OK FETCH completed", None),
-            ("C", "a005 store 12 +flags \\deleted", Some("a005 STORE 12 +FLAGS (\\Deleted)")),
+            (
+                "C",
+                "a005 store 12 +flags \\deleted",
+                Some("a005 STORE 12 +FLAGS (\\Deleted)"),
+            ),
             ("S", "* 12 FETCH (FLAGS (\\Seen \\Deleted))", None),
             ("S", "a005 OK +FLAGS completed", None),
             ("C", "a006 logout", Some("a006 LOGOUT")),
@@ -78,20 +99,40 @@ fn section_8_transcript() {
 
 #[test]
 fn section_8_fetch_values() {
-    let r = common::response(format!("{FETCH_FULL}\r\n").as_bytes(), format!("{FETCH_FULL}\r\n").as_bytes(), &Options::default());
-    let Response::Data(Data::Fetch { seq: 12, items }) = r else { panic!() };
+    let r = common::response(
+        format!("{FETCH_FULL}\r\n").as_bytes(),
+        format!("{FETCH_FULL}\r\n").as_bytes(),
+        &Options::default(),
+    );
+    let Response::Data(Data::Fetch { seq: 12, items }) = r else {
+        panic!()
+    };
     assert_eq!(items[0], FetchItem::Flags(vec![Flag::Seen]));
-    let FetchItem::InternalDate(d) = &items[1] else { panic!() };
+    let FetchItem::InternalDate(d) = &items[1] else {
+        panic!()
+    };
     assert_eq!(d.unix_timestamp(), 837_596_665);
     assert_eq!(items[2], FetchItem::Rfc822Size(4286));
-    let FetchItem::Envelope(e) = &items[3] else { panic!() };
-    assert_eq!(e.subject.as_ref().unwrap().as_bytes(), b"IMAP4rev1 WG mtg summary and minutes");
+    let FetchItem::Envelope(e) = &items[3] else {
+        panic!()
+    };
+    assert_eq!(
+        e.subject.as_ref().unwrap().as_bytes(),
+        b"IMAP4rev1 WG mtg summary and minutes"
+    );
     assert_eq!(e.cc.len(), 2);
     assert_eq!(e.cc[1].mailbox.as_ref().unwrap().as_bytes(), b"KLENSIN");
     assert!(e.bcc.is_empty() && e.in_reply_to.is_none());
-    let FetchItem::Body(b) = &items[4] else { panic!() };
-    let BodyStructure::Single { part, ext: None } = b else { panic!() };
-    assert_eq!((part.octets, &part.specific), (3028, &Specific::Text { lines: 92 }));
+    let FetchItem::Body(b) = &items[4] else {
+        panic!()
+    };
+    let BodyStructure::Single { part, ext: None } = b else {
+        panic!()
+    };
+    assert_eq!(
+        (part.octets, &part.specific),
+        (3028, &Specific::Text { lines: 92 })
+    );
 }
 
 /// §6.1 to §6.4: each command's example, with the responses shown there.
@@ -137,8 +178,16 @@ fn section_6_command_examples() {
             // in the RFC and are not valid base64, so only the text lines)
             ("S", "* OK IMAP4rev1 Server", None),
             ("C", "A001 AUTHENTICATE GSSAPI", None),
-            ("S", "+ YGgGCSqGSIb3EgECAgIAb1kwV6ADAgEFoQMCAQ+iSzBJoAMC", None),
-            ("S", "+ YDMGCSqGSIb3EgECAgIBAAD/////6jcyG4GE3KkTzBeBiVHe", None),
+            (
+                "S",
+                "+ YGgGCSqGSIb3EgECAgIAb1kwV6ADAgEFoQMCAQ+iSzBJoAMC",
+                None,
+            ),
+            (
+                "S",
+                "+ YDMGCSqGSIb3EgECAgIBAAD/////6jcyG4GE3KkTzBeBiVHe",
+                None,
+            ),
             ("S", "A001 OK GSSAPI authentication successful", None),
             // 6.2.3 LOGIN
             ("C", "a001 LOGIN SMITH SESAME", None),
@@ -150,15 +199,27 @@ fn section_6_command_examples() {
             ("S", "* OK [UNSEEN 12] Message 12 is first unseen", None),
             ("S", "* OK [UIDVALIDITY 3857529045] UIDs valid", None),
             ("S", "* OK [UIDNEXT 4392] Predicted next UID", None),
-            ("S", "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)", None),
-            ("S", "* OK [PERMANENTFLAGS (\\Deleted \\Seen \\*)] Limited", None),
+            (
+                "S",
+                "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)",
+                None,
+            ),
+            (
+                "S",
+                "* OK [PERMANENTFLAGS (\\Deleted \\Seen \\*)] Limited",
+                None,
+            ),
             ("S", "A142 OK [READ-WRITE] SELECT completed", None),
             // 6.3.2 EXAMINE
             ("C", "A932 EXAMINE blurdybloop", None),
             ("S", "* 17 EXISTS", None),
             ("S", "* 2 RECENT", None),
             ("S", "* OK [UNSEEN 8] Message 8 is first unseen", None),
-            ("S", "* OK [PERMANENTFLAGS ()] No permanent flags permitted", None),
+            (
+                "S",
+                "* OK [PERMANENTFLAGS ()] No permanent flags permitted",
+                None,
+            ),
             ("S", "A932 OK [READ-ONLY] EXAMINE completed", None),
             // 6.3.3 CREATE
             ("C", "A003 CREATE owatagusiam/", None),
@@ -174,7 +235,11 @@ fn section_6_command_examples() {
             ("C", "A683 DELETE blurdybloop", None),
             ("S", "A683 OK DELETE completed", None),
             ("C", "A684 DELETE foo", None),
-            ("S", "A684 NO Name \"foo\" has inferior hierarchical names", None),
+            (
+                "S",
+                "A684 NO Name \"foo\" has inferior hierarchical names",
+                None,
+            ),
             ("C", "A685 DELETE foo/bar", None),
             ("S", "A685 OK DELETE Completed", None),
             ("C", "A86 LIST \"\" %", None),
@@ -209,7 +274,11 @@ fn section_6_command_examples() {
             ("S", "* LSUB (\\NoSelect) \".\" #news.comp.mail", None),
             // 6.3.10 STATUS
             ("C", "A042 STATUS blurdybloop (UIDNEXT MESSAGES)", None),
-            ("S", "* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)", None),
+            (
+                "S",
+                "* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)",
+                None,
+            ),
             ("S", "A042 OK STATUS completed", None),
             // 6.3.11 APPEND: below. 6.4.1 CHECK
             ("S", "+ Ready for literal data", None),
@@ -224,7 +293,11 @@ fn section_6_command_examples() {
             ("S", "* 8 EXPUNGE", None),
             ("S", "A202 OK EXPUNGE completed", None),
             // 6.4.4 SEARCH
-            ("C", "A282 SEARCH FLAGGED SINCE 1-Feb-1994 NOT FROM \"Smith\"", None),
+            (
+                "C",
+                "A282 SEARCH FLAGGED SINCE 1-Feb-1994 NOT FROM \"Smith\"",
+                None,
+            ),
             ("S", "* SEARCH 2 84 882", None),
             ("S", "A282 OK SEARCH completed", None),
             ("C", "A283 SEARCH TEXT \"string not in mailbox\"", None),
@@ -232,7 +305,11 @@ fn section_6_command_examples() {
             ("S", "A283 OK SEARCH completed", None),
             ("S", "* SEARCH 43", None),
             // 6.4.5 FETCH
-            ("C", "A654 FETCH 2:4 (FLAGS BODY[HEADER.FIELDS (DATE FROM)])", None),
+            (
+                "C",
+                "A654 FETCH 2:4 (FLAGS BODY[HEADER.FIELDS (DATE FROM)])",
+                None,
+            ),
             ("S", "A654 OK FETCH completed", None),
             // 6.4.6 STORE
             ("C", "A003 STORE 2:4 +FLAGS (\\Deleted)", None),
@@ -274,16 +351,31 @@ Hello Joe, do you think we can meet at 3:30 tomorrow?\r\n";
     assert_eq!(message.len(), 310);
     let wire = format!("A003 APPEND saved-messages (\\Seen) {{310}}\r\n{message}\r\n");
     let c = common::command(wire.as_bytes(), wire.as_bytes(), &o);
-    let CommandBody::Append { mailbox, messages } = c.body else { panic!() };
+    let CommandBody::Append { mailbox, messages } = c.body else {
+        panic!()
+    };
     assert_eq!(mailbox.name(o.mode).unwrap(), "saved-messages");
     assert_eq!(messages[0].flags, Some(vec![Flag::Seen]));
     assert_eq!(messages[0].data.data().as_ref(), message.as_bytes());
     // 6.4.4: a literal in a search key.
-    common::command(b"A284 SEARCH CHARSET UTF-8 TEXT {6}\r\nXXXXXX\r\n", b"A284 SEARCH CHARSET UTF-8 TEXT {6}\r\nXXXXXX\r\n", &o);
+    common::command(
+        b"A284 SEARCH CHARSET UTF-8 TEXT {6}\r\nXXXXXX\r\n",
+        b"A284 SEARCH CHARSET UTF-8 TEXT {6}\r\nXXXXXX\r\n",
+        &o,
+    );
     // 7.5: literals for both LOGIN arguments.
-    let c = common::command(b"A001 LOGIN {11}\r\nFRED FOOBAR {7}\r\nfat man\r\n", b"A001 LOGIN {11}\r\nFRED FOOBAR {7}\r\nfat man\r\n", &o);
-    let CommandBody::Login { username, password } = c.body else { panic!() };
-    assert_eq!((username.as_bytes(), password.expose().as_bytes()), (&b"FRED FOOBAR"[..], &b"fat man"[..]));
+    let c = common::command(
+        b"A001 LOGIN {11}\r\nFRED FOOBAR {7}\r\nfat man\r\n",
+        b"A001 LOGIN {11}\r\nFRED FOOBAR {7}\r\nfat man\r\n",
+        &o,
+    );
+    let CommandBody::Login { username, password } = c.body else {
+        panic!()
+    };
+    assert_eq!(
+        (username.as_bytes(), password.expose().as_bytes()),
+        (&b"FRED FOOBAR"[..], &b"fat man"[..])
+    );
 }
 
 /// §7: each response's example.
@@ -295,21 +387,41 @@ fn section_7_response_examples() {
             ("S", "* OK IMAP4rev1 server ready", None),
             ("S", "* OK [ALERT] System shutdown in 10 minutes", None),
             ("S", "A001 OK LOGIN Completed", None),
-            ("S", "* NO Disk is 98% full, please delete unnecessary data", None),
+            (
+                "S",
+                "* NO Disk is 98% full, please delete unnecessary data",
+                None,
+            ),
             ("C", "A223 COPY 3:200 blurdybloop", None),
             ("S", "A223 NO COPY failed: disk is full", None),
             ("S", "* BAD Command line too long", None),
             ("S", "* BAD Empty command line", None),
-            ("S", "* BAD Disk crash, attempting salvage to a new disk!", None),
+            (
+                "S",
+                "* BAD Disk crash, attempting salvage to a new disk!",
+                None,
+            ),
             ("S", "* OK Salvage successful, no data lost", None),
             ("S", "* PREAUTH IMAP4rev1 server logged in as Smith", None),
             ("S", "* BYE Autologout; idle for too long", None),
-            ("S", "* CAPABILITY IMAP4rev1 STARTTLS AUTH=GSSAPI XPIG-LATIN", None),
+            (
+                "S",
+                "* CAPABILITY IMAP4rev1 STARTTLS AUTH=GSSAPI XPIG-LATIN",
+                None,
+            ),
             ("S", "* LIST (\\Noselect) \"/\" ~/Mail/foo", None),
             ("S", "* LSUB () \".\" #news.comp.mail.misc", None),
-            ("S", "* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)", None),
+            (
+                "S",
+                "* STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)",
+                None,
+            ),
             ("S", "* SEARCH 2 3 6", None),
-            ("S", "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)", None),
+            (
+                "S",
+                "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)",
+                None,
+            ),
             ("S", "* 23 EXISTS", None),
             ("S", "* 5 RECENT", None),
             ("S", "* 44 EXPUNGE", None),
@@ -326,12 +438,37 @@ fn section_6_and_7_rejects() {
     let o = Options::default();
     let bad = |wire: &'static [u8], command: bool| {
         let b = bytes::Bytes::from_static(wire);
-        if command { imap_proto::decode::command(&b, &o).map(|_| ()) } else { imap_proto::decode::response(&b, &o).map(|_| ()) }
+        if command {
+            imap_proto::decode::command(&b, &o).map(|_| ())
+        } else {
+            imap_proto::decode::response(&b, &o).map(|_| ())
+        }
     };
     // 6.5.1: an experimental command this crate does not know.
-    assert_eq!(bad(b"A442 XPIG-LATIN\r\n", true), Err(DecodeError::Invalid { offset: 5, kind: ErrorKind::UnknownCommand }));
-    assert_eq!(bad(b"* XPIG-LATIN ow-nay eaking-spay ig-pay atin-lay\r\n", false), Err(DecodeError::Invalid { offset: 2, kind: ErrorKind::UnknownResponse }));
-    assert_eq!(bad(b"A044 BLURDYBLOOP {102856}\r\n", true), Err(DecodeError::Invalid { offset: 5, kind: ErrorKind::UnknownCommand }));
+    assert_eq!(
+        bad(b"A442 XPIG-LATIN\r\n", true),
+        Err(DecodeError::Invalid {
+            offset: 5,
+            kind: ErrorKind::UnknownCommand
+        })
+    );
+    assert_eq!(
+        bad(
+            b"* XPIG-LATIN ow-nay eaking-spay ig-pay atin-lay\r\n",
+            false
+        ),
+        Err(DecodeError::Invalid {
+            offset: 2,
+            kind: ErrorKind::UnknownResponse
+        })
+    );
+    assert_eq!(
+        bad(b"A044 BLURDYBLOOP {102856}\r\n", true),
+        Err(DecodeError::Invalid {
+            offset: 5,
+            kind: ErrorKind::UnknownCommand
+        })
+    );
     // 7.5: "+" alone is the bare-continuation quirk (6.2.2 shows "S: +").
     assert!(bad(b"+\r\n", false).is_err());
     let mut quirky = Options::default();

@@ -9,36 +9,50 @@ use imap_proto::{DecodeError, Options, decode, encode};
 /// `Incomplete`, re-encodes it and compares with `expected`.
 pub(crate) fn command(wire: &[u8], expected: &[u8], opts: &Options) -> Command<'static> {
     let input = Bytes::copy_from_slice(wire);
-    let (c, used) = decode::command(&input, opts).unwrap_or_else(|e| panic!("{e} in {:?}", String::from_utf8_lossy(wire)));
+    let (c, used) = decode::command(&input, opts)
+        .unwrap_or_else(|e| panic!("{e} in {:?}", String::from_utf8_lossy(wire)));
     assert_eq!(used, wire.len(), "{:?}", String::from_utf8_lossy(wire));
     for n in 0..wire.len() {
         let prefix = Bytes::copy_from_slice(&wire[..n]);
         match decode::command(&prefix, opts) {
             Err(DecodeError::Incomplete { .. }) => {}
-            other => panic!("prefix {n} of {:?}: {other:?}", String::from_utf8_lossy(wire)),
+            other => panic!(
+                "prefix {n} of {:?}: {other:?}",
+                String::from_utf8_lossy(wire)
+            ),
         }
     }
     let mut out = BytesMut::new();
     encode::command(&c, &mut out, opts).unwrap();
-    assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(expected));
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(expected)
+    );
     c.into_static()
 }
 
 /// As [`command`], for a response.
 pub(crate) fn response(wire: &[u8], expected: &[u8], opts: &Options) -> Response<'static> {
     let input = Bytes::copy_from_slice(wire);
-    let (r, used) = decode::response(&input, opts).unwrap_or_else(|e| panic!("{e} in {:?}", String::from_utf8_lossy(wire)));
+    let (r, used) = decode::response(&input, opts)
+        .unwrap_or_else(|e| panic!("{e} in {:?}", String::from_utf8_lossy(wire)));
     assert_eq!(used, wire.len(), "{:?}", String::from_utf8_lossy(wire));
     for n in 0..wire.len() {
         let prefix = Bytes::copy_from_slice(&wire[..n]);
         match decode::response(&prefix, opts) {
             Err(DecodeError::Incomplete { .. }) => {}
-            other => panic!("prefix {n} of {:?}: {other:?}", String::from_utf8_lossy(wire)),
+            other => panic!(
+                "prefix {n} of {:?}: {other:?}",
+                String::from_utf8_lossy(wire)
+            ),
         }
     }
     let mut out = BytesMut::new();
     encode::response(&r, &mut out, opts).unwrap();
-    assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(expected));
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(expected)
+    );
     r.into_static()
 }
 
@@ -48,7 +62,9 @@ pub(crate) fn response(wire: &[u8], expected: &[u8], opts: &Options) -> Response
 pub(crate) fn replay(lines: &[(&str, &str, Option<&str>)], opts: &Options) {
     for (dir, wire, expected) in lines {
         let wire = format!("{wire}\r\n");
-        let expected = expected.map(|e| format!("{e}\r\n")).unwrap_or_else(|| wire.clone());
+        let expected = expected
+            .map(|e| format!("{e}\r\n"))
+            .unwrap_or_else(|| wire.clone());
         match *dir {
             "C" => {
                 command(wire.as_bytes(), expected.as_bytes(), opts);
