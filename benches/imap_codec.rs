@@ -2,6 +2,7 @@
 //! in one run. Decoding takes a `Bytes` buffer for us (literals become slices
 //! of it) and a `&[u8]` for the peers; encoding writes into a reused buffer.
 //! `memcpy` of the same bytes is the floor for the literal cases.
+#![allow(clippy::unwrap_used, reason = "a failed unwrap here is a failed test or bench")]
 
 use std::hint::black_box;
 
@@ -25,7 +26,8 @@ RFC822.SIZE 4286 ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" \
 \"<B27397-0100000@cac.washington.edu>\") \
 BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92 NIL NIL NIL NIL))\r\n";
 
-const UID_FETCH: &[u8] = b"A654 UID FETCH 1:*,7,9:12 (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE \
+const UID_FETCH: &[u8] =
+    b"A654 UID FETCH 1:*,7,9:12 (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE \
 BODY.PEEK[HEADER.FIELDS (DATE FROM TO CC SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES CONTENT-TYPE)] \
 BODY.PEEK[1.2.MIME] BODY.PEEK[TEXT]<0.2048> BINARY.SIZE[1])\r\n";
 
@@ -44,9 +46,19 @@ fn decode_responses(c: &mut Criterion) {
     let mut g = c.benchmark_group("decode FETCH RFC 3501 §8");
     g.throughput(Throughput::Bytes(FETCH_RFC3501.len() as u64));
     let input = Bytes::from_static(FETCH_RFC3501);
-    g.bench_function("imap-proto", |b| b.iter(|| decode::response(black_box(&input), &opts).unwrap()));
-    g.bench_function("imap-codec", |b| b.iter(|| ResponseCodec::default().decode(black_box(FETCH_RFC3501)).unwrap()));
-    g.bench_function("djc-imap-proto", |b| b.iter(|| djc_imap_proto::Response::parse(black_box(FETCH_RFC3501)).unwrap()));
+    g.bench_function("imap-proto", |b| {
+        b.iter(|| decode::response(black_box(&input), &opts).unwrap())
+    });
+    g.bench_function("imap-codec", |b| {
+        b.iter(|| {
+            ResponseCodec::default()
+                .decode(black_box(FETCH_RFC3501))
+                .unwrap()
+        })
+    });
+    g.bench_function("djc-imap-proto", |b| {
+        b.iter(|| djc_imap_proto::Response::parse(black_box(FETCH_RFC3501)).unwrap())
+    });
     g.finish();
 
     let mut g = c.benchmark_group("decode FETCH BODY[]");
@@ -54,9 +66,15 @@ fn decode_responses(c: &mut Criterion) {
         let wire = fetch_body(size);
         let input = Bytes::from(wire.clone());
         g.throughput(Throughput::Bytes(wire.len() as u64));
-        g.bench_with_input(BenchmarkId::new("imap-proto", size), &input, |b, i| b.iter(|| decode::response(black_box(i), &opts).unwrap()));
-        g.bench_with_input(BenchmarkId::new("imap-codec", size), &wire, |b, i| b.iter(|| ResponseCodec::default().decode(black_box(i)).unwrap()));
-        g.bench_with_input(BenchmarkId::new("djc-imap-proto", size), &wire, |b, i| b.iter(|| djc_imap_proto::Response::parse(black_box(i)).unwrap()));
+        g.bench_with_input(BenchmarkId::new("imap-proto", size), &input, |b, i| {
+            b.iter(|| decode::response(black_box(i), &opts).unwrap())
+        });
+        g.bench_with_input(BenchmarkId::new("imap-codec", size), &wire, |b, i| {
+            b.iter(|| ResponseCodec::default().decode(black_box(i)).unwrap())
+        });
+        g.bench_with_input(BenchmarkId::new("djc-imap-proto", size), &wire, |b, i| {
+            b.iter(|| djc_imap_proto::Response::parse(black_box(i)).unwrap())
+        });
         g.bench_with_input(BenchmarkId::new("memcpy", size), &wire, |b, i| {
             let mut dst = vec![0u8; i.len()];
             b.iter(|| dst.copy_from_slice(black_box(i)))
@@ -67,12 +85,19 @@ fn decode_responses(c: &mut Criterion) {
 
 fn decode_commands(c: &mut Criterion) {
     let opts = Options::default();
-    for (name, wire) in [("decode UID FETCH", UID_FETCH), ("decode UID SEARCH", UID_SEARCH)] {
+    for (name, wire) in [
+        ("decode UID FETCH", UID_FETCH),
+        ("decode UID SEARCH", UID_SEARCH),
+    ] {
         let mut g = c.benchmark_group(name);
         g.throughput(Throughput::Bytes(wire.len() as u64));
         let input = Bytes::from_static(wire);
-        g.bench_function("imap-proto", |b| b.iter(|| decode::command(black_box(&input), &opts).unwrap()));
-        g.bench_function("imap-codec", |b| b.iter(|| CommandCodec::default().decode(black_box(wire)).unwrap()));
+        g.bench_function("imap-proto", |b| {
+            b.iter(|| decode::command(black_box(&input), &opts).unwrap())
+        });
+        g.bench_function("imap-codec", |b| {
+            b.iter(|| CommandCodec::default().decode(black_box(wire)).unwrap())
+        });
         g.finish();
     }
 }
@@ -90,10 +115,15 @@ fn encode_all(c: &mut Criterion) {
             encode::response(black_box(&ours), &mut out, &opts).unwrap();
         })
     });
-    g.bench_function("imap-codec", |b| b.iter(|| ResponseCodec::default().encode(black_box(&theirs)).dump()));
+    g.bench_function("imap-codec", |b| {
+        b.iter(|| ResponseCodec::default().encode(black_box(&theirs)).dump())
+    });
     g.finish();
 
-    for (name, wire) in [("encode UID FETCH", UID_FETCH), ("encode UID SEARCH", UID_SEARCH)] {
+    for (name, wire) in [
+        ("encode UID FETCH", UID_FETCH),
+        ("encode UID SEARCH", UID_SEARCH),
+    ] {
         let mut g = c.benchmark_group(name);
         let input = Bytes::from_static(wire);
         let (ours, _) = decode::command(&input, &opts).unwrap();
@@ -105,7 +135,9 @@ fn encode_all(c: &mut Criterion) {
                 encode::command(black_box(&ours), &mut out, &opts).unwrap();
             })
         });
-        g.bench_function("imap-codec", |b| b.iter(|| CommandCodec::default().encode(black_box(&theirs)).dump()));
+        g.bench_function("imap-codec", |b| {
+            b.iter(|| CommandCodec::default().encode(black_box(&theirs)).dump())
+        });
         g.finish();
     }
 
@@ -123,7 +155,9 @@ fn encode_all(c: &mut Criterion) {
                 encode::response(black_box(&ours), &mut out, &opts).unwrap();
             })
         });
-        g.bench_function(BenchmarkId::new("imap-codec", size), |b| b.iter(|| ResponseCodec::default().encode(black_box(&theirs)).dump()));
+        g.bench_function(BenchmarkId::new("imap-codec", size), |b| {
+            b.iter(|| ResponseCodec::default().encode(black_box(&theirs)).dump())
+        });
         g.bench_with_input(BenchmarkId::new("memcpy", size), &wire, |b, i| {
             let mut dst = Vec::with_capacity(i.len());
             b.iter(|| {

@@ -60,7 +60,10 @@
 //!   responses that exist. Decoding and encoding take the mode.
 //! - Strict by default; the tolerances for broken peers in [`Quirks`] are
 //!   opt-in.
-#![cfg_attr(feature = "mime", doc = "- [`mime`] (feature `mime`): ENVELOPE and BODYSTRUCTURE of a raw message, as Dovecot computes them.")]
+#![cfg_attr(
+    feature = "mime",
+    doc = "- [`mime`] (feature `mime`): ENVELOPE and BODYSTRUCTURE of a raw message, as Dovecot computes them."
+)]
 //!
 //! The client and server state machines are built on this grammar.
 

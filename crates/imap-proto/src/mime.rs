@@ -47,11 +47,13 @@
 //! ```
 
 use bytes::Bytes;
-use mail_parser::{Address as MpAddress, HeaderValue, Message, MessageParser, MessagePart, PartType};
+use mail_parser::{
+    Address as MpAddress, HeaderValue, Message, MessageParser, MessagePart, PartType,
+};
 
 use crate::types::{
-    Address, BodyStructure, Disposition, Envelope, ExtTail, IString, Language, LanguageTail, Literal, LocationTail,
-    MultipartExt, Quoted, SinglePart, SinglePartExt, Specific,
+    Address, BodyStructure, Disposition, Envelope, ExtTail, IString, Language, LanguageTail,
+    Literal, LocationTail, MultipartExt, Quoted, SinglePart, SinglePartExt, Specific,
 };
 
 /// The ENVELOPE of a message, or `None` if `mail-parser` cannot read it.
@@ -82,27 +84,51 @@ fn part_structure(
     depth: usize,
     end: usize,
 ) -> BodyStructure<'static> {
-    let Some(part) = msg.parts.get(id) else { return empty_part(ext) };
+    let Some(part) = msg.parts.get(id) else {
+        return empty_part(ext);
+    };
     if depth >= MAX_DEPTH {
         return empty_part(ext);
     }
-    let fields = if mime { ContentFields::of(msg, part) } else { ContentFields::default() };
+    let fields = if mime {
+        ContentFields::of(msg, part)
+    } else {
+        ContentFields::default()
+    };
     match &part.body {
         PartType::Multipart(children) if mime => {
-            let parts: Vec<_> = children.iter().map(|&c| part_structure(msg, c as usize, true, ext, depth + 1, end)).collect();
-            let parts = if parts.is_empty() { vec![empty_part(ext)] } else { parts };
+            let parts: Vec<_> = children
+                .iter()
+                .map(|&c| part_structure(msg, c as usize, true, ext, depth + 1, end))
+                .collect();
+            let parts = if parts.is_empty() {
+                vec![empty_part(ext)]
+            } else {
+                parts
+            };
             let subtype = string(fields.subtype.as_deref().unwrap_or("x-unknown"));
             let ext = ext.then(|| {
-                Box::new(MultipartExt { params: fields.type_params(false), tail: Some(fields.tail()) })
+                Box::new(MultipartExt {
+                    params: fields.type_params(false),
+                    tail: Some(fields.tail()),
+                })
             });
-            BodyStructure::Multi { parts, subtype, ext }
+            BodyStructure::Multi {
+                parts,
+                subtype,
+                ext,
+            }
         }
         PartType::Message(inner) if mime => {
             let (size, lines) = virtual_size(body_bytes(msg, part, end));
             let inner_mime = inner.parts.first().is_some_and(|p| is_mime(inner, p));
             let inner_end = (part.offset_end as usize).min(end);
             let body = part_structure(inner, 0, inner_mime, ext, depth + 1, inner_end);
-            let envelope = inner.parts.first().map(|p| envelope_of(inner, p)).unwrap_or_default();
+            let envelope = inner
+                .parts
+                .first()
+                .map(|p| envelope_of(inner, p))
+                .unwrap_or_default();
             let single = SinglePart {
                 media_type: string("message"),
                 subtype: string("rfc822"),
@@ -111,16 +137,30 @@ fn part_structure(
                 description: fields.description.as_deref().map(string),
                 encoding: string(fields.encoding.as_deref().unwrap_or("7bit")),
                 octets: size,
-                specific: Specific::Message { envelope: Box::new(envelope), body: Box::new(body), lines },
+                specific: Specific::Message {
+                    envelope: Box::new(envelope),
+                    body: Box::new(body),
+                    lines,
+                },
             };
             leaf(single, &fields, ext)
         }
         _ => {
-            let bytes = if mime { body_bytes(msg, part, end) } else { whole_body(msg, part, end) };
+            let bytes = if mime {
+                body_bytes(msg, part, end)
+            } else {
+                whole_body(msg, part, end)
+            };
             let (size, lines) = virtual_size(bytes);
             let media_type = fields.media_type.clone().unwrap_or_else(|| "text".into());
             let text = media_type.eq_ignore_ascii_case("text");
-            let subtype = fields.subtype.clone().unwrap_or_else(|| if text { "plain".into() } else { "unknown".into() });
+            let subtype = fields.subtype.clone().unwrap_or_else(|| {
+                if text {
+                    "plain".into()
+                } else {
+                    "unknown".into()
+                }
+            });
             let single = SinglePart {
                 media_type: string(&media_type),
                 subtype: string(&subtype),
@@ -129,7 +169,11 @@ fn part_structure(
                 description: fields.description.as_deref().map(string),
                 encoding: string(fields.encoding.as_deref().unwrap_or("7bit")),
                 octets: size,
-                specific: if text { Specific::Text { lines } } else { Specific::Basic },
+                specific: if text {
+                    Specific::Text { lines }
+                } else {
+                    Specific::Basic
+                },
             };
             leaf(single, &fields, ext)
         }
@@ -144,8 +188,16 @@ fn is_mime(msg: &Message<'_>, part: &MessagePart<'_>) -> bool {
 }
 
 fn leaf(single: SinglePart<'static>, fields: &ContentFields, ext: bool) -> BodyStructure<'static> {
-    let ext = ext.then(|| Box::new(SinglePartExt { md5: fields.md5.as_deref().map(string), tail: Some(fields.tail()) }));
-    BodyStructure::Single { part: Box::new(single), ext }
+    let ext = ext.then(|| {
+        Box::new(SinglePartExt {
+            md5: fields.md5.as_deref().map(string),
+            tail: Some(fields.tail()),
+        })
+    });
+    BodyStructure::Single {
+        part: Box::new(single),
+        ext,
+    }
 }
 
 /// Dovecot's `EMPTY_BODYSTRUCTURE`: a 0-octet text/plain part.
@@ -211,7 +263,9 @@ impl ContentFields {
             f.language = v
                 .split(',')
                 .map(|l| l.trim().to_owned())
-                .take_while(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+                .take_while(|l| {
+                    !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                })
                 .collect();
         }
         f
@@ -219,8 +273,17 @@ impl ContentFields {
 
     /// The Content-Type parameters, with Dovecot's default charset for text.
     fn type_params(&self, text: bool) -> Vec<(IString<'static>, IString<'static>)> {
-        let mut v: Vec<_> = self.params.iter().map(|(k, v)| (string(k), string(v))).collect();
-        if text && !self.params.iter().any(|(k, _)| k.eq_ignore_ascii_case("charset")) {
+        let mut v: Vec<_> = self
+            .params
+            .iter()
+            .map(|(k, v)| (string(k), string(v)))
+            .collect();
+        if text
+            && !self
+                .params
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("charset"))
+        {
             v.push((string("charset"), string("us-ascii")));
         }
         v
@@ -240,7 +303,10 @@ impl ContentFields {
             disposition,
             language: Some(LanguageTail {
                 language,
-                location: Some(LocationTail { location: self.location.as_deref().map(string), extensions: vec![] }),
+                location: Some(LocationTail {
+                    location: self.location.as_deref().map(string),
+                    extensions: vec![],
+                }),
             }),
         }
     }
@@ -279,7 +345,10 @@ fn address_list(raw: &str) -> Vec<Address<'static>> {
                 Some(at) => (Some(addr[..at].to_owned()), Some(addr[at + 1..].to_owned())),
                 None => (Some(addr), Some("MISSING_DOMAIN".to_owned())),
             },
-            None => (Some("MISSING_MAILBOX".to_owned()), Some("MISSING_DOMAIN".to_owned())),
+            None => (
+                Some("MISSING_MAILBOX".to_owned()),
+                Some("MISSING_DOMAIN".to_owned()),
+            ),
         };
         Address {
             name: a.name.as_deref().map(|n| for_humans(restore(n).as_bytes())),
@@ -296,7 +365,12 @@ fn address_list(raw: &str) -> Vec<Address<'static>> {
                 match &g.name {
                     // A group: its name as mailbox, the members, and an end marker.
                     Some(name) => {
-                        v.push(Address { name: None, adl: None, mailbox: Some(string(&restore(name))), host: None });
+                        v.push(Address {
+                            name: None,
+                            adl: None,
+                            mailbox: Some(string(&restore(name))),
+                            host: None,
+                        });
                         v.extend(g.addresses.iter().map(one));
                         v.push(Address::default());
                     }
@@ -391,17 +465,26 @@ fn nolf(v: &str) -> String {
 /// The raw value of the first field `name` of a part: leading white space
 /// and the final line break removed, folding kept.
 fn header(msg: &Message<'_>, part: &MessagePart<'_>, name: &str) -> Option<String> {
-    part.headers.iter().find(|h| h.name.as_str().eq_ignore_ascii_case(name)).map(|h| raw_value(msg, h))
+    part.headers
+        .iter()
+        .find(|h| h.name.as_str().eq_ignore_ascii_case(name))
+        .map(|h| raw_value(msg, h))
 }
 
 /// The raw value of the last field `name` of a part.
 fn last_header(msg: &Message<'_>, part: &MessagePart<'_>, name: &str) -> Option<String> {
-    part.headers.iter().rev().find(|h| h.name.as_str().eq_ignore_ascii_case(name)).map(|h| raw_value(msg, h))
+    part.headers
+        .iter()
+        .rev()
+        .find(|h| h.name.as_str().eq_ignore_ascii_case(name))
+        .map(|h| raw_value(msg, h))
 }
 
 fn raw_value(msg: &Message<'_>, h: &mail_parser::Header<'_>) -> String {
     let raw = msg.raw_message.as_ref();
-    let v = raw.get(h.offset_start as usize..h.offset_end as usize).unwrap_or_default();
+    let v = raw
+        .get(h.offset_start as usize..h.offset_end as usize)
+        .unwrap_or_default();
     let s = String::from_utf8_lossy(v);
     let s = s.trim_start_matches([' ', '\t']);
     let s = s.strip_suffix('\n').unwrap_or(s);
@@ -418,7 +501,8 @@ fn body_bytes<'m>(msg: &'m Message<'_>, part: &MessagePart<'_>, end: usize) -> &
 /// Everything after the header, for a message that is not MIME.
 fn whole_body<'m>(msg: &'m Message<'_>, part: &MessagePart<'_>, end: usize) -> &'m [u8] {
     let raw = msg.raw_message.as_ref();
-    raw.get(part.offset_body as usize..end.min(raw.len())).unwrap_or_default()
+    raw.get(part.offset_body as usize..end.min(raw.len()))
+        .unwrap_or_default()
 }
 
 /// Octets with every line ending in CRLF, and the number of lines.
@@ -436,7 +520,9 @@ fn content_type(v: &str) -> (Option<(String, Option<String>)>, Option<&str>) {
         return (None, None);
     }
     let rest = rest.trim_start();
-    let Some(rest) = rest.strip_prefix('/') else { return (Some((t.to_owned(), None)), None) };
+    let Some(rest) = rest.strip_prefix('/') else {
+        return (Some((t.to_owned(), None)), None);
+    };
     let (s, rest) = mime_token(rest.trim_start());
     if s.is_empty() {
         return (Some((t.to_owned(), None)), None);
@@ -458,10 +544,14 @@ fn rfc2231(mut s: &str) -> Vec<(String, String)> {
     let mut split: Vec<(String, u32, bool, String)> = Vec::new();
     loop {
         s = s.trim_start_matches([' ', '\t', '\n', '\r']);
-        let Some(rest) = s.strip_prefix(';') else { break };
+        let Some(rest) = s.strip_prefix(';') else {
+            break;
+        };
         let (key, rest) = mime_token(rest.trim_start_matches([' ', '\t', '\n', '\r']));
         let rest = rest.trim_start_matches([' ', '\t', '\n', '\r']);
-        let Some(rest) = rest.strip_prefix('=') else { break };
+        let Some(rest) = rest.strip_prefix('=') else {
+            break;
+        };
         let rest = rest.trim_start_matches([' ', '\t', '\n', '\r']);
         let (value, rest) = if let Some(q) = rest.strip_prefix('"') {
             let mut v = String::new();
@@ -514,7 +604,10 @@ fn rfc2231(mut s: &str) -> Vec<(String, String)> {
     split.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut i = 0;
     while i < split.len() {
-        let j = split[i..].iter().position(|p| p.0 != split[i].0).map_or(split.len(), |n| i + n);
+        let j = split[i..]
+            .iter()
+            .position(|p| p.0 != split[i].0)
+            .map_or(split.len(), |n| i + n);
         let group = &split[i..j];
         let complete = group.iter().enumerate().all(|(n, p)| p.1 as usize == n);
         let extended = group.iter().any(|p| p.2);
@@ -530,11 +623,19 @@ fn rfc2231(mut s: &str) -> Vec<(String, String)> {
                     value.push_str(&p.3);
                 }
             }
-            let key = if extended { format!("{}*", group[0].0) } else { group[0].0.clone() };
+            let key = if extended {
+                format!("{}*", group[0].0)
+            } else {
+                group[0].0.clone()
+            };
             plain.push((key, value));
         } else {
             for p in group {
-                let key = if p.2 { format!("{}*{}*", p.0, p.1) } else { format!("{}*{}", p.0, p.1) };
+                let key = if p.2 {
+                    format!("{}*{}*", p.0, p.1)
+                } else {
+                    format!("{}*{}", p.0, p.1)
+                };
                 plain.push((key, p.3.clone()));
             }
         }

@@ -109,7 +109,10 @@ impl Options {
 
     /// The options of a session in this mode, with the other values at default.
     pub fn with_mode(mode: Mode) -> Self {
-        Self { mode, ..Self::default() }
+        Self {
+            mode,
+            ..Self::default()
+        }
     }
 
     pub(crate) fn depth_limit(&self) -> usize {

@@ -1,6 +1,7 @@
 //! ENVELOPE and BODYSTRUCTURE built from raw messages (feature `mime`),
 //! checked against the strings Dovecot gives for them.
 #![cfg(feature = "mime")]
+#![allow(clippy::unwrap_used, reason = "a failed unwrap here is a failed test or bench")]
 
 use bytes::BytesMut;
 use imap_proto::types::{Data, FetchItem, Response};
@@ -9,13 +10,27 @@ use imap_proto::{Options, encode, mime};
 /// The item as a server writes it, without `* 1 FETCH (` and `)`.
 fn written(item: FetchItem<'static>) -> String {
     let mut out = BytesMut::new();
-    encode::response(&Response::Data(Data::Fetch { seq: 1, items: vec![item] }), &mut out, &Options::default()).unwrap();
+    encode::response(
+        &Response::Data(Data::Fetch {
+            seq: 1,
+            items: vec![item],
+        }),
+        &mut out,
+        &Options::default(),
+    )
+    .unwrap();
     let s = String::from_utf8(out.to_vec()).unwrap();
-    s.strip_prefix("* 1 FETCH (").unwrap().strip_suffix(")\r\n").unwrap().to_owned()
+    s.strip_prefix("* 1 FETCH (")
+        .unwrap()
+        .strip_suffix(")\r\n")
+        .unwrap()
+        .to_owned()
 }
 
 fn bodystructure(raw: &[u8]) -> String {
-    let s = written(FetchItem::BodyStructure(mime::body_structure(raw, true).unwrap()));
+    let s = written(FetchItem::BodyStructure(
+        mime::body_structure(raw, true).unwrap(),
+    ));
     s.strip_prefix("BODYSTRUCTURE ").unwrap().to_owned()
 }
 
@@ -82,9 +97,15 @@ Root MIME epilogue\n";
 #[test]
 fn dovecots_own_test_message() {
     let expected = "(\"text\" \"x-myown\" (\"charset\" \"us-ascii\" \"foo\" \"quoted\\\"string\") \"<foo@example.com>\" \"hellodescription\" \"7bit\" 7 1 \"Q2hlY2sgSW50ZWdyaXR5IQ==\" (\"inline\" (\"foo\" \"bar\")) (\"en\" \"fi\" \"se\") \"http://example.com/test.txt\")(\"message\" \"rfc822\" NIL NIL NIL \"7bit\" 412 (\"Sun, 12 Aug 2012 12:34:56 +0300\" \"submsg\" ((NIL NIL \"sub\" \"domain.org\")) ((NIL NIL \"sub\" \"domain.org\")) ((NIL NIL \"sub\" \"domain.org\")) ((NIL NIL \"sub-to1\" \"domain.org\")(NIL NIL \"sub-to2\" \"domain.org\")) NIL NIL NIL NIL) ((\"text\" \"html\" (\"charset\" \"us-ascii\") NIL NIL \"8bit\" 20 1 NIL NIL NIL NIL)(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 21 1 NIL NIL NIL NIL) \"alternative\" (\"boundary\" \"sub1\") NIL NIL NIL) 21 NIL NIL NIL NIL) \"mixed\" (\"boundary\" \"foo bar\") NIL NIL NIL";
-    assert_eq!(bodystructure(DOVECOT_TESTMSG.as_bytes()), format!("({expected})"));
+    assert_eq!(
+        bodystructure(DOVECOT_TESTMSG.as_bytes()),
+        format!("({expected})")
+    );
     let expected_body = "(\"text\" \"x-myown\" (\"charset\" \"us-ascii\" \"foo\" \"quoted\\\"string\") \"<foo@example.com>\" \"hellodescription\" \"7bit\" 7 1)(\"message\" \"rfc822\" NIL NIL NIL \"7bit\" 412 (\"Sun, 12 Aug 2012 12:34:56 +0300\" \"submsg\" ((NIL NIL \"sub\" \"domain.org\")) ((NIL NIL \"sub\" \"domain.org\")) ((NIL NIL \"sub\" \"domain.org\")) ((NIL NIL \"sub-to1\" \"domain.org\")(NIL NIL \"sub-to2\" \"domain.org\")) NIL NIL NIL NIL) ((\"text\" \"html\" (\"charset\" \"us-ascii\") NIL NIL \"8bit\" 20 1)(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 21 1) \"alternative\") 21) \"mixed\"";
-    assert_eq!(body(DOVECOT_TESTMSG.as_bytes()), format!("({expected_body})"));
+    assert_eq!(
+        body(DOVECOT_TESTMSG.as_bytes()),
+        format!("({expected_body})")
+    );
 }
 
 // Real-shaped messages. The expected strings apply the Dovecot rules the
@@ -238,8 +259,12 @@ Hello\r\n\
 fn plain_message_without_mime() {
     // No MIME-Version and no Content-Type: Content-* fields do not count,
     // and the body is text/plain us-ascii 7bit (message-parser.c).
-    let raw = b"From: a@example.org\r\nContent-Transfer-Encoding: base64\r\n\r\nline one\r\nline two\r\n";
-    assert_eq!(body(raw), "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 20 2)");
+    let raw =
+        b"From: a@example.org\r\nContent-Transfer-Encoding: base64\r\n\r\nline one\r\nline two\r\n";
+    assert_eq!(
+        body(raw),
+        "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 20 2)"
+    );
     assert_eq!(
         envelope(raw),
         "(NIL NIL ((NIL NIL \"a\" \"example.org\")) ((NIL NIL \"a\" \"example.org\")) ((NIL NIL \"a\" \"example.org\")) NIL NIL NIL NIL NIL)"

@@ -2,8 +2,8 @@
 
 use super::{PResult, Parser};
 use crate::types::{
-    Address, BodyExtension, BodyStructure, Disposition, Envelope, ExtTail, IString, Language, LanguageTail,
-    LocationTail, MultipartExt, SinglePart, SinglePartExt, Specific,
+    Address, BodyExtension, BodyStructure, Disposition, Envelope, ExtTail, IString, Language,
+    LanguageTail, LocationTail, MultipartExt, SinglePart, SinglePartExt, Specific,
 };
 
 type Params<'a> = Vec<(IString<'a>, IString<'a>)>;
@@ -32,7 +32,18 @@ impl<'a> Parser<'a> {
         self.sp()?;
         let message_id = self.nstring()?;
         self.expect(b')', ")")?;
-        Ok(Envelope { date, subject, from, sender, reply_to, to, cc, bcc, in_reply_to, message_id })
+        Ok(Envelope {
+            date,
+            subject,
+            from,
+            sender,
+            reply_to,
+            to,
+            cc,
+            bcc,
+            in_reply_to,
+            message_id,
+        })
     }
 
     /// `"(" 1*address ")" / nil`.
@@ -53,7 +64,12 @@ impl<'a> Parser<'a> {
             self.sp()?;
             let host = self.nstring()?;
             self.expect(b')', ")")?;
-            v.push(Address { name, adl, mailbox, host });
+            v.push(Address {
+                name,
+                adl,
+                mailbox,
+                host,
+            });
             if self.eat(b')')? {
                 return Ok(v);
             }
@@ -64,7 +80,11 @@ impl<'a> Parser<'a> {
     pub(crate) fn body(&mut self) -> PResult<BodyStructure<'a>> {
         self.enter()?;
         self.expect(b'(', "body")?;
-        let body = if self.peek()? == b'(' { self.multipart()? } else { self.single_part()? };
+        let body = if self.peek()? == b'(' {
+            self.multipart()?
+        } else {
+            self.single_part()?
+        };
         self.expect(b')', ")")?;
         self.leave();
         Ok(body)
@@ -79,11 +99,18 @@ impl<'a> Parser<'a> {
         let subtype = self.string()?;
         let ext = if self.eat(b' ')? {
             let params = self.body_params()?;
-            Some(Box::new(MultipartExt { params, tail: self.ext_tail()? }))
+            Some(Box::new(MultipartExt {
+                params,
+                tail: self.ext_tail()?,
+            }))
         } else {
             None
         };
-        Ok(BodyStructure::Multi { parts, subtype, ext })
+        Ok(BodyStructure::Multi {
+            parts,
+            subtype,
+            ext,
+        })
     }
 
     fn single_part(&mut self) -> PResult<BodyStructure<'a>> {
@@ -103,23 +130,42 @@ impl<'a> Parser<'a> {
         let t = media_type.as_bytes();
         let specific = if t.eq_ignore_ascii_case(b"TEXT") {
             self.sp()?;
-            Specific::Text { lines: self.number64()? }
+            Specific::Text {
+                lines: self.number64()?,
+            }
         } else if t.eq_ignore_ascii_case(b"MESSAGE")
-            && (subtype.as_bytes().eq_ignore_ascii_case(b"RFC822") || subtype.as_bytes().eq_ignore_ascii_case(b"GLOBAL"))
+            && (subtype.as_bytes().eq_ignore_ascii_case(b"RFC822")
+                || subtype.as_bytes().eq_ignore_ascii_case(b"GLOBAL"))
         {
             self.sp()?;
             let envelope = Box::new(self.envelope()?);
             self.sp()?;
             let body = Box::new(self.body()?);
             self.sp()?;
-            Specific::Message { envelope, body, lines: self.number64()? }
+            Specific::Message {
+                envelope,
+                body,
+                lines: self.number64()?,
+            }
         } else {
             Specific::Basic
         };
-        let part = Box::new(SinglePart { media_type, subtype, params, id, description, encoding, octets, specific });
+        let part = Box::new(SinglePart {
+            media_type,
+            subtype,
+            params,
+            id,
+            description,
+            encoding,
+            octets,
+            specific,
+        });
         let ext = if self.eat(b' ')? {
             let md5 = self.nstring()?;
-            Some(Box::new(SinglePartExt { md5, tail: self.ext_tail()? }))
+            Some(Box::new(SinglePartExt {
+                md5,
+                tail: self.ext_tail()?,
+            }))
         } else {
             None
         };
@@ -167,7 +213,10 @@ impl<'a> Parser<'a> {
                 while self.eat(b' ')? {
                     extensions.push(self.body_extension()?);
                 }
-                Some(LocationTail { location, extensions })
+                Some(LocationTail {
+                    location,
+                    extensions,
+                })
             } else {
                 None
             };
@@ -175,7 +224,10 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        Ok(Some(ExtTail { disposition, language }))
+        Ok(Some(ExtTail {
+            disposition,
+            language,
+        }))
     }
 
     fn body_extension(&mut self) -> PResult<BodyExtension<'a>> {
@@ -224,14 +276,22 @@ mod tests {
         let ok = body(&nest(99), &Options::default()).unwrap();
         assert_eq!(ok.depth(), 100);
         match body(&nest(100), &Options::default()) {
-            Err(DecodeError::Invalid { kind: ErrorKind::TooDeep, offset }) => assert_eq!(offset, 25 + 100),
+            Err(DecodeError::Invalid {
+                kind: ErrorKind::TooDeep,
+                offset,
+            }) => assert_eq!(offset, 25 + 100),
             other => panic!("{other:?}"),
         }
         // A hostile peer's 100 000 levels stop at the bound, not at the stack.
-        let mut deep = Options::default();
-        deep.max_depth = usize::MAX;
+        let deep = Options {
+            max_depth: usize::MAX,
+            ..Options::default()
+        };
         match body(&nest(100_000), &deep) {
-            Err(DecodeError::Invalid { kind: ErrorKind::TooDeep, offset }) => assert_eq!(offset, 25 + Options::MAX_DEPTH),
+            Err(DecodeError::Invalid {
+                kind: ErrorKind::TooDeep,
+                offset,
+            }) => assert_eq!(offset, 25 + Options::MAX_DEPTH),
             other => panic!("{other:?}"),
         }
     }
@@ -240,9 +300,16 @@ mod tests {
     fn nil_where_a_string_belongs_is_a_quirk() {
         let s = b"(NIL NIL NIL NIL NIL NIL 0)";
         assert_eq!(body(s, &Options::default()).unwrap_err().offset(), Some(26));
-        let mut o = Options::default();
-        o.quirks = Quirks { nil_as_string: true, ..Quirks::default() };
-        let BodyStructure::Single { part, .. } = body(s, &o).unwrap() else { panic!() };
+        let o = Options {
+            quirks: Quirks {
+                nil_as_string: true,
+                ..Quirks::default()
+            },
+            ..Options::default()
+        };
+        let BodyStructure::Single { part, .. } = body(s, &o).unwrap() else {
+            panic!()
+        };
         assert_eq!(part.media_type.as_bytes(), b"");
         assert_eq!(part.specific, Specific::Basic);
     }
@@ -250,7 +317,10 @@ mod tests {
     #[test]
     fn extension_data_keeps_its_shape() {
         let s = b"(\"IMAGE\" \"PNG\" (\"NAME\" \"a.png\") \"<id>\" NIL \"BASE64\" 12 NIL (\"attachment\" NIL) (\"en\" \"de\") \"loc\" 7 (\"x\" (1)))";
-        let BodyStructure::Single { ext: Some(ext), .. } = body(s, &Options::default()).unwrap() else { panic!() };
+        let BodyStructure::Single { ext: Some(ext), .. } = body(s, &Options::default()).unwrap()
+        else {
+            panic!()
+        };
         let tail = ext.tail.unwrap();
         assert_eq!(tail.disposition.unwrap().kind.as_bytes(), b"attachment");
         let lang = tail.language.unwrap();

@@ -5,8 +5,8 @@ use std::borrow::Cow;
 use super::{FlagContext, PResult, Parser, upper};
 use crate::error::ErrorKind;
 use crate::types::{
-    self, AppendMessage, Command, CommandBody, Flag, ListMailbox, ListPatterns, ListReturn, ListSelect, MailboxAttr,
-    Secret, SelectParam, StatusAttr, StoreKind,
+    self, AppendMessage, Command, CommandBody, Flag, ListMailbox, ListPatterns, ListReturn,
+    ListSelect, MailboxAttr, Secret, SelectParam, StatusAttr, StoreKind,
 };
 
 impl<'a> Parser<'a> {
@@ -72,7 +72,10 @@ impl<'a> Parser<'a> {
                 } else {
                     None
                 };
-                CommandBody::Create { mailbox, special_use }
+                CommandBody::Create {
+                    mailbox,
+                    special_use,
+                }
             }
             b"DELETE" => CommandBody::Delete(self.sp_mailbox()?),
             b"RENAME" => {
@@ -83,7 +86,9 @@ impl<'a> Parser<'a> {
             b"SUBSCRIBE" => CommandBody::Subscribe(self.sp_mailbox()?),
             b"UNSUBSCRIBE" => CommandBody::Unsubscribe(self.sp_mailbox()?),
             b"LIST" => self.list()?,
-            b"CHECK" | b"LSUB" if self.mode().rev2() => return Err(self.err_at(start, ErrorKind::Mode)),
+            b"CHECK" | b"LSUB" if self.mode().rev2() => {
+                return Err(self.err_at(start, ErrorKind::Mode));
+            }
             b"LSUB" => {
                 let reference = self.sp_mailbox()?;
                 self.sp()?;
@@ -108,11 +113,19 @@ impl<'a> Parser<'a> {
             b"STORE" => self.store(false)?,
             b"COPY" => {
                 let (set, mailbox) = self.set_and_mailbox()?;
-                CommandBody::Copy { uid: false, set, mailbox }
+                CommandBody::Copy {
+                    uid: false,
+                    set,
+                    mailbox,
+                }
             }
             b"MOVE" => {
                 let (set, mailbox) = self.set_and_mailbox()?;
-                CommandBody::Move { uid: false, set, mailbox }
+                CommandBody::Move {
+                    uid: false,
+                    set,
+                    mailbox,
+                }
             }
             b"UID" => self.uid()?,
             b"ID" => {
@@ -160,7 +173,10 @@ impl<'a> Parser<'a> {
         let mechanism = self.atom()?;
         let initial_response = if self.eat(b' ')? {
             let start = self.pos;
-            let data = self.take1(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='), "base64")?;
+            let data = self.take1(
+                |b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='),
+                "base64",
+            )?;
             if data == b"=" {
                 Some(Secret::new(Vec::new()))
             } else {
@@ -171,7 +187,10 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        Ok(CommandBody::Authenticate { mechanism, initial_response })
+        Ok(CommandBody::Authenticate {
+            mechanism,
+            initial_response,
+        })
     }
 
     /// `SP mailbox [SP "(" select-param *(SP select-param) ")"]` (RFC 7162).
@@ -207,7 +226,12 @@ impl<'a> Parser<'a> {
                     }
                 }
                 p.expect(b')', ")")?;
-                Ok(SelectParam::QResync { uid_validity, modseq, known_uids, seq_match })
+                Ok(SelectParam::QResync {
+                    uid_validity,
+                    modseq,
+                    known_uids,
+                    seq_match,
+                })
             })?;
         }
         Ok((mailbox, params))
@@ -228,7 +252,9 @@ impl<'a> Parser<'a> {
             b'"' | b'{' => self.string().map(ListMailbox::String),
             _ => {
                 let t = self.take1(types::is_list_char, "list-mailbox")?;
-                Ok(ListMailbox::Token(Cow::Borrowed(std::str::from_utf8(t).unwrap_or_default())))
+                Ok(ListMailbox::Token(Cow::Borrowed(
+                    std::str::from_utf8(t).unwrap_or_default(),
+                )))
             }
         }
     }
@@ -281,7 +307,12 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        Ok(CommandBody::List { selection, reference, patterns, returns })
+        Ok(CommandBody::List {
+            selection,
+            reference,
+            patterns,
+            returns,
+        })
     }
 
     pub(crate) fn status_attr(&mut self) -> PResult<StatusAttr> {
@@ -334,7 +365,12 @@ impl<'a> Parser<'a> {
             } else {
                 (self.with_literal8(Self::literal)?, false)
             };
-            messages.push(AppendMessage { flags, date, data, utf8 });
+            messages.push(AppendMessage {
+                flags,
+                date,
+                data,
+                utf8,
+            });
             if self.at_eol()? {
                 return Ok(CommandBody::Append { mailbox, messages });
             }
@@ -350,11 +386,19 @@ impl<'a> Parser<'a> {
         Ok(match upper(name, &mut buf) {
             b"COPY" => {
                 let (set, mailbox) = self.set_and_mailbox()?;
-                CommandBody::Copy { uid: true, set, mailbox }
+                CommandBody::Copy {
+                    uid: true,
+                    set,
+                    mailbox,
+                }
             }
             b"MOVE" => {
                 let (set, mailbox) = self.set_and_mailbox()?;
-                CommandBody::Move { uid: true, set, mailbox }
+                CommandBody::Move {
+                    uid: true,
+                    set,
+                    mailbox,
+                }
             }
             b"FETCH" => self.fetch(true)?,
             b"SEARCH" => self.search(true)?,
@@ -406,11 +450,20 @@ impl<'a> Parser<'a> {
             }
             v
         };
-        Ok(CommandBody::Store { uid, set, unchanged_since, kind, silent, flags })
+        Ok(CommandBody::Store {
+            uid,
+            set,
+            unchanged_since,
+            kind,
+            silent,
+            flags,
+        })
     }
 
     /// `id-params-list = "(" *(string SP nstring) ")" / nil` (RFC 2971 §4).
-    pub(crate) fn id_params(&mut self) -> PResult<Option<Vec<(types::IString<'a>, types::NString<'a>)>>> {
+    pub(crate) fn id_params(
+        &mut self,
+    ) -> PResult<Option<Vec<(types::IString<'a>, types::NString<'a>)>>> {
         if matches!(self.peek()?, b'N' | b'n') {
             self.nil()?;
             return Ok(None);
@@ -462,27 +515,54 @@ mod tests {
     #[test]
     fn authenticate_with_and_without_initial_response() {
         let c = decode(b"a AUTHENTICATE PLAIN AGZyZWQAc2VjcmV0\r\n").unwrap();
-        let CommandBody::Authenticate { mechanism, initial_response } = c.body else { panic!() };
+        let CommandBody::Authenticate {
+            mechanism,
+            initial_response,
+        } = c.body
+        else {
+            panic!()
+        };
         assert_eq!(mechanism.as_str(), "PLAIN");
         assert_eq!(initial_response.unwrap().expose(), b"\0fred\0secret");
         let c = decode(b"a AUTHENTICATE PLAIN =\r\n").unwrap();
-        assert!(matches!(c.body, CommandBody::Authenticate { initial_response: Some(r), .. } if r.expose().is_empty()));
+        assert!(
+            matches!(c.body, CommandBody::Authenticate { initial_response: Some(r), .. } if r.expose().is_empty())
+        );
         assert_eq!(err(b"a AUTHENTICATE PLAIN AGZ=yZW\r\n").0, 24);
     }
 
     #[test]
     fn select_with_qresync() {
         // RFC 7162 §3.2.5.2's example.
-        let c = decode(b"A02 SELECT INBOX (QRESYNC (67890007 20050715194045000 41,43:211,214:541))\r\n").unwrap();
-        let CommandBody::Select { params, .. } = c.body else { panic!() };
-        assert!(matches!(&params[0], SelectParam::QResync { uid_validity: 67890007, modseq: 20050715194045000, known_uids: Some(_), seq_match: None }));
-        assert_eq!(err(b"a SELECT INBOX (FOO)\r\n"), (16, ErrorKind::Expected("select-param")));
+        let c = decode(
+            b"A02 SELECT INBOX (QRESYNC (67890007 20050715194045000 41,43:211,214:541))\r\n",
+        )
+        .unwrap();
+        let CommandBody::Select { params, .. } = c.body else {
+            panic!()
+        };
+        assert!(matches!(
+            &params[0],
+            SelectParam::QResync {
+                uid_validity: 67890007,
+                modseq: 20050715194045000,
+                known_uids: Some(_),
+                seq_match: None
+            }
+        ));
+        assert_eq!(
+            err(b"a SELECT INBOX (FOO)\r\n"),
+            (16, ErrorKind::Expected("select-param"))
+        );
     }
 
     #[test]
     fn append_variants() {
-        let c = decode(b"a APPEND INBOX {3+}\r\nabc UTF8 (~{2}\r\nx\0) (\\Seen) {1}\r\nz\r\n").unwrap();
-        let CommandBody::Append { messages, .. } = c.body else { panic!() };
+        let c =
+            decode(b"a APPEND INBOX {3+}\r\nabc UTF8 (~{2}\r\nx\0) (\\Seen) {1}\r\nz\r\n").unwrap();
+        let CommandBody::Append { messages, .. } = c.body else {
+            panic!()
+        };
         assert_eq!(messages.len(), 3);
         assert!(messages[0].data.is_non_sync());
         assert!(messages[1].utf8 && messages[1].data.is_binary());
@@ -493,7 +573,8 @@ mod tests {
 
     #[test]
     fn store_forms() {
-        let c = decode(b"a UID STORE 1:* (UNCHANGEDSINCE 5) -FLAGS.SILENT \\Seen $Junk\r\n").unwrap();
+        let c =
+            decode(b"a UID STORE 1:* (UNCHANGEDSINCE 5) -FLAGS.SILENT \\Seen $Junk\r\n").unwrap();
         assert_eq!(
             c.body,
             CommandBody::Store {
@@ -505,7 +586,10 @@ mod tests {
                 flags: vec![Flag::Seen, Flag::keyword("$Junk").unwrap()],
             }
         );
-        assert_eq!(err(b"a STORE 1 FLAG (\\Seen)\r\n"), (10, ErrorKind::Expected("FLAGS")));
+        assert_eq!(
+            err(b"a STORE 1 FLAG (\\Seen)\r\n"),
+            (10, ErrorKind::Expected("FLAGS"))
+        );
     }
 
     #[test]
@@ -514,13 +598,24 @@ mod tests {
         assert!(crate::decode::command(&b, &Options::with_mode(Mode::Imap4rev2)).is_err());
         assert!(crate::decode::command(&b, &Options::default()).is_ok());
         let b = Bytes::from_static("a SELECT \"Entw\u{fc}rfe\"\r\n".as_bytes());
-        assert_eq!(crate::decode::command(&b, &Options::default()).unwrap_err().offset(), Some(14));
+        assert_eq!(
+            crate::decode::command(&b, &Options::default())
+                .unwrap_err()
+                .offset(),
+            Some(14)
+        );
         assert!(crate::decode::command(&b, &Options::with_mode(Mode::Utf8Accept)).is_ok());
     }
 
     #[test]
     fn enable_needs_a_capability() {
         assert_eq!(err(b"a ENABLE\r\n"), (8, ErrorKind::Expected("SP")));
-        assert_eq!(decode(b"a ENABLE QRESYNC CONDSTORE\r\n").unwrap().body, CommandBody::Enable(vec![Atom::new("QRESYNC").unwrap(), Atom::new("CONDSTORE").unwrap()]));
+        assert_eq!(
+            decode(b"a ENABLE QRESYNC CONDSTORE\r\n").unwrap().body,
+            CommandBody::Enable(vec![
+                Atom::new("QRESYNC").unwrap(),
+                Atom::new("CONDSTORE").unwrap()
+            ])
+        );
     }
 }

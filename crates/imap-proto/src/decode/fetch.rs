@@ -4,7 +4,8 @@
 use super::{FlagContext, PResult, Parser, upper};
 use crate::error::ErrorKind;
 use crate::types::{
-    AString, CommandBody, FetchAttr, FetchAttrs, FetchItem, FetchModifier, Partial, Section, SectionText,
+    AString, CommandBody, FetchAttr, FetchAttrs, FetchItem, FetchModifier, Partial, Section,
+    SectionText,
 };
 
 impl<'a> Parser<'a> {
@@ -47,7 +48,12 @@ impl<'a> Parser<'a> {
                 }
             })?;
         }
-        Ok(CommandBody::Fetch { uid, set, attrs, modifiers })
+        Ok(CommandBody::Fetch {
+            uid,
+            set,
+            attrs,
+            modifiers,
+        })
     }
 
     fn buf_from(&self, at: usize) -> &'a [u8] {
@@ -79,15 +85,25 @@ impl<'a> Parser<'a> {
                 let peek = name.len() > 4;
                 let section = self.section()?;
                 let partial = self.partial()?;
-                FetchAttr::BodySection { peek, section, partial }
+                FetchAttr::BodySection {
+                    peek,
+                    section,
+                    partial,
+                }
             }
             b"BINARY" | b"BINARY.PEEK" => {
                 let peek = name.len() > 6;
                 let part = self.section_binary()?;
                 let partial = self.partial()?;
-                FetchAttr::Binary { peek, part, partial }
+                FetchAttr::Binary {
+                    peek,
+                    part,
+                    partial,
+                }
             }
-            b"BINARY.SIZE" => FetchAttr::BinarySize { part: self.section_binary()? },
+            b"BINARY.SIZE" => FetchAttr::BinarySize {
+                part: self.section_binary()?,
+            },
             _ => return Err(self.err_at(start, ErrorKind::Expected("fetch-att"))),
         };
         Ok(attr)
@@ -193,17 +209,27 @@ impl<'a> Parser<'a> {
                 None
             };
             self.sp()?;
-            return Ok(FetchItem::BodySection { section, origin, data: self.nstring()? });
+            return Ok(FetchItem::BodySection {
+                section,
+                origin,
+                data: self.nstring()?,
+            });
         }
         if name == b"BINARY" {
             let part = self.section_binary()?;
             self.sp()?;
-            return Ok(FetchItem::Binary { part, data: self.with_literal8(Self::nstring)? });
+            return Ok(FetchItem::Binary {
+                part,
+                data: self.with_literal8(Self::nstring)?,
+            });
         }
         if name == b"BINARY.SIZE" {
             let part = self.section_binary()?;
             self.sp()?;
-            return Ok(FetchItem::BinarySize { part, size: self.number()? });
+            return Ok(FetchItem::BinarySize {
+                part,
+                size: self.number()?,
+            });
         }
         self.sp()?;
         Ok(match name {
@@ -246,7 +272,12 @@ mod tests {
 
     fn attrs(s: &'static [u8]) -> FetchAttrs<'static> {
         let b = Bytes::from_static(s);
-        match crate::decode::command(&b, &Options::default()).unwrap().0.into_static().body {
+        match crate::decode::command(&b, &Options::default())
+            .unwrap()
+            .0
+            .into_static()
+            .body
+        {
             CommandBody::Fetch { attrs, .. } => attrs,
             other => panic!("{other:?}"),
         }
@@ -267,15 +298,47 @@ mod tests {
                         AString::from_bytes(&b"Cc"[..], crate::Mode::Imap4rev1)
                     ]))
                 },
-                partial: Some(Partial { origin: 0, length: 2048 })
+                partial: Some(Partial {
+                    origin: 0,
+                    length: 2048
+                })
             }
         );
-        assert_eq!(v[1], FetchAttr::Binary { peek: false, part: vec![1, 2], partial: None });
-        assert_eq!(v[2], FetchAttr::BodySection { peek: false, section: Section { part: vec![1], text: Some(SectionText::Mime) }, partial: None });
+        assert_eq!(
+            v[1],
+            FetchAttr::Binary {
+                peek: false,
+                part: vec![1, 2],
+                partial: None
+            }
+        );
+        assert_eq!(
+            v[2],
+            FetchAttr::BodySection {
+                peek: false,
+                section: Section {
+                    part: vec![1],
+                    text: Some(SectionText::Mime)
+                },
+                partial: None
+            }
+        );
         assert_eq!(v[3], FetchAttr::Body);
         assert_eq!(attrs(b"a FETCH 1 FAST\r\n"), FetchAttrs::Fast);
-        assert_eq!(attrs(b"a FETCH 1 BODY[]\r\n"), FetchAttrs::Single(FetchAttr::BodySection { peek: false, section: Section::default(), partial: None }));
+        assert_eq!(
+            attrs(b"a FETCH 1 BODY[]\r\n"),
+            FetchAttrs::Single(FetchAttr::BodySection {
+                peek: false,
+                section: Section::default(),
+                partial: None
+            })
+        );
         let b = Bytes::from_static(b"a FETCH 1 BODY[MIME]\r\n");
-        assert_eq!(crate::decode::command(&b, &Options::default()).unwrap_err().offset(), Some(15));
+        assert_eq!(
+            crate::decode::command(&b, &Options::default())
+                .unwrap_err()
+                .offset(),
+            Some(15)
+        );
     }
 }

@@ -99,7 +99,10 @@ impl Framer {
 
     /// Starts on the next command, after the caller removed the last one.
     pub fn reset(&mut self) {
-        *self = Self { max_line: self.max_line, ..Self::new(&Options::default()) };
+        *self = Self {
+            max_line: self.max_line,
+            ..Self::new(&Options::default())
+        };
     }
 
     /// Refuses the command being framed: a synchronizing literal just
@@ -118,13 +121,17 @@ impl Framer {
             if self.discarding && !a.non_sync {
                 return Ok(Frame::Discarded { len: a.data_offset });
             }
-            let end = a.data_offset.checked_add(usize::try_from(a.length).unwrap_or(usize::MAX));
+            let end = a
+                .data_offset
+                .checked_add(usize::try_from(a.length).unwrap_or(usize::MAX));
             self.literal_end = Some(end.unwrap_or(usize::MAX));
         }
-        loop {
+        {
             if let Some(end) = self.literal_end {
                 if buf.len() < end {
-                    return Ok(Frame::Incomplete { needed: NonZeroUsize::new(end - buf.len()) });
+                    return Ok(Frame::Incomplete {
+                        needed: NonZeroUsize::new(end - buf.len()),
+                    });
                 }
                 self.literal_end = None;
                 self.scanned = end;
@@ -133,25 +140,39 @@ impl Framer {
             let Some(i) = memchr::memchr(b'\n', &buf[self.scanned..]) else {
                 self.scanned = buf.len();
                 if self.line_octets + (buf.len() - self.line_start) > self.max_line {
-                    return Err(DecodeError::Invalid { offset: self.line_start, kind: ErrorKind::LineTooLong });
+                    return Err(DecodeError::Invalid {
+                        offset: self.line_start,
+                        kind: ErrorKind::LineTooLong,
+                    });
                 }
                 return Ok(Frame::Incomplete { needed: None });
             };
             let nl = self.scanned + i;
             self.line_octets += nl + 1 - self.line_start;
             if self.line_octets > self.max_line {
-                return Err(DecodeError::Invalid { offset: self.line_start, kind: ErrorKind::LineTooLong });
+                return Err(DecodeError::Invalid {
+                    offset: self.line_start,
+                    kind: ErrorKind::LineTooLong,
+                });
             }
             // The CR must be on this line: a literal's last octet does not count.
             if nl == self.line_start || buf[nl - 1] != b'\r' {
-                return Err(DecodeError::Invalid { offset: nl, kind: ErrorKind::BareLf });
+                return Err(DecodeError::Invalid {
+                    offset: nl,
+                    kind: ErrorKind::BareLf,
+                });
             }
             let line = &buf[self.line_start..nl - 1];
             self.scanned = nl + 1;
             self.line_start = nl + 1;
             match literal_at_end(line) {
                 Some((length, non_sync, binary)) => {
-                    let a = LiteralAnnouncement { length, non_sync, binary, data_offset: nl + 1 };
+                    let a = LiteralAnnouncement {
+                        length,
+                        non_sync,
+                        binary,
+                        data_offset: nl + 1,
+                    };
                     if self.discarding {
                         if !non_sync {
                             return Ok(Frame::Discarded { len: nl + 1 });
@@ -160,10 +181,10 @@ impl Framer {
                         return self.next(buf);
                     }
                     self.announced = Some(a);
-                    return Ok(Frame::Literal(a));
+                    Ok(Frame::Literal(a))
                 }
-                None if self.discarding => return Ok(Frame::Discarded { len: nl + 1 }),
-                None => return Ok(Frame::Complete { len: nl + 1 }),
+                None if self.discarding => Ok(Frame::Discarded { len: nl + 1 }),
+                None => Ok(Frame::Complete { len: nl + 1 }),
             }
         }
     }
@@ -181,7 +202,9 @@ fn literal_at_end(line: &[u8]) -> Option<(u64, bool, bool)> {
     if digits.is_empty() || digits.len() > 19 || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let n = digits.iter().try_fold(0u64, |a, &d| a.checked_mul(10)?.checked_add(u64::from(d - b'0')))?;
+    let n = digits.iter().try_fold(0u64, |a, &d| {
+        a.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })?;
     let binary = open > 0 && rest[open - 1] == b'~';
     Some((n, non_sync, binary))
 }
@@ -203,7 +226,12 @@ mod tests {
                     Frame::Incomplete { .. } => break,
                     Frame::Complete { len } => {
                         assert_eq!(len, full.len());
-                        seen.push(LiteralAnnouncement { length: 0, non_sync: false, binary: false, data_offset: 0 });
+                        seen.push(LiteralAnnouncement {
+                            length: 0,
+                            non_sync: false,
+                            binary: false,
+                            data_offset: 0,
+                        });
                         break;
                     }
                     other => panic!("{other:?}"),
@@ -213,9 +241,24 @@ mod tests {
         assert_eq!(
             seen,
             vec![
-                LiteralAnnouncement { length: 3, non_sync: false, binary: false, data_offset: 16 },
-                LiteralAnnouncement { length: 2, non_sync: true, binary: true, data_offset: 27 },
-                LiteralAnnouncement { length: 0, non_sync: false, binary: false, data_offset: 0 },
+                LiteralAnnouncement {
+                    length: 3,
+                    non_sync: false,
+                    binary: false,
+                    data_offset: 16
+                },
+                LiteralAnnouncement {
+                    length: 2,
+                    non_sync: true,
+                    binary: true,
+                    data_offset: 27
+                },
+                LiteralAnnouncement {
+                    length: 0,
+                    non_sync: false,
+                    binary: false,
+                    data_offset: 0
+                },
             ]
         );
     }
@@ -238,16 +281,30 @@ mod tests {
 
     #[test]
     fn limits() {
-        let mut o = Options::default();
-        o.max_line = 10;
+        let mut o = Options {
+            max_line: 10,
+            ..Options::default()
+        };
         let mut f = Framer::new(&o);
-        assert_eq!(f.next(b"a NOOP").unwrap(), Frame::Incomplete { needed: None });
+        assert_eq!(
+            f.next(b"a NOOP").unwrap(),
+            Frame::Incomplete { needed: None }
+        );
         assert_eq!(
             f.next(b"a NOOP NOOP NOOP").unwrap_err(),
-            DecodeError::Invalid { offset: 0, kind: ErrorKind::LineTooLong }
+            DecodeError::Invalid {
+                offset: 0,
+                kind: ErrorKind::LineTooLong
+            }
         );
         let mut f = Framer::new(&Options::default());
-        assert_eq!(f.next(b"a NOOP\n").unwrap_err(), DecodeError::Invalid { offset: 6, kind: ErrorKind::BareLf });
+        assert_eq!(
+            f.next(b"a NOOP\n").unwrap_err(),
+            DecodeError::Invalid {
+                offset: 6,
+                kind: ErrorKind::BareLf
+            }
+        );
         // A literal's octets do not count against the line limit.
         o.max_line = 12;
         let mut f = Framer::new(&o);
@@ -261,7 +318,13 @@ mod tests {
         let mut f = Framer::new(&Options::default());
         let buf = b"a X {1}\r\n\r\n";
         assert!(matches!(f.next(buf).unwrap(), Frame::Literal(_)));
-        assert_eq!(f.next(buf).unwrap_err(), DecodeError::Invalid { offset: 10, kind: ErrorKind::BareLf });
+        assert_eq!(
+            f.next(buf).unwrap_err(),
+            DecodeError::Invalid {
+                offset: 10,
+                kind: ErrorKind::BareLf
+            }
+        );
         assert_eq!(literal_at_end(b"\"{5}"), Some((5, false, false)));
     }
 }

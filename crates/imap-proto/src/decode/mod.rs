@@ -18,8 +18,8 @@ use bytes::Bytes;
 
 use crate::error::{DecodeError, ErrorKind};
 use crate::types::{
-    self, AString, Atom, AtomExt, AuthenticateData, Command, Date, DateTime, Flag, IString, Literal, Mailbox, Quoted,
-    Response, Secret, SeqNumber, Sequence, SequenceSet, Tag, Text,
+    self, AString, Atom, AtomExt, AuthenticateData, Command, Date, DateTime, Flag, IString,
+    Literal, Mailbox, Quoted, Response, Secret, SeqNumber, Sequence, SequenceSet, Tag, Text,
 };
 use crate::{Mode, Options};
 
@@ -45,7 +45,10 @@ pub use self::framing::{Frame, Framer, LiteralAnnouncement};
 /// assert!(matches!(command.body, CommandBody::Login { .. }));
 /// assert_eq!(used, input.len());
 /// ```
-pub fn command<'a>(input: &'a Bytes, options: &Options) -> Result<(Command<'a>, usize), DecodeError> {
+pub fn command<'a>(
+    input: &'a Bytes,
+    options: &Options,
+) -> Result<(Command<'a>, usize), DecodeError> {
     let mut p = Parser::new(input, options, true);
     let command = p.command()?;
     Ok((command, p.pos))
@@ -62,7 +65,10 @@ pub fn command<'a>(input: &'a Bytes, options: &Options) -> Result<(Command<'a>, 
 /// let (response, _) = decode::response(&input, &Options::default()).unwrap();
 /// assert_eq!(response, Response::Data(Data::Exists(172)));
 /// ```
-pub fn response<'a>(input: &'a Bytes, options: &Options) -> Result<(Response<'a>, usize), DecodeError> {
+pub fn response<'a>(
+    input: &'a Bytes,
+    options: &Options,
+) -> Result<(Response<'a>, usize), DecodeError> {
     let mut p = Parser::new(input, options, false);
     let response = p.response()?;
     Ok((response, p.pos))
@@ -75,13 +81,19 @@ pub fn authenticate_data(input: &[u8]) -> Result<(AuthenticateData, usize), Deco
         return Err(DecodeError::Incomplete { needed: None });
     };
     if nl == 0 || input[nl - 1] != b'\r' {
-        return Err(DecodeError::Invalid { offset: nl, kind: ErrorKind::BareLf });
+        return Err(DecodeError::Invalid {
+            offset: nl,
+            kind: ErrorKind::BareLf,
+        });
     }
     let line = &input[..nl - 1];
     if line == b"*" {
         return Ok((AuthenticateData::Cancel, nl + 1));
     }
-    let data = base64_decode(line).map_err(|offset| DecodeError::Invalid { offset, kind: ErrorKind::Base64 })?;
+    let data = base64_decode(line).map_err(|offset| DecodeError::Invalid {
+        offset,
+        kind: ErrorKind::Base64,
+    })?;
     Ok((AuthenticateData::Response(Secret::new(data)), nl + 1))
 }
 
@@ -91,11 +103,20 @@ pub fn idle_done(input: &[u8]) -> Result<usize, DecodeError> {
     const DONE: &[u8] = b"DONE\r\n";
     let n = input.len().min(DONE.len());
     if !input[..n].eq_ignore_ascii_case(&DONE[..n]) {
-        let offset = input.iter().zip(DONE).position(|(a, b)| !a.eq_ignore_ascii_case(b)).unwrap_or(0);
-        return Err(DecodeError::Invalid { offset, kind: ErrorKind::Expected("DONE") });
+        let offset = input
+            .iter()
+            .zip(DONE)
+            .position(|(a, b)| !a.eq_ignore_ascii_case(b))
+            .unwrap_or(0);
+        return Err(DecodeError::Invalid {
+            offset,
+            kind: ErrorKind::Expected("DONE"),
+        });
     }
     if n < DONE.len() {
-        return Err(DecodeError::Incomplete { needed: NonZeroUsize::new(DONE.len() - n) });
+        return Err(DecodeError::Incomplete {
+            needed: NonZeroUsize::new(DONE.len() - n),
+        });
     }
     Ok(DONE.len())
 }
@@ -103,10 +124,13 @@ pub fn idle_done(input: &[u8]) -> Result<usize, DecodeError> {
 /// Strict base64 (RFC 4648 §4, padded), or the offset of the first bad octet.
 pub(crate) fn base64_decode(data: &[u8]) -> Result<Vec<u8>, usize> {
     use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(data).map_err(|e| match e {
-        base64::DecodeError::InvalidByte(at, _) | base64::DecodeError::InvalidLastSymbol(at, _) => at,
-        _ => data.len().saturating_sub(1),
-    })
+    base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map_err(|e| match e {
+            base64::DecodeError::InvalidByte(at, _)
+            | base64::DecodeError::InvalidLastSymbol(at, _) => at,
+            _ => data.len().saturating_sub(1),
+        })
 }
 
 pub(crate) type PResult<T> = Result<T, DecodeError>;
@@ -139,7 +163,15 @@ pub(crate) struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     pub(crate) fn new(input: &'a Bytes, opts: &Options, commands: bool) -> Self {
-        Self { input, buf: input, pos: 0, opts: *opts, depth: 0, commands, literal8: false }
+        Self {
+            input,
+            buf: input,
+            pos: 0,
+            opts: *opts,
+            depth: 0,
+            commands,
+            literal8: false,
+        }
     }
 
     pub(crate) fn mode(&self) -> Mode {
@@ -151,7 +183,10 @@ impl<'a> Parser<'a> {
     }
 
     pub(crate) fn err(&self, kind: ErrorKind) -> DecodeError {
-        DecodeError::Invalid { offset: self.pos, kind }
+        DecodeError::Invalid {
+            offset: self.pos,
+            kind,
+        }
     }
 
     pub(crate) fn err_at(&self, offset: usize, kind: ErrorKind) -> DecodeError {
@@ -193,7 +228,11 @@ impl<'a> Parser<'a> {
 
     #[inline]
     pub(crate) fn expect(&mut self, b: u8, what: &'static str) -> PResult<()> {
-        if self.eat(b)? { Ok(()) } else { Err(self.expected(what)) }
+        if self.eat(b)? {
+            Ok(())
+        } else {
+            Err(self.expected(what))
+        }
     }
 
     #[inline]
@@ -236,7 +275,11 @@ impl<'a> Parser<'a> {
     /// Octets while `f` holds, at least one. Reaching the end of the input is
     /// `Incomplete`: the token may go on.
     #[inline]
-    pub(crate) fn take1(&mut self, f: impl Fn(u8) -> bool, what: &'static str) -> PResult<&'a [u8]> {
+    pub(crate) fn take1(
+        &mut self,
+        f: impl Fn(u8) -> bool,
+        what: &'static str,
+    ) -> PResult<&'a [u8]> {
         let start = self.pos;
         let rest = &self.buf[start..];
         match rest.iter().position(|&b| !f(b)) {
@@ -346,7 +389,9 @@ impl<'a> Parser<'a> {
                 i += 1;
             } else if b == b'"' {
                 self.pos = i + 1;
-                return Ok(Quoted::unchecked(std::borrow::Cow::Borrowed(&buf[start..i])));
+                return Ok(Quoted::unchecked(std::borrow::Cow::Borrowed(
+                    &buf[start..i],
+                )));
             } else {
                 return self.quoted_slow(start, i);
             }
@@ -440,9 +485,12 @@ impl<'a> Parser<'a> {
             return Err(self.err_at(size_at, ErrorKind::LiteralTooLarge));
         }
         let available = self.buf.len() - self.pos;
-        let size = usize::try_from(size).map_err(|_| self.err_at(size_at, ErrorKind::LiteralTooLarge))?;
+        let size =
+            usize::try_from(size).map_err(|_| self.err_at(size_at, ErrorKind::LiteralTooLarge))?;
         if available < size {
-            return Err(DecodeError::Incomplete { needed: NonZeroUsize::new(size - available) });
+            return Err(DecodeError::Incomplete {
+                needed: NonZeroUsize::new(size - available),
+            });
         }
         // The data is not scanned: a literal's octets are opaque here, so
         // decoding costs the same for any size (see `Literal`).
@@ -459,7 +507,9 @@ impl<'a> Parser<'a> {
             b'{' | b'~' => self.literal().map(IString::from),
             b'N' | b'n' if self.quirks().nil_as_string && self.peek_word(b"NIL")? => {
                 self.pos += 3;
-                Ok(IString::Quoted(Quoted::unchecked(std::borrow::Cow::Borrowed(&[]))))
+                Ok(IString::Quoted(Quoted::unchecked(
+                    std::borrow::Cow::Borrowed(&[]),
+                )))
             }
             _ => Err(self.expected("string")),
         }
@@ -500,11 +550,14 @@ impl<'a> Parser<'a> {
 
     /// `astring = 1*ASTRING-CHAR / string`.
     pub(crate) fn astring(&mut self) -> PResult<AString<'a>> {
-        let literal8 = self.peek()? == b'~' && *self.buf.get(self.pos + 1).ok_or(INCOMPLETE)? == b'{';
+        let literal8 =
+            self.peek()? == b'~' && *self.buf.get(self.pos + 1).ok_or(INCOMPLETE)? == b'{';
         match self.peek()? {
             b'"' | b'{' => self.string().map(AString::String),
             b'~' if literal8 => self.string().map(AString::String),
-            _ => self.take1(types::is_astring_char, "astring").map(|a| AString::Atom(AtomExt::unchecked(a))),
+            _ => self
+                .take1(types::is_astring_char, "astring")
+                .map(|a| AString::Atom(AtomExt::unchecked(a))),
         }
     }
 
@@ -518,14 +571,22 @@ impl<'a> Parser<'a> {
         let rest = &self.buf[start..];
         let Some(i) = memchr::memchr(b'\r', rest) else {
             if let Some(j) = memchr::memchr2(b'\n', 0, rest) {
-                let kind = if rest[j] == 0 { ErrorKind::Nul } else { ErrorKind::BareLf };
+                let kind = if rest[j] == 0 {
+                    ErrorKind::Nul
+                } else {
+                    ErrorKind::BareLf
+                };
                 return Err(self.err_at(start + j, kind));
             }
             return Err(INCOMPLETE);
         };
         let s = &rest[..i];
         if let Some(j) = s.iter().position(|&b| b < 0x80 && !types::is_text_char(b)) {
-            let kind = if s[j] == 0 { ErrorKind::Nul } else { ErrorKind::BareLf };
+            let kind = if s[j] == 0 {
+                ErrorKind::Nul
+            } else {
+                ErrorKind::BareLf
+            };
             return Err(self.err_at(start + j, kind));
         }
         self.check_8bit(start, start + i)?;
@@ -543,7 +604,11 @@ impl<'a> Parser<'a> {
         let mut v = Vec::new();
         loop {
             let a = self.seq_number(star)?;
-            let s = if self.eat(b':')? { Sequence::Range(a, self.seq_number(star)?) } else { Sequence::Single(a) };
+            let s = if self.eat(b':')? {
+                Sequence::Range(a, self.seq_number(star)?)
+            } else {
+                Sequence::Single(a)
+            };
             v.push(s);
             if !self.eat(b',')? {
                 return Ok(SequenceSet::Set(v));
@@ -563,7 +628,11 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         if self.eat(b'\\')? {
             if self.eat(b'*')? {
-                return if ctx == FlagContext::Perm { Ok(Flag::Wildcard) } else { Err(self.err_at(start, ErrorKind::Expected("flag"))) };
+                return if ctx == FlagContext::Perm {
+                    Ok(Flag::Wildcard)
+                } else {
+                    Err(self.err_at(start, ErrorKind::Expected("flag")))
+                };
             }
             let flag = Flag::system(self.atom()?);
             if flag == Flag::Recent && ctx != FlagContext::Fetch {
@@ -615,7 +684,11 @@ impl<'a> Parser<'a> {
     pub(crate) fn date_time(&mut self) -> PResult<DateTime> {
         let start = self.pos;
         self.expect(b'"', "date-time")?;
-        let day = if self.eat(b' ')? { self.digits(1)? } else { self.digits(2)? };
+        let day = if self.eat(b' ')? {
+            self.digits(1)?
+        } else {
+            self.digits(2)?
+        };
         self.expect(b'-', "-")?;
         let month = self.month()?;
         self.expect(b'-', "-")?;
@@ -636,7 +709,8 @@ impl<'a> Parser<'a> {
         let zone = self.digits(4)?;
         self.expect(b'"', "DQUOTE")?;
         let zone = sign * ((zone / 100) * 60 + zone % 100) as i16;
-        let date = Date::new(year as u16, month, day as u8).map_err(|_| self.err_at(start, ErrorKind::Expected("date")))?;
+        let date = Date::new(year as u16, month, day as u8)
+            .map_err(|_| self.err_at(start, ErrorKind::Expected("date")))?;
         DateTime::new(date, hour as u8, minute as u8, second as u8, zone)
             .map_err(|_| self.err_at(start, ErrorKind::Expected("date-time")))
     }
@@ -645,7 +719,16 @@ impl<'a> Parser<'a> {
     pub(crate) fn date(&mut self) -> PResult<Date> {
         let start = self.pos;
         let quoted = self.eat(b'"')?;
-        let day = if self.buf.get(self.pos + 1).ok_or(INCOMPLETE)?.is_ascii_digit() { self.digits(2)? } else { self.digits(1)? };
+        let day = if self
+            .buf
+            .get(self.pos + 1)
+            .ok_or(INCOMPLETE)?
+            .is_ascii_digit()
+        {
+            self.digits(2)?
+        } else {
+            self.digits(1)?
+        };
         self.expect(b'-', "-")?;
         let month = self.month()?;
         self.expect(b'-', "-")?;
@@ -653,7 +736,8 @@ impl<'a> Parser<'a> {
         if quoted {
             self.expect(b'"', "DQUOTE")?;
         }
-        Date::new(year as u16, month, day as u8).map_err(|_| self.err_at(start, ErrorKind::Expected("date")))
+        Date::new(year as u16, month, day as u8)
+            .map_err(|_| self.err_at(start, ErrorKind::Expected("date")))
     }
 
     /// `DQUOTE QUOTED-CHAR DQUOTE / nil`: a hierarchy delimiter.
@@ -664,7 +748,8 @@ impl<'a> Parser<'a> {
         }
         let start = self.pos;
         let q = self.quoted()?;
-        let s = std::str::from_utf8(q.as_bytes()).map_err(|_| self.err_at(start, ErrorKind::EightBit))?;
+        let s = std::str::from_utf8(q.as_bytes())
+            .map_err(|_| self.err_at(start, ErrorKind::EightBit))?;
         let mut chars = s.chars();
         match (chars.next(), chars.next()) {
             (Some(c), None) => Ok(Some(c)),
@@ -673,7 +758,10 @@ impl<'a> Parser<'a> {
     }
 
     /// Runs `f` with `literal8` allowed.
-    pub(crate) fn with_literal8<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+    pub(crate) fn with_literal8<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> PResult<T>,
+    ) -> PResult<T> {
         let before = self.literal8;
         self.literal8 = true;
         let r = f(self);
@@ -712,7 +800,12 @@ fn needs_look(v: u64) -> bool {
     let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
     let eight_bit = v & HI;
     let control = v.wrapping_sub(LO * 0x20) & !v & HI;
-    eight_bit | control | has_zero(v ^ (LO * u64::from(b'"'))) | has_zero(v ^ (LO * u64::from(b'\\'))) | has_zero(v ^ (LO * 0x7f)) != 0
+    eight_bit
+        | control
+        | has_zero(v ^ (LO * u64::from(b'"')))
+        | has_zero(v ^ (LO * u64::from(b'\\')))
+        | has_zero(v ^ (LO * 0x7f))
+        != 0
 }
 
 /// Uppercases a keyword into `buf` for matching; empty if it does not fit.
@@ -743,19 +836,36 @@ mod tests {
         let (b, o) = p(b"\"ab\\n\"");
         assert_eq!(
             Parser::new(&b, &o, true).quoted(),
-            Err(DecodeError::Invalid { offset: 4, kind: ErrorKind::Expected("quoted-specials") })
+            Err(DecodeError::Invalid {
+                offset: 4,
+                kind: ErrorKind::Expected("quoted-specials")
+            })
         );
         let (b, o) = p(b"\"ab\r\n\"");
-        assert_eq!(Parser::new(&b, &o, true).quoted().unwrap_err().offset(), Some(3));
+        assert_eq!(
+            Parser::new(&b, &o, true).quoted().unwrap_err().offset(),
+            Some(3)
+        );
         let (b, o) = p(b"\"ab");
-        assert!(Parser::new(&b, &o, true).quoted().unwrap_err().is_incomplete());
+        assert!(
+            Parser::new(&b, &o, true)
+                .quoted()
+                .unwrap_err()
+                .is_incomplete()
+        );
         let (b, o) = p(b"\"caf\xc3\xa9\"");
         assert_eq!(
             Parser::new(&b, &o, true).quoted(),
-            Err(DecodeError::Invalid { offset: 4, kind: ErrorKind::EightBit })
+            Err(DecodeError::Invalid {
+                offset: 4,
+                kind: ErrorKind::EightBit
+            })
         );
         let o = Options::with_mode(Mode::Utf8Accept);
-        assert_eq!(Parser::new(&b, &o, true).quoted().unwrap().as_bytes(), "caf\u{e9}".as_bytes());
+        assert_eq!(
+            Parser::new(&b, &o, true).quoted().unwrap().as_bytes(),
+            "caf\u{e9}".as_bytes()
+        );
     }
 
     #[test]
@@ -763,37 +873,62 @@ mod tests {
         let (b, o) = p(b"{5}\r\nhel");
         assert_eq!(
             Parser::new(&b, &o, true).literal(),
-            Err(DecodeError::Incomplete { needed: NonZeroUsize::new(2) })
+            Err(DecodeError::Incomplete {
+                needed: NonZeroUsize::new(2)
+            })
         );
         let (b, o) = p(b"{5+}\r\nhello");
         let lit = Parser::new(&b, &o, true).literal().unwrap();
         assert!(lit.is_non_sync());
-        assert_eq!(lit.data().as_ptr(), b[6..].as_ptr(), "a slice of the input, not a copy");
+        assert_eq!(
+            lit.data().as_ptr(),
+            b[6..].as_ptr(),
+            "a slice of the input, not a copy"
+        );
         // Servers never send non-synchronizing literals (RFC 7888 §3).
-        assert_eq!(Parser::new(&b, &o, false).literal().unwrap_err().offset(), Some(2));
+        assert_eq!(
+            Parser::new(&b, &o, false).literal().unwrap_err().offset(),
+            Some(2)
+        );
         let (b, o) = p(b"~{1}\r\n\0");
         assert!(Parser::new(&b, &o, true).literal().is_err());
         let mut parser = Parser::new(&b, &o, true);
         assert!(parser.with_literal8(|p| p.literal()).unwrap().is_binary());
-        let mut small = Options::default();
-        small.max_literal = 4;
+        let small = Options {
+            max_literal: 4,
+            ..Options::default()
+        };
         let (b, _) = p(b"{5}\r\nhello");
         assert_eq!(
             Parser::new(&b, &small, true).literal(),
-            Err(DecodeError::Invalid { offset: 1, kind: ErrorKind::LiteralTooLarge })
+            Err(DecodeError::Invalid {
+                offset: 1,
+                kind: ErrorKind::LiteralTooLarge
+            })
         );
     }
 
     #[test]
     fn numbers_are_bounded() {
         let (b, o) = p(b"4294967296 ");
-        assert_eq!(Parser::new(&b, &o, true).number(), Err(DecodeError::Invalid { offset: 0, kind: ErrorKind::Number }));
+        assert_eq!(
+            Parser::new(&b, &o, true).number(),
+            Err(DecodeError::Invalid {
+                offset: 0,
+                kind: ErrorKind::Number
+            })
+        );
         let (b, o) = p(b"9223372036854775808 ");
         assert!(Parser::new(&b, &o, true).number64().is_err());
         let (b, o) = p(b"0 ");
         assert!(Parser::new(&b, &o, true).nz_number().is_err());
         let (b, o) = p(b"12");
-        assert!(Parser::new(&b, &o, true).number().unwrap_err().is_incomplete());
+        assert!(
+            Parser::new(&b, &o, true)
+                .number()
+                .unwrap_err()
+                .is_incomplete()
+        );
     }
 
     #[test]
@@ -809,9 +944,18 @@ mod tests {
             ])
         );
         let (b, o) = p(b"1:* ");
-        assert_eq!(Parser::new(&b, &o, true).sequence_set(false).unwrap_err().offset(), Some(2));
+        assert_eq!(
+            Parser::new(&b, &o, true)
+                .sequence_set(false)
+                .unwrap_err()
+                .offset(),
+            Some(2)
+        );
         let (b, o) = p(b"$ ");
-        assert_eq!(Parser::new(&b, &o, true).sequence_set(true).unwrap(), SequenceSet::Saved);
+        assert_eq!(
+            Parser::new(&b, &o, true).sequence_set(true).unwrap(),
+            SequenceSet::Saved
+        );
     }
 
     #[test]
@@ -821,9 +965,15 @@ mod tests {
         assert_eq!(d.zone_minutes(), -420);
         assert_eq!(d.date().day(), 1);
         let (b, o) = p(b"\"31-Feb-1996 02:44:25 -0700\"");
-        assert_eq!(Parser::new(&b, &o, true).date_time().unwrap_err().offset(), Some(0));
+        assert_eq!(
+            Parser::new(&b, &o, true).date_time().unwrap_err().offset(),
+            Some(0)
+        );
         let (b, o) = p(b"1-Feb-1994 ");
-        assert_eq!(Parser::new(&b, &o, true).date().unwrap(), Date::new(1994, 2, 1).unwrap());
+        assert_eq!(
+            Parser::new(&b, &o, true).date().unwrap(),
+            Date::new(1994, 2, 1).unwrap()
+        );
     }
 
     #[test]
@@ -832,20 +982,38 @@ mod tests {
             let v = u64::from_le_bytes([b'a', b'b', b, b'c', b'd', b'e', b'f', b'g']);
             // Conservative: every octet the fast path must not pass is seen.
             assert!(types::is_quoted_plain(b) || needs_look(v), "{b:#x}");
-            assert_eq!(needs_look(v), !(0x20..0x7f).contains(&b) || b == b'"' || b == b'\\', "{b:#x}");
+            assert_eq!(
+                needs_look(v),
+                !(0x20..0x7f).contains(&b) || b == b'"' || b == b'\\',
+                "{b:#x}"
+            );
         }
     }
 
     #[test]
     fn authenticate_lines_and_done() {
         let (data, n) = authenticate_data(b"dGVzdA==\r\n").unwrap();
-        assert_eq!(data, AuthenticateData::Response(Secret::new(b"test".to_vec())));
+        assert_eq!(
+            data,
+            AuthenticateData::Response(Secret::new(b"test".to_vec()))
+        );
         assert_eq!(n, 10);
-        assert_eq!(authenticate_data(b"*\r\n").unwrap().0, AuthenticateData::Cancel);
-        assert_eq!(authenticate_data(b"dGV*dA==\r\n").unwrap_err().offset(), Some(3));
+        assert_eq!(
+            authenticate_data(b"*\r\n").unwrap().0,
+            AuthenticateData::Cancel
+        );
+        assert_eq!(
+            authenticate_data(b"dGV*dA==\r\n").unwrap_err().offset(),
+            Some(3)
+        );
         assert!(authenticate_data(b"dGVz").unwrap_err().is_incomplete());
         assert_eq!(idle_done(b"done\r\n"), Ok(6));
-        assert_eq!(idle_done(b"DO"), Err(DecodeError::Incomplete { needed: NonZeroUsize::new(4) }));
+        assert_eq!(
+            idle_done(b"DO"),
+            Err(DecodeError::Incomplete {
+                needed: NonZeroUsize::new(4)
+            })
+        );
         assert_eq!(idle_done(b"DONX\r\n").unwrap_err().offset(), Some(3));
     }
 }

@@ -3,8 +3,8 @@
 use super::{FlagContext, PResult, Parser, upper};
 use crate::error::ErrorKind;
 use crate::types::{
-    Code, Continuation, Data, ESearchItem, ExtValue, ListItem, MailboxAttr, NamespaceDescr, QuotaResource, RespText,
-    Response, StatusKind, Tag, Tagged, Text,
+    Code, Continuation, Data, ESearchItem, ExtValue, ListItem, MailboxAttr, NamespaceDescr,
+    QuotaResource, RespText, Response, StatusKind, Tag, Tagged, Text,
 };
 
 impl<'a> Parser<'a> {
@@ -15,7 +15,10 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 if self.quirks().bare_continuation && self.at_eol()? {
                     self.crlf()?;
-                    return Ok(Response::Continuation(Continuation { code: None, text: Text::unchecked("") }));
+                    return Ok(Response::Continuation(Continuation {
+                        code: None,
+                        text: Text::unchecked(""),
+                    }));
                 }
                 self.sp()?;
                 let RespText { code, text } = self.resp_text()?;
@@ -33,7 +36,8 @@ impl<'a> Parser<'a> {
                 self.sp()?;
                 let start = self.pos;
                 let w = self.word()?;
-                let kind = match_status(w).filter(|k| matches!(k, StatusKind::Ok | StatusKind::No | StatusKind::Bad));
+                let kind = match_status(w)
+                    .filter(|k| matches!(k, StatusKind::Ok | StatusKind::No | StatusKind::Bad));
                 let kind = kind.ok_or(self.err_at(start, ErrorKind::Expected("OK / NO / BAD")))?;
                 self.sp()?;
                 let text = self.resp_text()?;
@@ -52,14 +56,20 @@ impl<'a> Parser<'a> {
             // RFC 4978 and RFC 5530 also leave out the space before it
             // (`* OK [UIDVALIDITY 1]`), which is accepted as empty text.
             if self.peek()? == b'\r' {
-                return Ok(RespText { code: Some(code), text: Text::unchecked("") });
+                return Ok(RespText {
+                    code: Some(code),
+                    text: Text::unchecked(""),
+                });
             }
             self.sp()?;
             Some(code)
         } else {
             None
         };
-        Ok(RespText { code, text: self.text()? })
+        Ok(RespText {
+            code,
+            text: self.text()?,
+        })
     }
 
     fn response_data(&mut self) -> PResult<Data<'a>> {
@@ -77,7 +87,10 @@ impl<'a> Parser<'a> {
                 b"EXPUNGE" if n > 0 => Data::Expunge(n),
                 b"FETCH" if n > 0 => {
                     self.sp()?;
-                    Data::Fetch { seq: n, items: self.msg_att()? }
+                    Data::Fetch {
+                        seq: n,
+                        items: self.msg_att()?,
+                    }
                 }
                 _ => return Err(self.err_at(at, ErrorKind::UnknownResponse)),
             };
@@ -153,7 +166,11 @@ impl<'a> Parser<'a> {
                 let other = self.namespace()?;
                 self.sp()?;
                 let shared = self.namespace()?;
-                Data::Namespace { personal, other, shared }
+                Data::Namespace {
+                    personal,
+                    other,
+                    shared,
+                }
             }
             b"ID" => {
                 self.sp()?;
@@ -168,7 +185,11 @@ impl<'a> Parser<'a> {
                     p.sp()?;
                     let usage = p.number64()?;
                     p.sp()?;
-                    Ok(QuotaResource { name, usage, limit: p.number64()? })
+                    Ok(QuotaResource {
+                        name,
+                        usage,
+                        limit: p.number64()?,
+                    })
                 })?;
                 Data::Quota { root, resources }
             }
@@ -191,7 +212,10 @@ impl<'a> Parser<'a> {
                 } else {
                     false
                 };
-                Data::Vanished { earlier, uids: self.sequence_set(false)? }
+                Data::Vanished {
+                    earlier,
+                    uids: self.sequence_set(false)?,
+                }
             }
             _ => return Err(self.err_at(start, ErrorKind::UnknownResponse)),
         };
@@ -288,7 +312,10 @@ impl<'a> Parser<'a> {
                 self.sp()?;
                 let uid_validity = self.nz_number()?;
                 self.sp()?;
-                Code::AppendUid { uid_validity, uids: self.sequence_set(false)? }
+                Code::AppendUid {
+                    uid_validity,
+                    uids: self.sequence_set(false)?,
+                }
             }
             b"COPYUID" => {
                 self.sp()?;
@@ -296,7 +323,11 @@ impl<'a> Parser<'a> {
                 self.sp()?;
                 let source = self.sequence_set(false)?;
                 self.sp()?;
-                Code::CopyUid { uid_validity, source, destination: self.sequence_set(false)? }
+                Code::CopyUid {
+                    uid_validity,
+                    source,
+                    destination: self.sequence_set(false)?,
+                }
             }
             b"HIGHESTMODSEQ" => {
                 self.sp()?;
@@ -311,12 +342,15 @@ impl<'a> Parser<'a> {
                 let text = if self.eat(b' ')? {
                     let from = self.pos;
                     let rest = &self.buf[from..];
-                    let n = rest.iter().position(|&b| b == b']' || b == b'\r' || b == b'\n' || b == 0);
+                    let n = rest
+                        .iter()
+                        .position(|&b| b == b']' || b == b'\r' || b == b'\n' || b == 0);
                     let n = n.ok_or(super::INCOMPLETE)?;
                     if n == 0 || rest[n] != b']' {
                         return Err(self.err_at(from + n, ErrorKind::Expected("]")));
                     }
-                    let s = std::str::from_utf8(&rest[..n]).map_err(|_| self.err_at(from, ErrorKind::EightBit))?;
+                    let s = std::str::from_utf8(&rest[..n])
+                        .map_err(|_| self.err_at(from, ErrorKind::EightBit))?;
                     if !s.is_ascii() && !self.mode().utf8() {
                         return Err(self.err_at(from, ErrorKind::EightBit));
                     }
@@ -352,7 +386,12 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        Ok(ListItem { attrs, delimiter, mailbox, extended })
+        Ok(ListItem {
+            attrs,
+            delimiter,
+            mailbox,
+            extended,
+        })
     }
 
     /// `tagged-ext-val`, nested no deeper than the options allow.
@@ -377,7 +416,9 @@ impl<'a> Parser<'a> {
             self.sp()?;
             let at = self.pos;
             let s = self.astring()?;
-            let t = std::str::from_utf8(s.as_bytes()).ok().and_then(|s| Tag::new(s.to_owned()).ok());
+            let t = std::str::from_utf8(s.as_bytes())
+                .ok()
+                .and_then(|s| Tag::new(s.to_owned()).ok());
             tag = Some(t.ok_or(self.err_at(at, ErrorKind::Expected("tag-string")))?);
             self.expect(b')', ")")?;
         }
@@ -433,7 +474,11 @@ impl<'a> Parser<'a> {
                 extensions.push((name, self.paren_list(1, Self::string)?));
             }
             self.expect(b')', ")")?;
-            v.push(NamespaceDescr { prefix, delimiter, extensions });
+            v.push(NamespaceDescr {
+                prefix,
+                delimiter,
+                extensions,
+            });
             if self.eat(b')')? {
                 return Ok(v);
             }
@@ -475,24 +520,52 @@ mod tests {
 
     #[test]
     fn quirks_are_opt_in() {
-        let quirky = Options { quirks: Quirks { trailing_space: true, bare_continuation: true, nil_as_string: true }, ..Options::default() };
-        for line in [&b"* SEARCH 2 3 \r\n"[..], b"* CAPABILITY IMAP4rev1 IDLE \r\n", b"+\r\n", b"* ENABLED \r\n"] {
+        let quirky = Options {
+            quirks: Quirks {
+                trailing_space: true,
+                bare_continuation: true,
+                nil_as_string: true,
+            },
+            ..Options::default()
+        };
+        for line in [
+            &b"* SEARCH 2 3 \r\n"[..],
+            b"* CAPABILITY IMAP4rev1 IDLE \r\n",
+            b"+\r\n",
+            b"* ENABLED \r\n",
+        ] {
             let b = Bytes::from_static(line);
-            assert!(crate::decode::response(&b, &Options::default()).is_err(), "{line:?}");
+            assert!(
+                crate::decode::response(&b, &Options::default()).is_err(),
+                "{line:?}"
+            );
             assert!(crate::decode::response(&b, &quirky).is_ok(), "{line:?}");
         }
         assert_eq!(
             decode_with(b"* SEARCH 2 3 \r\n", &quirky).unwrap(),
-            Response::Data(Data::Search { ids: vec![2, 3], modseq: None })
+            Response::Data(Data::Search {
+                ids: vec![2, 3],
+                modseq: None
+            })
         );
     }
 
     #[test]
     fn rev2_has_no_recent_search_or_lsub() {
         let rev2 = Options::with_mode(Mode::Imap4rev2);
-        for (line, at) in [(&b"* 5 RECENT\r\n"[..], 4), (b"* SEARCH 1\r\n", 2), (b"* LSUB () \"/\" a\r\n", 2)] {
+        for (line, at) in [
+            (&b"* 5 RECENT\r\n"[..], 4),
+            (b"* SEARCH 1\r\n", 2),
+            (b"* LSUB () \"/\" a\r\n", 2),
+        ] {
             let b = Bytes::from_static(line);
-            assert_eq!(crate::decode::response(&b, &rev2), Err(DecodeError::Invalid { offset: at, kind: ErrorKind::Mode }));
+            assert_eq!(
+                crate::decode::response(&b, &rev2),
+                Err(DecodeError::Invalid {
+                    offset: at,
+                    kind: ErrorKind::Mode
+                })
+            );
             assert!(crate::decode::response(&b, &Options::default()).is_ok());
         }
     }
@@ -501,11 +574,28 @@ mod tests {
     fn codes() {
         let r = decode(b"a OK [COPYUID 38505 304,319:320 3956:3958] Done\r\n").unwrap();
         let Response::Tagged(t) = r else { panic!() };
-        assert!(matches!(t.text.code, Some(Code::CopyUid { uid_validity: 38505, .. })));
+        assert!(matches!(
+            t.text.code,
+            Some(Code::CopyUid {
+                uid_validity: 38505,
+                ..
+            })
+        ));
         let r = decode(b"* NO [X-FOO bar baz] x\r\n").unwrap();
-        let Response::Data(Data::Status { text, .. }) = r else { panic!() };
-        assert_eq!(text.code, Some(Code::Other(Atom::new("X-FOO").unwrap(), Some(Text::new("bar baz").unwrap()))));
-        assert_eq!(decode(b"a OK [UIDNEXT 0] x\r\n").unwrap_err().offset(), Some(14));
+        let Response::Data(Data::Status { text, .. }) = r else {
+            panic!()
+        };
+        assert_eq!(
+            text.code,
+            Some(Code::Other(
+                Atom::new("X-FOO").unwrap(),
+                Some(Text::new("bar baz").unwrap())
+            ))
+        );
+        assert_eq!(
+            decode(b"a OK [UIDNEXT 0] x\r\n").unwrap_err().offset(),
+            Some(14)
+        );
         assert_eq!(decode(b"a OK [ALERT]x\r\n").unwrap_err().offset(), Some(12));
         // A code with no text re-encodes without the space.
         let r = decode(b"a OK [ALERT] \r\n").unwrap();
@@ -518,7 +608,16 @@ mod tests {
     #[test]
     fn untagged_numbers() {
         assert_eq!(decode(b"* 0 EXPUNGE\r\n").unwrap_err().offset(), Some(4));
-        assert_eq!(decode(b"* 3 EXPUNGE\r\n").unwrap(), Response::Data(Data::Expunge(3)));
-        assert_eq!(decode(b"* 3 FOO\r\n").unwrap_err(), DecodeError::Invalid { offset: 4, kind: ErrorKind::UnknownResponse });
+        assert_eq!(
+            decode(b"* 3 EXPUNGE\r\n").unwrap(),
+            Response::Data(Data::Expunge(3))
+        );
+        assert_eq!(
+            decode(b"* 3 FOO\r\n").unwrap_err(),
+            DecodeError::Invalid {
+                offset: 4,
+                kind: ErrorKind::UnknownResponse
+            }
+        );
     }
 }

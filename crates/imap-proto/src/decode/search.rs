@@ -38,7 +38,12 @@ impl<'a> Parser<'a> {
         while self.eat(b' ')? {
             criteria.push(self.search_key()?);
         }
-        Ok(CommandBody::Search { uid, returns, charset, criteria })
+        Ok(CommandBody::Search {
+            uid,
+            returns,
+            charset,
+            criteria,
+        })
     }
 
     /// One `search-key`, nested no deeper than the options allow.
@@ -150,7 +155,10 @@ impl<'a> Parser<'a> {
                 } else {
                     None
                 };
-                SearchKey::ModSeq { entry, modseq: self.number64()? }
+                SearchKey::ModSeq {
+                    entry,
+                    modseq: self.number64()?,
+                }
             }
             _ => return Err(self.err_at(start, ErrorKind::Expected("search-key"))),
         };
@@ -188,13 +196,18 @@ mod tests {
     fn keys_nest_and_are_bounded() {
         let k = keys(b"a SEARCH OR (SEEN 1:3) NOT FROM x\r\n").unwrap();
         assert_eq!(k.len(), 1);
-        assert!(matches!(&k[0], SearchKey::Or(a, b) if matches!(**a, SearchKey::And(_)) && matches!(**b, SearchKey::Not(_))));
+        assert!(
+            matches!(&k[0], SearchKey::Or(a, b) if matches!(**a, SearchKey::And(_)) && matches!(**b, SearchKey::Not(_)))
+        );
         let mut deep = b"a SEARCH ".to_vec();
         deep.extend(std::iter::repeat_n(b"NOT ".as_slice(), 200).flatten());
         deep.extend_from_slice(b"SEEN\r\n");
         let b = Bytes::from(deep);
         match crate::decode::command(&b, &Options::default()) {
-            Err(DecodeError::Invalid { kind: ErrorKind::TooDeep, offset }) => assert_eq!(offset, 9 + 4 * 100),
+            Err(DecodeError::Invalid {
+                kind: ErrorKind::TooDeep,
+                offset,
+            }) => assert_eq!(offset, 9 + 4 * 100),
             other => panic!("{other:?}"),
         }
     }
@@ -203,8 +216,17 @@ mod tests {
     fn modseq_and_saved_results() {
         // RFC 7162 §3.1.5's example.
         let k = keys(b"a SEARCH MODSEQ \"/flags/\\\\draft\" all 620162338\r\n").unwrap();
-        assert!(matches!(&k[0], SearchKey::ModSeq { entry: Some((_, EntryType::All)), modseq: 620162338 }));
-        assert_eq!(keys(b"a SEARCH $\r\n").unwrap(), vec![SearchKey::SequenceSet(SequenceSet::Saved)]);
+        assert!(matches!(
+            &k[0],
+            SearchKey::ModSeq {
+                entry: Some((_, EntryType::All)),
+                modseq: 620162338
+            }
+        ));
+        assert_eq!(
+            keys(b"a SEARCH $\r\n").unwrap(),
+            vec![SearchKey::SequenceSet(SequenceSet::Saved)]
+        );
         assert!(keys(b"a SEARCH FOO\r\n").is_err());
         assert!(keys(b"a SEARCH\r\n").is_err());
     }

@@ -5,8 +5,9 @@ use bytes::BufMut;
 use super::{EResult, Writer};
 use crate::error::EncodeError;
 use crate::types::{
-    Command, CommandBody, EntryType, FetchAttr, FetchAttrs, FetchModifier, ListMailbox, ListPatterns, ListReturn,
-    ListSelect, Partial, SearchKey, SearchReturn, Section, SectionText, SelectParam, StatusAttr, StoreKind,
+    Command, CommandBody, EntryType, FetchAttr, FetchAttrs, FetchModifier, ListMailbox,
+    ListPatterns, ListReturn, ListSelect, Partial, SearchKey, SearchReturn, Section, SectionText,
+    SelectParam, StatusAttr, StoreKind,
 };
 
 impl Writer<'_> {
@@ -22,18 +23,33 @@ impl Writer<'_> {
         use CommandBody as C;
         let uid = matches!(
             body,
-            C::Search { uid: true, .. } | C::Fetch { uid: true, .. } | C::Store { uid: true, .. } | C::Copy { uid: true, .. } | C::Move { uid: true, .. }
+            C::Search { uid: true, .. }
+                | C::Fetch { uid: true, .. }
+                | C::Store { uid: true, .. }
+                | C::Copy { uid: true, .. }
+                | C::Move { uid: true, .. }
         );
         if uid {
             self.raw(b"UID ");
         }
         match body {
-            C::Capability | C::Noop | C::Logout | C::StartTls | C::Namespace | C::Idle | C::Close | C::Unselect | C::Expunge => {
+            C::Capability
+            | C::Noop
+            | C::Logout
+            | C::StartTls
+            | C::Namespace
+            | C::Idle
+            | C::Close
+            | C::Unselect
+            | C::Expunge => {
                 self.raw(body.name().as_bytes());
             }
             C::Check if self.rev2() => return Err(EncodeError::NotInRev2("CHECK")),
             C::Check => self.raw(b"CHECK"),
-            C::Authenticate { mechanism, initial_response } => {
+            C::Authenticate {
+                mechanism,
+                initial_response,
+            } => {
                 self.raw(b"AUTHENTICATE ");
                 self.raw(mechanism.as_str().as_bytes());
                 if let Some(r) = initial_response {
@@ -64,14 +80,21 @@ impl Writer<'_> {
                 }
             }
             C::Select { mailbox, params } | C::Examine { mailbox, params } => {
-                self.raw(if matches!(body, C::Select { .. }) { b"SELECT " } else { b"EXAMINE " });
+                self.raw(if matches!(body, C::Select { .. }) {
+                    b"SELECT "
+                } else {
+                    b"EXAMINE "
+                });
                 self.mailbox(mailbox)?;
                 if !params.is_empty() {
                     self.sp();
                     self.list(params, Self::select_param)?;
                 }
             }
-            C::Create { mailbox, special_use } => {
+            C::Create {
+                mailbox,
+                special_use,
+            } => {
                 self.raw(b"CREATE ");
                 self.mailbox(mailbox)?;
                 if let Some(attrs) = special_use {
@@ -93,7 +116,12 @@ impl Writer<'_> {
                 self.sp();
                 self.mailbox(to)?;
             }
-            C::List { selection, reference, patterns, returns } => {
+            C::List {
+                selection,
+                reference,
+                patterns,
+                returns,
+            } => {
                 self.raw(b"LIST ");
                 if let Some(sel) = selection {
                     self.list(sel, |w, s| {
@@ -112,7 +140,9 @@ impl Writer<'_> {
                 self.sp();
                 match patterns {
                     ListPatterns::Single(p) => self.list_mailbox(p)?,
-                    ListPatterns::Multiple(v) => self.list1("LIST patterns", v, |w, p| w.list_mailbox(p))?,
+                    ListPatterns::Multiple(v) => {
+                        self.list1("LIST patterns", v, |w, p| w.list_mailbox(p))?
+                    }
                 }
                 if let Some(ret) = returns {
                     self.raw(b" RETURN ");
@@ -161,7 +191,11 @@ impl Writer<'_> {
                     self.sp();
                     if m.utf8 {
                         self.raw(b"UTF8 (");
-                        let lit = if m.data.is_binary() { m.data.clone() } else { binary(&m.data) };
+                        let lit = if m.data.is_binary() {
+                            m.data.clone()
+                        } else {
+                            binary(&m.data)
+                        };
                         self.literal(&lit);
                         self.out.put_u8(b')');
                     } else {
@@ -173,7 +207,12 @@ impl Writer<'_> {
                 self.raw(b"UID EXPUNGE ");
                 self.sequence_set(set)?;
             }
-            C::Search { returns, charset, criteria, .. } => {
+            C::Search {
+                returns,
+                charset,
+                criteria,
+                ..
+            } => {
                 self.raw(b"SEARCH");
                 if let Some(r) = returns {
                     self.raw(b" RETURN ");
@@ -200,7 +239,12 @@ impl Writer<'_> {
                     self.search_key(k)?;
                 }
             }
-            C::Fetch { set, attrs, modifiers, .. } => {
+            C::Fetch {
+                set,
+                attrs,
+                modifiers,
+                ..
+            } => {
                 self.raw(b"FETCH ");
                 self.sequence_set(set)?;
                 self.sp();
@@ -225,7 +269,14 @@ impl Writer<'_> {
                     })?;
                 }
             }
-            C::Store { set, unchanged_since, kind, silent, flags, .. } => {
+            C::Store {
+                set,
+                unchanged_since,
+                kind,
+                silent,
+                flags,
+                ..
+            } => {
                 self.raw(b"STORE ");
                 self.sequence_set(set)?;
                 self.sp();
@@ -243,7 +294,11 @@ impl Writer<'_> {
                 self.flag_list(flags)?;
             }
             C::Copy { set, mailbox, .. } | C::Move { set, mailbox, .. } => {
-                self.raw(if matches!(body, C::Copy { .. }) { b"COPY " } else { b"MOVE " });
+                self.raw(if matches!(body, C::Copy { .. }) {
+                    b"COPY "
+                } else {
+                    b"MOVE "
+                });
                 self.sequence_set(set)?;
                 self.sp();
                 self.mailbox(mailbox)?;
@@ -280,7 +335,10 @@ impl Writer<'_> {
         self.mailbox(m)
     }
 
-    pub(crate) fn id_params(&mut self, params: Option<&[(crate::types::IString<'_>, crate::types::NString<'_>)]>) -> EResult {
+    pub(crate) fn id_params(
+        &mut self,
+        params: Option<&[(crate::types::IString<'_>, crate::types::NString<'_>)]>,
+    ) -> EResult {
         match params {
             None => self.raw(b"NIL"),
             Some(v) => self.list(v, |w, (k, v)| {
@@ -296,7 +354,12 @@ impl Writer<'_> {
     fn select_param(&mut self, p: &SelectParam) -> EResult {
         match p {
             SelectParam::CondStore => self.raw(b"CONDSTORE"),
-            SelectParam::QResync { uid_validity, modseq, known_uids, seq_match } => {
+            SelectParam::QResync {
+                uid_validity,
+                modseq,
+                known_uids,
+                seq_match,
+            } => {
                 self.raw(b"QRESYNC (");
                 self.num(u64::from(*uid_validity));
                 self.sp();
@@ -347,12 +410,20 @@ impl Writer<'_> {
             FetchAttr::BodyStructure => self.raw(b"BODYSTRUCTURE"),
             FetchAttr::Uid => self.raw(b"UID"),
             FetchAttr::ModSeq => self.raw(b"MODSEQ"),
-            FetchAttr::BodySection { peek, section, partial } => {
+            FetchAttr::BodySection {
+                peek,
+                section,
+                partial,
+            } => {
                 self.raw(if *peek { b"BODY.PEEK" } else { b"BODY" });
                 self.section(section)?;
                 self.partial(partial);
             }
-            FetchAttr::Binary { peek, part, partial } => {
+            FetchAttr::Binary {
+                peek,
+                part,
+                partial,
+            } => {
                 self.raw(if *peek { b"BINARY.PEEK" } else { b"BINARY" });
                 self.section_binary(part)?;
                 self.partial(partial);
@@ -405,10 +476,16 @@ impl Writer<'_> {
             match t {
                 SectionText::Header => self.raw(b"HEADER"),
                 SectionText::Text => self.raw(b"TEXT"),
-                SectionText::Mime if s.part.is_empty() => return Err(EncodeError::Invalid("MIME without a part")),
+                SectionText::Mime if s.part.is_empty() => {
+                    return Err(EncodeError::Invalid("MIME without a part"));
+                }
                 SectionText::Mime => self.raw(b"MIME"),
                 SectionText::HeaderFields(v) | SectionText::HeaderFieldsNot(v) => {
-                    self.raw(if matches!(t, SectionText::HeaderFields(_)) { b"HEADER.FIELDS " } else { b"HEADER.FIELDS.NOT " });
+                    self.raw(if matches!(t, SectionText::HeaderFields(_)) {
+                        b"HEADER.FIELDS "
+                    } else {
+                        b"HEADER.FIELDS.NOT "
+                    });
                     self.list1("header-list", v, |w, h| {
                         w.astring(h);
                         Ok(())
@@ -435,7 +512,9 @@ impl Writer<'_> {
             K::Deleted => b"DELETED",
             K::Draft => b"DRAFT",
             K::Flagged => b"FLAGGED",
-            K::New | K::Old | K::Recent if self.rev2() => return Err(EncodeError::NotInRev2("SEARCH NEW/OLD/RECENT")),
+            K::New | K::Old | K::Recent if self.rev2() => {
+                return Err(EncodeError::NotInRev2("SEARCH NEW/OLD/RECENT"));
+            }
             K::New => b"NEW",
             K::Old => b"OLD",
             K::Recent => b"RECENT",
@@ -465,7 +544,11 @@ impl Writer<'_> {
                 self.astring(v);
             }
             K::Keyword(a) | K::Unkeyword(a) => {
-                self.raw(if matches!(k, K::Keyword(_)) { b"KEYWORD " } else { b"UNKEYWORD " });
+                self.raw(if matches!(k, K::Keyword(_)) {
+                    b"KEYWORD "
+                } else {
+                    b"UNKEYWORD "
+                });
                 self.raw(a.as_str().as_bytes());
             }
             K::Before(d) => self.key_date(b"BEFORE ", d),

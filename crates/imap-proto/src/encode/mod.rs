@@ -13,8 +13,8 @@ use bytes::{BufMut, BytesMut};
 
 use crate::error::EncodeError;
 use crate::types::{
-    self, AString, AuthenticateData, Command, Date, DateTime, Flag, IString, Literal, Mailbox, Quoted, Response,
-    SeqNumber, Sequence, SequenceSet, Tag, Text,
+    self, AString, AuthenticateData, Command, Date, DateTime, Flag, IString, Literal, Mailbox,
+    Quoted, Response, SeqNumber, Sequence, SequenceSet, Tag, Text,
 };
 use crate::{LiteralPolicy, Options};
 
@@ -51,14 +51,22 @@ impl LiteralWaits {
 /// assert_eq!(&out[..], b"a1 NOOP\r\n");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn command(command: &Command<'_>, out: &mut BytesMut, options: &Options) -> Result<LiteralWaits, EncodeError> {
+pub fn command(
+    command: &Command<'_>,
+    out: &mut BytesMut,
+    options: &Options,
+) -> Result<LiteralWaits, EncodeError> {
     let mut w = Writer::new(out, options, true);
     w.command(command)?;
     Ok(LiteralWaits(w.waits))
 }
 
 /// Encodes a response, as a server sends it.
-pub fn response(response: &Response<'_>, out: &mut BytesMut, options: &Options) -> Result<(), EncodeError> {
+pub fn response(
+    response: &Response<'_>,
+    out: &mut BytesMut,
+    options: &Options,
+) -> Result<(), EncodeError> {
     let mut w = Writer::new(out, options, false);
     w.response(response)
 }
@@ -70,7 +78,11 @@ pub fn authenticate_data(data: &AuthenticateData, out: &mut BytesMut) {
     match data {
         AuthenticateData::Cancel => out.put_slice(b"*"),
         AuthenticateData::Response(r) => {
-            out.put_slice(base64::engine::general_purpose::STANDARD.encode(r.expose()).as_bytes());
+            out.put_slice(
+                base64::engine::general_purpose::STANDARD
+                    .encode(r.expose())
+                    .as_bytes(),
+            );
         }
     }
     out.put_slice(b"\r\n");
@@ -95,7 +107,13 @@ pub(crate) struct Writer<'o> {
 
 impl<'o> Writer<'o> {
     fn new(out: &'o mut BytesMut, opts: &Options, commands: bool) -> Self {
-        Self { out, opts: *opts, waits: Vec::new(), commands, depth: 0 }
+        Self {
+            out,
+            opts: *opts,
+            waits: Vec::new(),
+            commands,
+            depth: 0,
+        }
     }
 
     pub(crate) fn rev2(&self) -> bool {
@@ -106,7 +124,9 @@ impl<'o> Writer<'o> {
     pub(crate) fn enter(&mut self) -> EResult {
         self.depth += 1;
         if self.depth > self.opts.depth_limit() {
-            return Err(EncodeError::Invalid("structure nested deeper than Options::max_depth"));
+            return Err(EncodeError::Invalid(
+                "structure nested deeper than Options::max_depth",
+            ));
         }
         Ok(())
     }
@@ -259,7 +279,11 @@ impl<'o> Writer<'o> {
     }
 
     /// `"(" item *(SP item) ")"`.
-    pub(crate) fn list<T>(&mut self, items: &[T], mut f: impl FnMut(&mut Self, &T) -> EResult) -> EResult {
+    pub(crate) fn list<T>(
+        &mut self,
+        items: &[T],
+        mut f: impl FnMut(&mut Self, &T) -> EResult,
+    ) -> EResult {
         self.out.put_u8(b'(');
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
@@ -272,7 +296,12 @@ impl<'o> Writer<'o> {
     }
 
     /// A list that must not be empty.
-    pub(crate) fn list1<T>(&mut self, what: &'static str, items: &[T], f: impl FnMut(&mut Self, &T) -> EResult) -> EResult {
+    pub(crate) fn list1<T>(
+        &mut self,
+        what: &'static str,
+        items: &[T],
+        f: impl FnMut(&mut Self, &T) -> EResult,
+    ) -> EResult {
         if items.is_empty() {
             return Err(EncodeError::Empty(what));
         }
@@ -318,7 +347,12 @@ impl<'o> Writer<'o> {
     /// `date-year = 4DIGIT`.
     fn year(&mut self, y: u16) {
         let y = y.min(9999);
-        self.out.put_slice(&[b'0' + (y / 1000) as u8, b'0' + (y / 100 % 10) as u8, b'0' + (y / 10 % 10) as u8, b'0' + (y % 10) as u8]);
+        self.out.put_slice(&[
+            b'0' + (y / 1000) as u8,
+            b'0' + (y / 100 % 10) as u8,
+            b'0' + (y / 10 % 10) as u8,
+            b'0' + (y % 10) as u8,
+        ]);
     }
 
     pub(crate) fn date_time(&mut self, d: &DateTime) {
@@ -330,7 +364,8 @@ impl<'o> Writer<'o> {
             self.two(date.day());
         }
         self.out.put_u8(b'-');
-        self.out.put_slice(types::MONTHS[usize::from(date.month() - 1)]);
+        self.out
+            .put_slice(types::MONTHS[usize::from(date.month() - 1)]);
         self.out.put_u8(b'-');
         self.year(date.year());
         self.sp();
@@ -352,7 +387,8 @@ impl<'o> Writer<'o> {
     pub(crate) fn date(&mut self, d: &Date) {
         self.num(u64::from(d.day()));
         self.out.put_u8(b'-');
-        self.out.put_slice(types::MONTHS[usize::from(d.month() - 1)]);
+        self.out
+            .put_slice(types::MONTHS[usize::from(d.month() - 1)]);
         self.out.put_u8(b'-');
         self.year(d.year());
     }
@@ -384,7 +420,11 @@ mod tests {
     use super::*;
     use crate::Mode;
 
-    fn with(opts: Options, commands: bool, f: impl FnOnce(&mut Writer<'_>)) -> (Vec<u8>, Vec<usize>) {
+    fn with(
+        opts: Options,
+        commands: bool,
+        f: impl FnOnce(&mut Writer<'_>),
+    ) -> (Vec<u8>, Vec<usize>) {
         let mut out = BytesMut::new();
         let mut w = Writer::new(&mut out, &opts, commands);
         f(&mut w);
@@ -400,7 +440,9 @@ mod tests {
         assert_eq!(waits, vec![5]);
         let (b, _) = with(Options::with_mode(Mode::Utf8Accept), true, |w| w.quoted(&q));
         assert_eq!(b, "\"caf\u{e9}\"".as_bytes());
-        let (b, _) = with(Options::default(), false, |w| w.quoted(&Quoted::new(&b"a\"b\\"[..]).unwrap()));
+        let (b, _) = with(Options::default(), false, |w| {
+            w.quoted(&Quoted::new(&b"a\"b\\"[..]).unwrap())
+        });
         assert_eq!(b, b"\"a\\\"b\\\\\"");
     }
 
@@ -438,6 +480,9 @@ mod tests {
             w.sp();
             w.date(&Date::new(998, 2, 1).unwrap());
         });
-        assert_eq!(b, b"0 18446744073709551615 \" 1-Jul-1996 02:04:05 -0700\" 1-Feb-1994 1-Feb-0998");
+        assert_eq!(
+            b,
+            b"0 18446744073709551615 \" 1-Jul-1996 02:04:05 -0700\" 1-Feb-1994 1-Feb-0998"
+        );
     }
 }

@@ -6,8 +6,9 @@ use bytes::BufMut;
 use super::{EResult, Writer};
 use crate::error::EncodeError;
 use crate::types::{
-    Address, BodyExtension, BodyStructure, Code, Data, ESearchItem, Envelope, ExtTail, ExtValue, FetchItem, IString,
-    Language, ListItem, NamespaceDescr, RespText, Response, Specific, StatusKind,
+    Address, BodyExtension, BodyStructure, Code, Data, ESearchItem, Envelope, ExtTail, ExtValue,
+    FetchItem, IString, Language, ListItem, NamespaceDescr, RespText, Response, Specific,
+    StatusKind,
 };
 
 impl Writer<'_> {
@@ -160,7 +161,11 @@ impl Writer<'_> {
                 self.key_u32_after(*seq, b" FETCH ")?;
                 self.list1("FETCH items", items, Self::fetch_item)?;
             }
-            Data::Namespace { personal, other, shared } => {
+            Data::Namespace {
+                personal,
+                other,
+                shared,
+            } => {
                 self.raw(b"NAMESPACE ");
                 self.namespace(personal)?;
                 self.sp();
@@ -194,7 +199,11 @@ impl Writer<'_> {
                 }
             }
             Data::Vanished { earlier, uids } => {
-                self.raw(if *earlier { b"VANISHED (EARLIER) " } else { b"VANISHED " });
+                self.raw(if *earlier {
+                    b"VANISHED (EARLIER) "
+                } else {
+                    b"VANISHED "
+                });
                 self.sequence_set(uids)?;
             }
         }
@@ -255,14 +264,20 @@ impl Writer<'_> {
             }
             Code::UidNext(n) => self.key_u32(b"UIDNEXT ", *n)?,
             Code::UidValidity(n) => self.key_u32(b"UIDVALIDITY ", *n)?,
-            Code::Unseen(_) if self.rev2() => return Err(EncodeError::NotInRev2("UNSEEN response code")),
+            Code::Unseen(_) if self.rev2() => {
+                return Err(EncodeError::NotInRev2("UNSEEN response code"));
+            }
             Code::Unseen(n) => self.key_u32(b"UNSEEN ", *n)?,
             Code::AppendUid { uid_validity, uids } => {
                 self.key_u32(b"APPENDUID ", *uid_validity)?;
                 self.sp();
                 self.uid_set(uids)?;
             }
-            Code::CopyUid { uid_validity, source, destination } => {
+            Code::CopyUid {
+                uid_validity,
+                source,
+                destination,
+            } => {
                 self.key_u32(b"COPYUID ", *uid_validity)?;
                 self.sp();
                 self.uid_set(source)?;
@@ -386,7 +401,11 @@ impl Writer<'_> {
                 self.raw(b"BODYSTRUCTURE ");
                 self.body(b)?;
             }
-            FetchItem::BodySection { section, origin, data } => {
+            FetchItem::BodySection {
+                section,
+                origin,
+                data,
+            } => {
                 self.raw(b"BODY");
                 self.section(section)?;
                 if let Some(o) = origin {
@@ -464,7 +483,11 @@ impl Writer<'_> {
         self.enter()?;
         self.out.put_u8(b'(');
         match b {
-            BodyStructure::Multi { parts, subtype, ext } => {
+            BodyStructure::Multi {
+                parts,
+                subtype,
+                ext,
+            } => {
                 if parts.is_empty() {
                     return Err(EncodeError::Empty("multipart parts"));
                 }
@@ -504,7 +527,11 @@ impl Writer<'_> {
                         self.sp();
                         self.num(*lines);
                     }
-                    Specific::Message { envelope, body, lines } if is_msg => {
+                    Specific::Message {
+                        envelope,
+                        body,
+                        lines,
+                    } if is_msg => {
                         self.sp();
                         self.envelope(envelope);
                         self.sp();
@@ -512,7 +539,11 @@ impl Writer<'_> {
                         self.sp();
                         self.num(*lines);
                     }
-                    _ => return Err(EncodeError::Invalid("body fields that do not match the media type")),
+                    _ => {
+                        return Err(EncodeError::Invalid(
+                            "body fields that do not match the media type",
+                        ));
+                    }
                 }
                 if let Some(ext) = ext {
                     self.sp();
@@ -556,7 +587,9 @@ impl Writer<'_> {
                 self.out.put_u8(b')');
             }
         }
-        let Some(lang) = &tail.language else { return Ok(()) };
+        let Some(lang) = &tail.language else {
+            return Ok(());
+        };
         self.sp();
         match &lang.language {
             Language::Single(s) => self.nstring(s),
@@ -565,7 +598,9 @@ impl Writer<'_> {
                 Ok(())
             })?,
         }
-        let Some(loc) = &lang.location else { return Ok(()) };
+        let Some(loc) = &lang.location else {
+            return Ok(());
+        };
         self.sp();
         self.nstring(&loc.location);
         for e in &loc.extensions {

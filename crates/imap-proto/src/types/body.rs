@@ -77,7 +77,7 @@ pub enum BodyStructure<'a> {
     /// A multipart.
     Multi {
         /// The parts, at least one.
-        parts: Vec<BodyStructure<'a>>,
+        parts: Vec<Self>,
         /// The subtype (`MIXED`, `ALTERNATIVE`).
         subtype: IString<'a>,
         /// Extension data (BODYSTRUCTURE only).
@@ -234,7 +234,7 @@ pub enum BodyExtension<'a> {
     /// A number.
     Number(u64),
     /// A parenthesised list, at least one.
-    List(Vec<BodyExtension<'a>>),
+    List(Vec<Self>),
 }
 
 impl BodyStructure<'_> {
@@ -245,27 +245,67 @@ impl BodyStructure<'_> {
                 Specific::Message { body, .. } => 1 + body.depth(),
                 _ => 1,
             },
-            Self::Multi { parts, .. } => 1 + parts.iter().map(BodyStructure::depth).max().unwrap_or(0),
+            Self::Multi { parts, .. } => {
+                1 + parts.iter().map(BodyStructure::depth).max().unwrap_or(0)
+            }
         }
     }
 }
 
-into_static_struct!(Envelope { date, subject, from, sender, reply_to, to, cc, bcc, in_reply_to, message_id });
-into_static_struct!(Address { name, adl, mailbox, host });
-into_static_struct!(SinglePart { media_type, subtype, params, id, description, encoding, octets, specific });
+into_static_struct!(Envelope {
+    date,
+    subject,
+    from,
+    sender,
+    reply_to,
+    to,
+    cc,
+    bcc,
+    in_reply_to,
+    message_id
+});
+into_static_struct!(Address {
+    name,
+    adl,
+    mailbox,
+    host
+});
+into_static_struct!(SinglePart {
+    media_type,
+    subtype,
+    params,
+    id,
+    description,
+    encoding,
+    octets,
+    specific
+});
 into_static_struct!(Disposition { kind, params });
 into_static_struct!(SinglePartExt { md5, tail });
 into_static_struct!(MultipartExt { params, tail });
-into_static_struct!(ExtTail { disposition, language });
+into_static_struct!(ExtTail {
+    disposition,
+    language
+});
 into_static_struct!(LanguageTail { language, location });
-into_static_struct!(LocationTail { location, extensions });
+into_static_struct!(LocationTail {
+    location,
+    extensions
+});
 
 impl IntoStatic for BodyStructure<'_> {
     type Static = BodyStructure<'static>;
     fn into_static(self) -> BodyStructure<'static> {
         match self {
-            Self::Single { part, ext } => BodyStructure::Single { part: part.into_static(), ext: ext.into_static() },
-            Self::Multi { parts, subtype, ext } => BodyStructure::Multi {
+            Self::Single { part, ext } => BodyStructure::Single {
+                part: part.into_static(),
+                ext: ext.into_static(),
+            },
+            Self::Multi {
+                parts,
+                subtype,
+                ext,
+            } => BodyStructure::Multi {
                 parts: parts.into_static(),
                 subtype: subtype.into_static(),
                 ext: ext.into_static(),
@@ -280,9 +320,15 @@ impl IntoStatic for Specific<'_> {
         match self {
             Self::Basic => Specific::Basic,
             Self::Text { lines } => Specific::Text { lines },
-            Self::Message { envelope, body, lines } => {
-                Specific::Message { envelope: envelope.into_static(), body: body.into_static(), lines }
-            }
+            Self::Message {
+                envelope,
+                body,
+                lines,
+            } => Specific::Message {
+                envelope: envelope.into_static(),
+                body: body.into_static(),
+                lines,
+            },
         }
     }
 }

@@ -26,7 +26,10 @@ static TABLE: [u8; 256] = {
         // atom-specials = "(" / ")" / "{" / SP / CTL / list-wildcards /
         //                 quoted-specials / resp-specials
         let ctl = b < 0x20 || b == 0x7f;
-        let special = matches!(b, b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']');
+        let special = matches!(
+            b,
+            b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']'
+        );
         if b >= 0x01 && b <= 0x7f && !ctl && !special {
             c |= ATOM | ASTRING | LIST;
             // tag = 1*<any ASTRING-CHAR except "+">
@@ -100,7 +103,9 @@ mod tests {
 
     #[test]
     fn classes_follow_the_abnf() {
-        for b in [b'(', b')', b'{', b' ', b'%', b'*', b'"', b'\\', b']', 0, 0x1f, 0x7f, 0x80] {
+        for b in [
+            b'(', b')', b'{', b' ', b'%', b'*', b'"', b'\\', b']', 0, 0x1f, 0x7f, 0x80,
+        ] {
             assert!(!is_atom_char(b), "{b:#x}");
         }
         assert!(is_atom_char(b'['));
@@ -108,8 +113,15 @@ mod tests {
         assert!(is_astring_char(b']'));
         assert!(!is_tag_char(b'+'));
         assert!(is_list_char(b'%') && is_list_char(b'*') && !is_list_char(b'('));
-        assert!(is_text_char(b'"') && !is_text_char(b'\r') && !is_text_char(b'\n') && !is_text_char(0));
+        assert!(
+            is_text_char(b'"') && !is_text_char(b'\r') && !is_text_char(b'\n') && !is_text_char(0)
+        );
         assert!(!is_text_char(0x80));
-        assert!(is_quoted_plain(b'a') && !is_quoted_plain(b'"') && !is_quoted_plain(b'\\') && !is_quoted_plain(0x80));
+        assert!(
+            is_quoted_plain(b'a')
+                && !is_quoted_plain(b'"')
+                && !is_quoted_plain(b'\\')
+                && !is_quoted_plain(0x80)
+        );
     }
 }

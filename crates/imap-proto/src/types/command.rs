@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 
-use super::core::{AString, Atom, IString, IntoStatic, Literal, NString, Secret, Tag, into_static_struct};
+use super::core::{
+    AString, Atom, IString, IntoStatic, Literal, NString, Secret, Tag, into_static_struct,
+};
 use super::datetime::DateTime;
 use super::fetch::{FetchAttrs, FetchModifier};
 use super::flag::{Flag, MailboxAttr};
@@ -465,7 +467,12 @@ pub enum AuthenticateData {
 }
 
 into_static_struct!(Command { tag, body });
-into_static_struct!(AppendMessage { flags, date, data, utf8 });
+into_static_struct!(AppendMessage {
+    flags,
+    date,
+    data,
+    utf8
+});
 
 impl IntoStatic for SelectParam {
     type Static = Self;
@@ -543,57 +550,124 @@ impl IntoStatic for CommandBody<'_> {
             Self::Noop => C::Noop,
             Self::Logout => C::Logout,
             Self::StartTls => C::StartTls,
-            Self::Authenticate { mechanism, initial_response } => {
-                C::Authenticate { mechanism: mechanism.into_static(), initial_response: initial_response.into_static() }
-            }
-            Self::Login { username, password } => {
-                C::Login { username: username.into_static(), password: password.into_static() }
-            }
+            Self::Authenticate {
+                mechanism,
+                initial_response,
+            } => C::Authenticate {
+                mechanism: mechanism.into_static(),
+                initial_response: initial_response.into_static(),
+            },
+            Self::Login { username, password } => C::Login {
+                username: username.into_static(),
+                password: password.into_static(),
+            },
             Self::Enable(v) => C::Enable(v.into_static()),
-            Self::Select { mailbox, params } => C::Select { mailbox: mailbox.into_static(), params },
-            Self::Examine { mailbox, params } => C::Examine { mailbox: mailbox.into_static(), params },
-            Self::Create { mailbox, special_use } => {
-                C::Create { mailbox: mailbox.into_static(), special_use: special_use.into_static() }
-            }
+            Self::Select { mailbox, params } => C::Select {
+                mailbox: mailbox.into_static(),
+                params,
+            },
+            Self::Examine { mailbox, params } => C::Examine {
+                mailbox: mailbox.into_static(),
+                params,
+            },
+            Self::Create {
+                mailbox,
+                special_use,
+            } => C::Create {
+                mailbox: mailbox.into_static(),
+                special_use: special_use.into_static(),
+            },
             Self::Delete(m) => C::Delete(m.into_static()),
-            Self::Rename { from, to } => C::Rename { from: from.into_static(), to: to.into_static() },
+            Self::Rename { from, to } => C::Rename {
+                from: from.into_static(),
+                to: to.into_static(),
+            },
             Self::Subscribe(m) => C::Subscribe(m.into_static()),
             Self::Unsubscribe(m) => C::Unsubscribe(m.into_static()),
-            Self::List { selection, reference, patterns, returns } => C::List {
+            Self::List {
+                selection,
+                reference,
+                patterns,
+                returns,
+            } => C::List {
                 selection: selection.into_static(),
                 reference: reference.into_static(),
                 patterns: patterns.into_static(),
                 returns: returns.into_static(),
             },
-            Self::Lsub { reference, pattern } => {
-                C::Lsub { reference: reference.into_static(), pattern: pattern.into_static() }
-            }
+            Self::Lsub { reference, pattern } => C::Lsub {
+                reference: reference.into_static(),
+                pattern: pattern.into_static(),
+            },
             Self::Namespace => C::Namespace,
-            Self::Status { mailbox, attrs } => C::Status { mailbox: mailbox.into_static(), attrs },
-            Self::Append { mailbox, messages } => {
-                C::Append { mailbox: mailbox.into_static(), messages: messages.into_static() }
-            }
+            Self::Status { mailbox, attrs } => C::Status {
+                mailbox: mailbox.into_static(),
+                attrs,
+            },
+            Self::Append { mailbox, messages } => C::Append {
+                mailbox: mailbox.into_static(),
+                messages: messages.into_static(),
+            },
             Self::Idle => C::Idle,
             Self::Check => C::Check,
             Self::Close => C::Close,
             Self::Unselect => C::Unselect,
             Self::Expunge => C::Expunge,
             Self::UidExpunge(s) => C::UidExpunge(s),
-            Self::Search { uid, returns, charset, criteria } => {
-                C::Search { uid, returns, charset: charset.into_static(), criteria: criteria.into_static() }
-            }
-            Self::Fetch { uid, set, attrs, modifiers } => {
-                C::Fetch { uid, set, attrs: attrs.into_static(), modifiers }
-            }
-            Self::Store { uid, set, unchanged_since, kind, silent, flags } => {
-                C::Store { uid, set, unchanged_since, kind, silent, flags: flags.into_static() }
-            }
-            Self::Copy { uid, set, mailbox } => C::Copy { uid, set, mailbox: mailbox.into_static() },
-            Self::Move { uid, set, mailbox } => C::Move { uid, set, mailbox: mailbox.into_static() },
+            Self::Search {
+                uid,
+                returns,
+                charset,
+                criteria,
+            } => C::Search {
+                uid,
+                returns,
+                charset: charset.into_static(),
+                criteria: criteria.into_static(),
+            },
+            Self::Fetch {
+                uid,
+                set,
+                attrs,
+                modifiers,
+            } => C::Fetch {
+                uid,
+                set,
+                attrs: attrs.into_static(),
+                modifiers,
+            },
+            Self::Store {
+                uid,
+                set,
+                unchanged_since,
+                kind,
+                silent,
+                flags,
+            } => C::Store {
+                uid,
+                set,
+                unchanged_since,
+                kind,
+                silent,
+                flags: flags.into_static(),
+            },
+            Self::Copy { uid, set, mailbox } => C::Copy {
+                uid,
+                set,
+                mailbox: mailbox.into_static(),
+            },
+            Self::Move { uid, set, mailbox } => C::Move {
+                uid,
+                set,
+                mailbox: mailbox.into_static(),
+            },
             Self::Id(v) => C::Id(v.into_static()),
             Self::GetQuota(r) => C::GetQuota(r.into_static()),
             Self::GetQuotaRoot(m) => C::GetQuotaRoot(m.into_static()),
-            Self::SetQuota { root, limits } => C::SetQuota { root: root.into_static(), limits: limits.into_static() },
+            Self::SetQuota { root, limits } => C::SetQuota {
+                root: root.into_static(),
+                limits: limits.into_static(),
+            },
             Self::Compress(a) => C::Compress(a.into_static()),
         }
     }

@@ -8,8 +8,8 @@ use std::fmt;
 use bytes::Bytes;
 
 use super::chars;
-use crate::error::ValueError;
 use crate::Mode;
+use crate::error::ValueError;
 
 /// Turns a value that borrows its input into one that owns everything, for
 /// values that must outlive the buffer they were decoded from (a state
@@ -334,21 +334,36 @@ impl Literal {
         if memchr::memchr(0, &data).is_some() {
             return Err(ValueError::Octet(0));
         }
-        Ok(Self { data, binary: false, non_sync: false })
+        Ok(Self {
+            data,
+            binary: false,
+            non_sync: false,
+        })
     }
 
     /// A `literal8` `~{n}` of any octets, NUL included (RFC 3516 BINARY).
     pub fn binary(data: impl Into<Bytes>) -> Self {
-        Self { data: data.into(), binary: true, non_sync: false }
+        Self {
+            data: data.into(),
+            binary: true,
+            non_sync: false,
+        }
     }
 
     pub(crate) fn decoded(data: Bytes, binary: bool, non_sync: bool) -> Self {
-        Self { data, binary, non_sync }
+        Self {
+            data,
+            binary,
+            non_sync,
+        }
     }
 
     /// The same literal written non-synchronizing, `{n+}` (RFC 7888 LITERAL+).
     pub fn non_sync(self) -> Self {
-        Self { non_sync: true, ..self }
+        Self {
+            non_sync: true,
+            ..self
+        }
     }
 
     /// The octets.
@@ -466,7 +481,9 @@ impl<'a> AString<'a> {
         if !bytes.is_empty() && bytes.iter().all(|&b| chars::is_astring_char(b)) {
             return match bytes {
                 Cow::Borrowed(b) => Self::Atom(AtomExt::unchecked(b)),
-                Cow::Owned(v) => Self::Atom(AtomExt(Cow::Owned(String::from_utf8(v).unwrap_or_default()))),
+                Cow::Owned(v) => Self::Atom(AtomExt(Cow::Owned(
+                    String::from_utf8(v).unwrap_or_default(),
+                ))),
             };
         }
         Self::String(IString::from_bytes(bytes, mode))
@@ -578,11 +595,25 @@ mod tests {
     #[test]
     fn the_shortest_form_is_chosen_per_mode() {
         let utf8 = "Entw\u{fc}rfe".as_bytes();
-        assert!(matches!(IString::from_bytes(utf8, Mode::Imap4rev1), IString::Literal(_)));
-        assert!(matches!(IString::from_bytes(utf8, Mode::Imap4rev2), IString::Quoted(_)));
-        assert!(matches!(IString::from_bytes(&[0u8, 1][..], Mode::Imap4rev2), IString::Literal(l) if l.is_binary()));
-        assert!(matches!(AString::from_bytes("a]b".as_bytes(), Mode::Imap4rev1), AString::Atom(_)));
-        assert!(matches!(AString::from_bytes("a b".as_bytes(), Mode::Imap4rev1), AString::String(IString::Quoted(_))));
+        assert!(matches!(
+            IString::from_bytes(utf8, Mode::Imap4rev1),
+            IString::Literal(_)
+        ));
+        assert!(matches!(
+            IString::from_bytes(utf8, Mode::Imap4rev2),
+            IString::Quoted(_)
+        ));
+        assert!(
+            matches!(IString::from_bytes(&[0u8, 1][..], Mode::Imap4rev2), IString::Literal(l) if l.is_binary())
+        );
+        assert!(matches!(
+            AString::from_bytes("a]b".as_bytes(), Mode::Imap4rev1),
+            AString::Atom(_)
+        ));
+        assert!(matches!(
+            AString::from_bytes("a b".as_bytes(), Mode::Imap4rev1),
+            AString::String(IString::Quoted(_))
+        ));
         assert_eq!(Literal::new(&b"\0"[..]), Err(ValueError::Octet(0)));
     }
 

@@ -3,12 +3,15 @@
 use crate::error::ValueError;
 
 /// Month names as the grammar writes them (`date-month`).
-pub(crate) const MONTHS: [&[u8; 3]; 12] =
-    [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
+pub(crate) const MONTHS: [&[u8; 3]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -33,7 +36,11 @@ pub struct Date {
 impl Date {
     /// A date; the day must exist in that month.
     pub fn new(year: u16, month: u8, day: u8) -> Result<Self, ValueError> {
-        if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        if !(1..=9999).contains(&year)
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
             return Err(ValueError::Range);
         }
         Ok(Self { year, month, day })
@@ -77,12 +84,24 @@ pub struct DateTime {
 impl DateTime {
     /// A date-time; `zone` is the offset from UTC in minutes (-0700 is -420),
     /// at most 99 hours 59 minutes either way.
-    pub fn new(date: Date, hour: u8, minute: u8, second: u8, zone: i16) -> Result<Self, ValueError> {
+    pub fn new(
+        date: Date,
+        hour: u8,
+        minute: u8,
+        second: u8,
+        zone: i16,
+    ) -> Result<Self, ValueError> {
         // RFC 5322 §3.3 allows a leap second 60.
         if hour > 23 || minute > 59 || second > 60 || zone.unsigned_abs() > 99 * 60 + 59 {
             return Err(ValueError::Range);
         }
-        Ok(Self { date, hour, minute, second, zone })
+        Ok(Self {
+            date,
+            hour,
+            minute,
+            second,
+            zone,
+        })
     }
 
     /// The date.
@@ -109,7 +128,11 @@ impl DateTime {
     /// ```
     pub fn unix_timestamp(self) -> i64 {
         // Days from civil (Howard Hinnant's algorithm).
-        let (y, m, d) = (i64::from(self.date.year), i64::from(self.date.month), i64::from(self.date.day));
+        let (y, m, d) = (
+            i64::from(self.date.year),
+            i64::from(self.date.month),
+            i64::from(self.date.day),
+        );
         let y = if m <= 2 { y - 1 } else { y };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
@@ -117,7 +140,10 @@ impl DateTime {
         let doy = (153 * mp + 2) / 5 + d - 1;
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         let days = era * 146_097 + doe - 719_468;
-        days * 86_400 + i64::from(self.hour) * 3600 + i64::from(self.minute) * 60 + i64::from(self.second)
+        days * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second)
             - i64::from(self.zone) * 60
     }
 }
@@ -135,6 +161,9 @@ mod tests {
         let d = Date::new(1994, 2, 1).unwrap();
         assert!(DateTime::new(d, 24, 0, 0, 0).is_err());
         assert!(DateTime::new(d, 0, 0, 0, 100 * 60).is_err());
-        assert_eq!(DateTime::new(d, 0, 0, 0, 0).unwrap().unix_timestamp(), 760_060_800);
+        assert_eq!(
+            DateTime::new(d, 0, 0, 0, 0).unwrap().unix_timestamp(),
+            760_060_800
+        );
     }
 }

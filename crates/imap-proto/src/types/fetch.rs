@@ -230,8 +230,14 @@ impl FetchItem<'_> {
             Self::Rfc822(Some(super::IString::Literal(l)))
             | Self::Rfc822Header(Some(super::IString::Literal(l)))
             | Self::Rfc822Text(Some(super::IString::Literal(l)))
-            | Self::BodySection { data: Some(super::IString::Literal(l)), .. }
-            | Self::Binary { data: Some(super::IString::Literal(l)), .. } => Some(&**l),
+            | Self::BodySection {
+                data: Some(super::IString::Literal(l)),
+                ..
+            }
+            | Self::Binary {
+                data: Some(super::IString::Literal(l)),
+                ..
+            } => Some(&**l),
             _ => None,
         }
     }
@@ -281,10 +287,24 @@ impl IntoStatic for FetchAttr<'_> {
             Self::Body => F::Body,
             Self::BodyStructure => F::BodyStructure,
             Self::Uid => F::Uid,
-            Self::BodySection { peek, section, partial } => {
-                F::BodySection { peek, section: section.into_static(), partial }
-            }
-            Self::Binary { peek, part, partial } => F::Binary { peek, part, partial },
+            Self::BodySection {
+                peek,
+                section,
+                partial,
+            } => F::BodySection {
+                peek,
+                section: section.into_static(),
+                partial,
+            },
+            Self::Binary {
+                peek,
+                part,
+                partial,
+            } => F::Binary {
+                peek,
+                part,
+                partial,
+            },
             Self::BinarySize { part } => F::BinarySize { part },
             Self::ModSeq => F::ModSeq,
         }
@@ -318,10 +338,19 @@ impl IntoStatic for FetchItem<'_> {
             Self::Rfc822Text(s) => F::Rfc822Text(s.into_static()),
             Self::Body(b) => F::Body(b.into_static()),
             Self::BodyStructure(b) => F::BodyStructure(b.into_static()),
-            Self::BodySection { section, origin, data } => {
-                F::BodySection { section: section.into_static(), origin, data: data.into_static() }
-            }
-            Self::Binary { part, data } => F::Binary { part, data: data.into_static() },
+            Self::BodySection {
+                section,
+                origin,
+                data,
+            } => F::BodySection {
+                section: section.into_static(),
+                origin,
+                data: data.into_static(),
+            },
+            Self::Binary { part, data } => F::Binary {
+                part,
+                data: data.into_static(),
+            },
             Self::BinarySize { part, size } => F::BinarySize { part, size },
             Self::Uid(n) => F::Uid(n),
             Self::ModSeq(n) => F::ModSeq(n),
@@ -335,7 +364,14 @@ mod tests {
 
     #[test]
     fn macros_expand_as_the_rfc_says() {
-        assert_eq!(FetchAttrs::Fast.expand(), vec![FetchAttr::Flags, FetchAttr::InternalDate, FetchAttr::Rfc822Size]);
+        assert_eq!(
+            FetchAttrs::Fast.expand(),
+            vec![
+                FetchAttr::Flags,
+                FetchAttr::InternalDate,
+                FetchAttr::Rfc822Size
+            ]
+        );
         assert_eq!(FetchAttrs::All.expand().len(), 4);
         assert_eq!(FetchAttrs::Full.expand().last(), Some(&FetchAttr::Body));
     }

@@ -173,9 +173,17 @@ impl<'a> MailboxAttr<'a> {
 
     /// Whether this is one of the special-use attributes of RFC 6154 §2.
     pub fn is_special_use(&self) -> bool {
-        [MailboxAttr::ALL, MailboxAttr::ARCHIVE, MailboxAttr::DRAFTS, MailboxAttr::FLAGGED, MailboxAttr::JUNK, MailboxAttr::SENT, MailboxAttr::TRASH]
-            .iter()
-            .any(|a| a == self)
+        [
+            MailboxAttr::ALL,
+            MailboxAttr::ARCHIVE,
+            MailboxAttr::DRAFTS,
+            MailboxAttr::FLAGGED,
+            MailboxAttr::JUNK,
+            MailboxAttr::SENT,
+            MailboxAttr::TRASH,
+        ]
+        .iter()
+        .any(|a| a == self)
     }
 }
 
@@ -203,7 +211,10 @@ mod tests {
     fn system_flags_ignore_case() {
         assert_eq!(Flag::system(Atom::new("SEEN").unwrap()), Flag::Seen);
         assert_eq!(Flag::system(Atom::new("recent").unwrap()), Flag::Recent);
-        assert_eq!(Flag::system(Atom::new("Foo").unwrap()), Flag::Extension(Atom::new("Foo").unwrap()));
+        assert_eq!(
+            Flag::system(Atom::new("Foo").unwrap()),
+            Flag::Extension(Atom::new("Foo").unwrap())
+        );
         assert_eq!(Flag::Extension(Atom::new("Foo").unwrap()).name(), "\\Foo");
         assert_eq!(Flag::keyword("$Forwarded").unwrap().name(), "$Forwarded");
         assert!(Flag::keyword("a b").is_err());

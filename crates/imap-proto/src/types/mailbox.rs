@@ -34,7 +34,11 @@ impl<'a> Mailbox<'a> {
     /// assert_eq!(rev1.name(Mode::Imap4rev1).unwrap(), rev2.name(Mode::Imap4rev2).unwrap());
     /// ```
     pub fn from_name(name: &str, mode: Mode) -> Mailbox<'static> {
-        let wire = if mode.utf8() { name.to_owned() } else { utf7::encode(name) };
+        let wire = if mode.utf8() {
+            name.to_owned()
+        } else {
+            utf7::encode(name)
+        };
         Mailbox(AString::from_bytes(wire.into_bytes(), mode))
     }
 
@@ -56,9 +60,12 @@ impl<'a> Mailbox<'a> {
         }
         let bytes = self.0.as_bytes();
         if mode.utf8() {
-            std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|_| ValueError::NotUtf8)
+            std::str::from_utf8(bytes)
+                .map(Cow::Borrowed)
+                .map_err(|_| ValueError::NotUtf8)
         } else {
-            let s = std::str::from_utf8(bytes).map_err(|e| ValueError::ModifiedUtf7(e.valid_up_to()))?;
+            let s = std::str::from_utf8(bytes)
+                .map_err(|e| ValueError::ModifiedUtf7(e.valid_up_to()))?;
             if !s.contains('&') && s.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
                 return Ok(Cow::Borrowed(s));
             }
@@ -104,7 +111,10 @@ mod tests {
     #[test]
     fn names_follow_the_mode() {
         let m = Mailbox::from_name("a b&c", Mode::Imap4rev1);
-        assert!(matches!(m.as_astring(), AString::String(IString::Quoted(_))));
+        assert!(matches!(
+            m.as_astring(),
+            AString::String(IString::Quoted(_))
+        ));
         assert_eq!(m.as_bytes(), b"a b&-c");
         let bad = Mailbox::from_wire(AString::from_bytes(&b"&AGE-"[..], Mode::Imap4rev1));
         assert_eq!(bad.name(Mode::Imap4rev1), Err(ValueError::ModifiedUtf7(1)));

@@ -41,7 +41,10 @@ impl Continuation<'static> {
     pub fn challenge(data: &[u8]) -> Self {
         use base64::Engine;
         let text = base64::engine::general_purpose::STANDARD.encode(data);
-        Self { code: None, text: Text::unchecked_owned(text) }
+        Self {
+            code: None,
+            text: Text::unchecked_owned(text),
+        }
     }
 }
 
@@ -49,7 +52,9 @@ impl Continuation<'_> {
     /// The text decoded as a base64 SASL challenge.
     pub fn decode_challenge(&self) -> Option<Vec<u8>> {
         use base64::Engine;
-        base64::engine::general_purpose::STANDARD.decode(self.text.as_str()).ok()
+        base64::engine::general_purpose::STANDARD
+            .decode(self.text.as_str())
+            .ok()
     }
 }
 
@@ -237,7 +242,7 @@ pub enum ExtValue<'a> {
     /// A number, sequence set or astring.
     Value(AString<'a>),
     /// A parenthesised list (possibly empty).
-    List(Vec<ExtValue<'a>>),
+    List(Vec<Self>),
 }
 
 /// One item of an ESEARCH response (RFC 4731 §3.2, RFC 7162 §3.1.5).
@@ -456,12 +461,11 @@ impl Code<'_> {
             _ => return None,
         })
     }
-
 }
 
 impl Code<'static> {
     /// The codes that take no argument, as [`simple_name`](Code::simple_name) names them.
-    pub(crate) const SIMPLE: [Code<'static>; 30] = [
+    pub(crate) const SIMPLE: [Self; 30] = [
         Code::Alert,
         Code::Parse,
         Code::ReadOnly,
@@ -504,8 +508,17 @@ impl Text<'static> {
 into_static_struct!(Continuation { code, text });
 into_static_struct!(Tagged { tag, kind, text });
 into_static_struct!(RespText { code, text });
-into_static_struct!(ListItem { attrs, delimiter, mailbox, extended });
-into_static_struct!(NamespaceDescr { prefix, delimiter, extensions });
+into_static_struct!(ListItem {
+    attrs,
+    delimiter,
+    mailbox,
+    extended
+});
+into_static_struct!(NamespaceDescr {
+    prefix,
+    delimiter,
+    extensions
+});
 into_static_struct!(QuotaResource { name, usage, limit });
 
 impl IntoStatic for char {
@@ -569,13 +582,24 @@ impl IntoStatic for Code<'_> {
             Self::UidValidity(n) => C::UidValidity(n),
             Self::Unseen(n) => C::Unseen(n),
             Self::AppendUid { uid_validity, uids } => C::AppendUid { uid_validity, uids },
-            Self::CopyUid { uid_validity, source, destination } => C::CopyUid { uid_validity, source, destination },
+            Self::CopyUid {
+                uid_validity,
+                source,
+                destination,
+            } => C::CopyUid {
+                uid_validity,
+                source,
+                destination,
+            },
             Self::HighestModSeq(n) => C::HighestModSeq(n),
             Self::Modified(s) => C::Modified(s),
             Self::Other(a, t) => C::Other(a.into_static(), t.into_static()),
             simple => {
                 let name = simple.simple_name();
-                C::SIMPLE.into_iter().find(|c| c.simple_name() == name).unwrap_or(C::Alert)
+                C::SIMPLE
+                    .into_iter()
+                    .find(|c| c.simple_name() == name)
+                    .unwrap_or(C::Alert)
             }
         }
     }
@@ -586,29 +610,50 @@ impl IntoStatic for Data<'_> {
     fn into_static(self) -> Data<'static> {
         use Data as D;
         match self {
-            Self::Status { kind, text } => D::Status { kind, text: text.into_static() },
+            Self::Status { kind, text } => D::Status {
+                kind,
+                text: text.into_static(),
+            },
             Self::Capability(v) => D::Capability(v.into_static()),
             Self::Enabled(v) => D::Enabled(v.into_static()),
             Self::Flags(v) => D::Flags(v.into_static()),
             Self::List(l) => D::List(l.into_static()),
             Self::Lsub(l) => D::Lsub(l.into_static()),
-            Self::MailboxStatus { mailbox, items } => D::MailboxStatus { mailbox: mailbox.into_static(), items },
+            Self::MailboxStatus { mailbox, items } => D::MailboxStatus {
+                mailbox: mailbox.into_static(),
+                items,
+            },
             Self::Search { ids, modseq } => D::Search { ids, modseq },
-            Self::ESearch { tag, uid, items } => D::ESearch { tag: tag.into_static(), uid, items: items.into_static() },
+            Self::ESearch { tag, uid, items } => D::ESearch {
+                tag: tag.into_static(),
+                uid,
+                items: items.into_static(),
+            },
             Self::Exists(n) => D::Exists(n),
             Self::Recent(n) => D::Recent(n),
             Self::Expunge(n) => D::Expunge(n),
-            Self::Fetch { seq, items } => D::Fetch { seq, items: items.into_static() },
-            Self::Namespace { personal, other, shared } => D::Namespace {
+            Self::Fetch { seq, items } => D::Fetch {
+                seq,
+                items: items.into_static(),
+            },
+            Self::Namespace {
+                personal,
+                other,
+                shared,
+            } => D::Namespace {
                 personal: personal.into_static(),
                 other: other.into_static(),
                 shared: shared.into_static(),
             },
             Self::Id(v) => D::Id(v.into_static()),
-            Self::Quota { root, resources } => D::Quota { root: root.into_static(), resources: resources.into_static() },
-            Self::QuotaRoot { mailbox, roots } => {
-                D::QuotaRoot { mailbox: mailbox.into_static(), roots: roots.into_static() }
-            }
+            Self::Quota { root, resources } => D::Quota {
+                root: root.into_static(),
+                resources: resources.into_static(),
+            },
+            Self::QuotaRoot { mailbox, roots } => D::QuotaRoot {
+                mailbox: mailbox.into_static(),
+                roots: roots.into_static(),
+            },
             Self::Vanished { earlier, uids } => D::Vanished { earlier, uids },
         }
     }

@@ -60,7 +60,7 @@ pub enum SearchKey<'a> {
     /// `NEW` (RFC 3501).
     New,
     /// `NOT key`.
-    Not(Box<SearchKey<'a>>),
+    Not(Box<Self>),
     /// `OLD` (RFC 3501).
     Old,
     /// `OLDER n` (RFC 5032).
@@ -68,7 +68,7 @@ pub enum SearchKey<'a> {
     /// `ON`.
     On(Date),
     /// `OR a b`.
-    Or(Box<SearchKey<'a>>, Box<SearchKey<'a>>),
+    Or(Box<Self>, Box<Self>),
     /// `RECENT` (RFC 3501).
     Recent,
     /// `SEEN`.
@@ -108,7 +108,7 @@ pub enum SearchKey<'a> {
     /// A message sequence set.
     SequenceSet(SequenceSet),
     /// `( key key ... )`: all of them, at least one.
-    And(Vec<SearchKey<'a>>),
+    And(Vec<Self>),
     /// `MODSEQ ["/flags/name" type] n` (RFC 7162 §3.1.5).
     ModSeq {
         /// The metadata item and its type, e.g. `"/flags/\\draft" all`.
@@ -222,7 +222,10 @@ impl IntoStatic for SearchKey<'_> {
             Self::Younger(n) => K::Younger(n),
             Self::SequenceSet(s) => K::SequenceSet(s),
             Self::And(v) => K::And(v.into_static()),
-            Self::ModSeq { entry, modseq } => K::ModSeq { entry: entry.into_static(), modseq },
+            Self::ModSeq { entry, modseq } => K::ModSeq {
+                entry: entry.into_static(),
+                modseq,
+            },
         }
     }
 }

@@ -88,7 +88,10 @@ impl SequenceSet {
 
     /// The range `first:last`.
     pub fn range(first: u32, last: u32) -> Result<Self, ValueError> {
-        Self::new(vec![Sequence::Range(SeqNumber::Value(first), SeqNumber::Value(last))])
+        Self::new(vec![Sequence::Range(
+            SeqNumber::Value(first),
+            SeqNumber::Value(last),
+        )])
     }
 
     /// The single number `n`.
@@ -143,7 +146,8 @@ mod tests {
     #[test]
     fn membership_resolves_star_and_reversed_ranges() {
         // RFC 9051 §9: "*:4" and "4:*" are the same in a mailbox of 15.
-        let set = SequenceSet::new(vec![Sequence::Range(SeqNumber::Last, SeqNumber::Value(4))]).unwrap();
+        let set =
+            SequenceSet::new(vec![Sequence::Range(SeqNumber::Last, SeqNumber::Value(4))]).unwrap();
         assert!(set.contains(4, 15) && set.contains(15, 15) && !set.contains(3, 15));
         assert!(SequenceSet::all().has_last());
         assert!(!SequenceSet::Saved.contains(1, 1));

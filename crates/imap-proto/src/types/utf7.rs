@@ -93,11 +93,15 @@ pub fn decode(wire: &str) -> Result<String, ValueError> {
             // "&AGE-&AGE-" must be written as one shift.
             return Err(ValueError::ModifiedUtf7(i));
         }
-        let raw = ENGINE.decode(&bytes[start..end]).map_err(|_| ValueError::ModifiedUtf7(start))?;
+        let raw = ENGINE
+            .decode(&bytes[start..end])
+            .map_err(|_| ValueError::ModifiedUtf7(start))?;
         if raw.len() % 2 != 0 {
             return Err(ValueError::ModifiedUtf7(start));
         }
-        let units = raw.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+        let units = raw
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]));
         for c in char::decode_utf16(units) {
             let c = c.map_err(|_| ValueError::ModifiedUtf7(start))?;
             if (' '..='~').contains(&c) {
@@ -134,15 +138,15 @@ mod tests {
     #[test]
     fn rejects_non_canonical_forms() {
         for (wire, at) in [
-            ("a\u{e9}", 1),     // raw 8-bit
-            ("&U,BTFw", 0),     // unterminated
-            ("&AGE-", 1),       // encoded printable ASCII
-            ("&ACY-", 1),       // encoded "&"
-            ("&APw-&APw-", 5),  // two shifts in a row
-            ("&APx-", 1),       // stray bits
-            ("&2D0-", 1),       // lone surrogate
-            ("&AP-", 1),        // half a UTF-16 unit
-            ("a\tb", 1),        // control
+            ("a\u{e9}", 1),    // raw 8-bit
+            ("&U,BTFw", 0),    // unterminated
+            ("&AGE-", 1),      // encoded printable ASCII
+            ("&ACY-", 1),      // encoded "&"
+            ("&APw-&APw-", 5), // two shifts in a row
+            ("&APx-", 1),      // stray bits
+            ("&2D0-", 1),      // lone surrogate
+            ("&AP-", 1),       // half a UTF-16 unit
+            ("a\tb", 1),       // control
         ] {
             assert_eq!(decode(wire), Err(ValueError::ModifiedUtf7(at)), "{wire}");
         }

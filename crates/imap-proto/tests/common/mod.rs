@@ -23,7 +23,7 @@ pub(crate) fn command(wire: &[u8], expected: &[u8], opts: &Options) -> Command<'
         }
     }
     let mut out = BytesMut::new();
-    encode::command(&c, &mut out, opts).unwrap();
+    encode::command(&c, &mut out, opts).expect("encodes");
     assert_eq!(
         String::from_utf8_lossy(&out),
         String::from_utf8_lossy(expected)
@@ -48,7 +48,7 @@ pub(crate) fn response(wire: &[u8], expected: &[u8], opts: &Options) -> Response
         }
     }
     let mut out = BytesMut::new();
-    encode::response(&r, &mut out, opts).unwrap();
+    encode::response(&r, &mut out, opts).expect("encodes");
     assert_eq!(
         String::from_utf8_lossy(&out),
         String::from_utf8_lossy(expected)
