@@ -1,7 +1,10 @@
 //! ENVELOPE and BODYSTRUCTURE built from raw messages (feature `mime`),
 //! checked against the strings Dovecot gives for them.
 #![cfg(feature = "mime")]
-#![allow(clippy::unwrap_used, reason = "a failed unwrap here is a failed test or bench")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a failed unwrap here is a failed test or bench"
+)]
 
 use bytes::BytesMut;
 use imap_proto::types::{Data, FetchItem, Response};

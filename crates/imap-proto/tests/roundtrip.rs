@@ -1,6 +1,9 @@
 //! proptest: any `Command` and any `Response` encodes and decodes back to
 //! itself, in IMAP4rev1 (and the rev2-valid ones in IMAP4rev2).
-#![allow(clippy::unwrap_used, reason = "a failed unwrap here is a failed test or bench")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a failed unwrap here is a failed test or bench"
+)]
 
 use bytes::BytesMut;
 use imap_proto::types::*;
