@@ -316,18 +316,22 @@ fn envelope_of(msg: &Message<'_>, part: &MessagePart<'_>) -> Envelope<'static> {
     let last = |name: &str| last_header(msg, part, name);
     let addresses = |name: &str| last(name).map(|v| address_list(&v));
     let from = addresses("From").unwrap_or_default();
-    Envelope {
-        date: last("Date").map(|v| string(&nolf(&v))),
-        subject: last("Subject").map(|v| for_humans(v.as_bytes())),
-        sender: addresses("Sender").unwrap_or_else(|| from.clone()),
-        reply_to: addresses("Reply-To").unwrap_or_else(|| from.clone()),
-        from,
-        to: addresses("To").unwrap_or_default(),
-        cc: addresses("Cc").unwrap_or_default(),
-        bcc: addresses("Bcc").unwrap_or_default(),
-        in_reply_to: last("In-Reply-To").map(|v| string(&nolf(&v))),
-        message_id: last("Message-ID").map(|v| string(&nolf(&v))),
-    }
+    let sender = addresses("Sender").unwrap_or_else(|| from.clone());
+    let reply_to = addresses("Reply-To").unwrap_or_else(|| from.clone());
+    Envelope::new(
+        last("Date").map(|v| string(&nolf(&v))),
+        last("Subject").map(|v| for_humans(v.as_bytes())),
+        [
+            from,
+            sender,
+            reply_to,
+            addresses("To").unwrap_or_default(),
+            addresses("Cc").unwrap_or_default(),
+            addresses("Bcc").unwrap_or_default(),
+        ],
+        last("In-Reply-To").map(|v| string(&nolf(&v))),
+        last("Message-ID").map(|v| string(&nolf(&v))),
+    )
 }
 
 /// A marker that stands for `?` after `=` while `mail-parser` reads an

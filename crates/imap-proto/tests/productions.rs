@@ -351,8 +351,8 @@ fn envelope_and_address() {
         let FetchItem::Envelope(e) = &items[0] else {
             panic!()
         };
-        assert_eq!(e.from[0].host.as_ref().unwrap().as_bytes(), b"h");
-        assert_eq!(e.to.len(), 2);
+        assert_eq!(e.from()[0].host.as_ref().unwrap().as_bytes(), b"h");
+        assert_eq!(e.to().len(), 2);
         assert_eq!(e.message_id.as_ref().unwrap().as_bytes(), b"<i>");
     });
     for (input, at) in [

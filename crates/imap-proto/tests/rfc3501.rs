@@ -120,9 +120,9 @@ fn section_8_fetch_values() {
         e.subject.as_ref().unwrap().as_bytes(),
         b"IMAP4rev1 WG mtg summary and minutes"
     );
-    assert_eq!(e.cc.len(), 2);
-    assert_eq!(e.cc[1].mailbox.as_ref().unwrap().as_bytes(), b"KLENSIN");
-    assert!(e.bcc.is_empty() && e.in_reply_to.is_none());
+    assert_eq!(e.cc().len(), 2);
+    assert_eq!(e.cc()[1].mailbox.as_ref().unwrap().as_bytes(), b"KLENSIN");
+    assert!(e.bcc().is_empty() && e.in_reply_to.is_none());
     let FetchItem::Body(b) = &items[4] else {
         panic!()
     };

@@ -472,17 +472,14 @@ fn envelope() -> impl Strategy<Value = Envelope<'static>> {
                 (date, subject),
                 (from, sender, reply_to, to, cc, bcc),
                 (in_reply_to, message_id),
-            )| Envelope {
-                date,
-                subject,
-                from,
-                sender,
-                reply_to,
-                to,
-                cc,
-                bcc,
-                in_reply_to,
-                message_id,
+            )| {
+                Envelope::new(
+                    date,
+                    subject,
+                    [from, sender, reply_to, to, cc, bcc],
+                    in_reply_to,
+                    message_id,
+                )
             },
         )
 }

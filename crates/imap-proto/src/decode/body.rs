@@ -12,48 +12,29 @@ impl<'a> Parser<'a> {
     /// `envelope`.
     pub(crate) fn envelope(&mut self) -> PResult<Envelope<'a>> {
         self.expect(b'(', "envelope")?;
-        let date = self.nstring()?;
+        let mut e = Envelope::default();
+        e.date = self.nstring()?;
         self.sp()?;
-        let subject = self.nstring()?;
+        e.subject = self.nstring()?;
+        for i in 0..6 {
+            self.sp()?;
+            self.address_list(&mut e)?;
+            e.end_list(i);
+        }
         self.sp()?;
-        let from = self.address_list()?;
+        e.in_reply_to = self.nstring()?;
         self.sp()?;
-        let sender = self.address_list()?;
-        self.sp()?;
-        let reply_to = self.address_list()?;
-        self.sp()?;
-        let to = self.address_list()?;
-        self.sp()?;
-        let cc = self.address_list()?;
-        self.sp()?;
-        let bcc = self.address_list()?;
-        self.sp()?;
-        let in_reply_to = self.nstring()?;
-        self.sp()?;
-        let message_id = self.nstring()?;
+        e.message_id = self.nstring()?;
         self.expect(b')', ")")?;
-        Ok(Envelope {
-            date,
-            subject,
-            from,
-            sender,
-            reply_to,
-            to,
-            cc,
-            bcc,
-            in_reply_to,
-            message_id,
-        })
+        Ok(e)
     }
 
-    /// `"(" 1*address ")" / nil`.
-    fn address_list(&mut self) -> PResult<Vec<Address<'a>>> {
+    /// `"(" 1*address ")" / nil`, appended to the envelope's addresses.
+    fn address_list(&mut self, e: &mut Envelope<'a>) -> PResult<()> {
         if self.peek()? != b'(' {
-            self.nil()?;
-            return Ok(Vec::new());
+            return self.nil();
         }
         self.pos += 1;
-        let mut v = Vec::with_capacity(1);
         loop {
             self.expect(b'(', "address")?;
             let name = self.nstring()?;
@@ -64,14 +45,14 @@ impl<'a> Parser<'a> {
             self.sp()?;
             let host = self.nstring()?;
             self.expect(b')', ")")?;
-            v.push(Address {
+            e.push_address(Address {
                 name,
                 adl,
                 mailbox,
                 host,
             });
             if self.eat(b')')? {
-                return Ok(v);
+                return Ok(());
             }
         }
     }

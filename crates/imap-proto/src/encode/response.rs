@@ -448,7 +448,7 @@ impl Writer<'_> {
         self.nstring(&e.date);
         self.sp();
         self.nstring(&e.subject);
-        for list in [&e.from, &e.sender, &e.reply_to, &e.to, &e.cc, &e.bcc] {
+        for list in e.lists() {
             self.sp();
             self.addresses(list);
         }

@@ -12,29 +12,119 @@ use super::core::{IString, IntoStatic, NString, into_static_struct};
 /// env-from        = "(" 1*address ")" / nil        ; and the other lists
 /// ```
 ///
-/// An empty address list is written `NIL`.
+/// The six address lists share one vector (one allocation per envelope);
+/// read them with [`from`](Self::from) and the other getters. An empty list
+/// is written `NIL`.
+///
+/// ```
+/// use imap_proto::types::{Address, Envelope};
+/// let a = Address::default();
+/// let e = Envelope::new(None, None, [vec![a.clone()], vec![], vec![], vec![a.clone(), a], vec![], vec![]], None, None);
+/// assert_eq!((e.from().len(), e.to().len(), e.cc().len()), (1, 2, 0));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Envelope<'a> {
     /// `Date:`.
     pub date: NString<'a>,
     /// `Subject:`.
     pub subject: NString<'a>,
-    /// `From:`.
-    pub from: Vec<Address<'a>>,
-    /// `Sender:` (the server fills in `From:` when absent).
-    pub sender: Vec<Address<'a>>,
-    /// `Reply-To:` (the server fills in `From:` when absent).
-    pub reply_to: Vec<Address<'a>>,
-    /// `To:`.
-    pub to: Vec<Address<'a>>,
-    /// `Cc:`.
-    pub cc: Vec<Address<'a>>,
-    /// `Bcc:`.
-    pub bcc: Vec<Address<'a>>,
+    /// From, Sender, Reply-To, To, Cc and Bcc, one after the other.
+    addresses: Vec<Address<'a>>,
+    /// Where each of the six lists ends in `addresses`.
+    ends: [u32; 6],
     /// `In-Reply-To:`.
     pub in_reply_to: NString<'a>,
     /// `Message-ID:`.
     pub message_id: NString<'a>,
+}
+
+impl<'a> Envelope<'a> {
+    /// An envelope from its fields; `lists` are From, Sender, Reply-To, To,
+    /// Cc and Bcc.
+    pub fn new(
+        date: NString<'a>,
+        subject: NString<'a>,
+        lists: [Vec<Address<'a>>; 6],
+        in_reply_to: NString<'a>,
+        message_id: NString<'a>,
+    ) -> Self {
+        let mut addresses = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        let mut ends = [0u32; 6];
+        for (i, list) in lists.into_iter().enumerate() {
+            addresses.extend(list);
+            ends[i] = addresses.len() as u32;
+        }
+        Self {
+            date,
+            subject,
+            addresses,
+            ends,
+            in_reply_to,
+            message_id,
+        }
+    }
+
+    /// Builds an envelope while decoding: `push` then `end_list` six times.
+    pub(crate) fn push_address(&mut self, a: Address<'a>) {
+        if self.addresses.capacity() == 0 {
+            // Most envelopes hold a handful of addresses: one allocation.
+            self.addresses.reserve(8);
+        }
+        self.addresses.push(a);
+    }
+
+    pub(crate) fn end_list(&mut self, i: usize) {
+        self.ends[i] = self.addresses.len() as u32;
+    }
+
+    fn list(&self, i: usize) -> &[Address<'a>] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.addresses
+            .get(start..self.ends[i] as usize)
+            .unwrap_or_default()
+    }
+
+    /// `From:`.
+    pub fn from(&self) -> &[Address<'a>] {
+        self.list(0)
+    }
+
+    /// `Sender:` (the server fills in `From:` when absent).
+    pub fn sender(&self) -> &[Address<'a>] {
+        self.list(1)
+    }
+
+    /// `Reply-To:` (the server fills in `From:` when absent).
+    pub fn reply_to(&self) -> &[Address<'a>] {
+        self.list(2)
+    }
+
+    /// `To:`.
+    pub fn to(&self) -> &[Address<'a>] {
+        self.list(3)
+    }
+
+    /// `Cc:`.
+    pub fn cc(&self) -> &[Address<'a>] {
+        self.list(4)
+    }
+
+    /// `Bcc:`.
+    pub fn bcc(&self) -> &[Address<'a>] {
+        self.list(5)
+    }
+
+    /// The six lists in wire order.
+    pub fn lists(&self) -> [&[Address<'a>]; 6] {
+        [
+            self.list(0),
+            self.list(1),
+            self.list(2),
+            self.list(3),
+            self.list(4),
+            self.list(5),
+        ]
+    }
 }
 
 /// One address of an envelope, or a group marker (RFC 9051 §7.5.2): a group
@@ -252,18 +342,19 @@ impl BodyStructure<'_> {
     }
 }
 
-into_static_struct!(Envelope {
-    date,
-    subject,
-    from,
-    sender,
-    reply_to,
-    to,
-    cc,
-    bcc,
-    in_reply_to,
-    message_id
-});
+impl IntoStatic for Envelope<'_> {
+    type Static = Envelope<'static>;
+    fn into_static(self) -> Envelope<'static> {
+        Envelope {
+            date: self.date.into_static(),
+            subject: self.subject.into_static(),
+            addresses: self.addresses.into_static(),
+            ends: self.ends,
+            in_reply_to: self.in_reply_to.into_static(),
+            message_id: self.message_id.into_static(),
+        }
+    }
+}
 into_static_struct!(Address {
     name,
     adl,
