@@ -2,7 +2,10 @@
 //! in one run. Decoding takes a `Bytes` buffer for us (literals become slices
 //! of it) and a `&[u8]` for the peers; encoding writes into a reused buffer.
 //! `memcpy` of the same bytes is the floor for the literal cases.
-#![allow(clippy::unwrap_used, reason = "a failed unwrap here is a failed test or bench")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a failed unwrap here is a failed test or bench"
+)]
 
 use std::hint::black_box;
 
@@ -29,7 +32,7 @@ BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 30
 const UID_FETCH: &[u8] =
     b"A654 UID FETCH 1:*,7,9:12 (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE \
 BODY.PEEK[HEADER.FIELDS (DATE FROM TO CC SUBJECT MESSAGE-ID IN-REPLY-TO REFERENCES CONTENT-TYPE)] \
-BODY.PEEK[1.2.MIME] BODY.PEEK[TEXT]<0.2048> BINARY.SIZE[1])\r\n";
+BODY.PEEK[1.2.MIME] BODY.PEEK[TEXT]<0.2048> BODY[2])\r\n";
 
 const UID_SEARCH: &[u8] =
     b"A282 UID SEARCH CHARSET UTF-8 OR (FLAGGED SINCE 1-Feb-1994) NOT FROM \"Smith\" UNDELETED UID 1:4000 LARGER 1024 SUBJECT \"lunch\"\r\n";

@@ -1,7 +1,5 @@
 //! Writing commands (RFC 9051 §6 and the extensions).
 
-use bytes::BufMut;
-
 use super::{EResult, Writer};
 use crate::error::EncodeError;
 use crate::types::{
@@ -100,11 +98,11 @@ impl Writer<'_> {
                 if let Some(attrs) = special_use {
                     self.raw(b" (USE ");
                     self.list(attrs, |w, a| {
-                        w.out.put_u8(b'\\');
+                        w.buf.push(b'\\');
                         w.raw(a.name().as_bytes());
                         Ok(())
                     })?;
-                    self.out.put_u8(b')');
+                    self.buf.push(b')');
                 }
             }
             C::Delete(m) => self.name_mailbox(b"DELETE ", m)?,
@@ -197,7 +195,7 @@ impl Writer<'_> {
                             binary(&m.data)
                         };
                         self.literal(&lit);
-                        self.out.put_u8(b')');
+                        self.buf.push(b')');
                     } else {
                         self.literal(&m.data);
                     }
@@ -287,8 +285,8 @@ impl Writer<'_> {
                 }
                 match kind {
                     StoreKind::Replace => {}
-                    StoreKind::Add => self.out.put_u8(b'+'),
-                    StoreKind::Remove => self.out.put_u8(b'-'),
+                    StoreKind::Add => self.buf.push(b'+'),
+                    StoreKind::Remove => self.buf.push(b'-'),
                 }
                 self.raw(if *silent { b"FLAGS.SILENT " } else { b"FLAGS " });
                 self.flag_list(flags)?;
@@ -373,9 +371,9 @@ impl Writer<'_> {
                     self.sequence_set(s)?;
                     self.sp();
                     self.sequence_set(u)?;
-                    self.out.put_u8(b')');
+                    self.buf.push(b')');
                 }
-                self.out.put_u8(b')');
+                self.buf.push(b')');
             }
         }
         Ok(())
@@ -438,11 +436,11 @@ impl Writer<'_> {
 
     fn partial(&mut self, p: &Option<Partial>) {
         if let Some(p) = p {
-            self.out.put_u8(b'<');
+            self.buf.push(b'<');
             self.num(p.origin);
-            self.out.put_u8(b'.');
+            self.buf.push(b'.');
             self.num(p.length);
-            self.out.put_u8(b'>');
+            self.buf.push(b'>');
         }
     }
 
@@ -452,7 +450,7 @@ impl Writer<'_> {
                 return Err(EncodeError::Invalid("section part 0"));
             }
             if i > 0 {
-                self.out.put_u8(b'.');
+                self.buf.push(b'.');
             }
             self.num(u64::from(*n));
         }
@@ -460,18 +458,18 @@ impl Writer<'_> {
     }
 
     pub(crate) fn section_binary(&mut self, part: &[u32]) -> EResult {
-        self.out.put_u8(b'[');
+        self.buf.push(b'[');
         self.part(part)?;
-        self.out.put_u8(b']');
+        self.buf.push(b']');
         Ok(())
     }
 
     pub(crate) fn section(&mut self, s: &Section<'_>) -> EResult {
-        self.out.put_u8(b'[');
+        self.buf.push(b'[');
         self.part(&s.part)?;
         if let Some(t) = &s.text {
             if !s.part.is_empty() {
-                self.out.put_u8(b'.');
+                self.buf.push(b'.');
             }
             match t {
                 SectionText::Header => self.raw(b"HEADER"),
@@ -493,7 +491,7 @@ impl Writer<'_> {
                 }
             }
         }
-        self.out.put_u8(b']');
+        self.buf.push(b']');
         Ok(())
     }
 

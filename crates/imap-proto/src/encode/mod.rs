@@ -57,8 +57,18 @@ pub fn command(
     options: &Options,
 ) -> Result<LiteralWaits, EncodeError> {
     let mut w = Writer::new(out, options, true);
-    w.command(command)?;
-    Ok(LiteralWaits(w.waits))
+    let start = w.out.len();
+    match w.command(command) {
+        Ok(()) => {
+            w.flush();
+            Ok(LiteralWaits(w.waits))
+        }
+        Err(e) => {
+            // Nothing of a command that cannot be encoded is left behind.
+            w.out.truncate(start);
+            Err(e)
+        }
+    }
 }
 
 /// Encodes a response, as a server sends it.
@@ -68,7 +78,17 @@ pub fn response(
     options: &Options,
 ) -> Result<(), EncodeError> {
     let mut w = Writer::new(out, options, false);
-    w.response(response)
+    let start = w.out.len();
+    match w.response(response) {
+        Ok(()) => {
+            w.flush();
+            Ok(())
+        }
+        Err(e) => {
+            w.out.truncate(start);
+            Err(e)
+        }
+    }
 }
 
 /// Encodes a client's line during AUTHENTICATE: base64 (an empty response
@@ -95,9 +115,12 @@ pub fn idle_done(out: &mut BytesMut) {
 
 pub(crate) type EResult = Result<(), EncodeError>;
 
-/// Writes terminals into the output.
+/// Writes terminals into a scratch vector (small writes inline there), which
+/// goes into the caller's buffer in one copy; a large literal's octets go
+/// straight into the caller's buffer, so they are copied once.
 pub(crate) struct Writer<'o> {
     pub(crate) out: &'o mut BytesMut,
+    pub(crate) buf: Vec<u8>,
     pub(crate) opts: Options,
     waits: Vec<usize>,
     /// Writing a command (literals may make the client wait).
@@ -109,11 +132,23 @@ impl<'o> Writer<'o> {
     fn new(out: &'o mut BytesMut, opts: &Options, commands: bool) -> Self {
         Self {
             out,
+            buf: Vec::with_capacity(1024),
             opts: *opts,
             waits: Vec::new(),
             commands,
             depth: 0,
         }
+    }
+
+    /// Moves the scratch vector into the output.
+    pub(crate) fn flush(&mut self) {
+        self.out.extend_from_slice(&self.buf);
+        self.buf.clear();
+    }
+
+    /// The offset in the output of what is written next.
+    fn position(&self) -> usize {
+        self.out.len() + self.buf.len()
     }
 
     pub(crate) fn rev2(&self) -> bool {
@@ -137,17 +172,17 @@ impl<'o> Writer<'o> {
 
     #[inline]
     pub(crate) fn raw(&mut self, b: &[u8]) {
-        self.out.put_slice(b);
+        self.buf.extend_from_slice(b);
     }
 
     #[inline]
     pub(crate) fn sp(&mut self) {
-        self.out.put_u8(b' ');
+        self.buf.push(b' ');
     }
 
     #[inline]
     pub(crate) fn crlf(&mut self) {
-        self.out.put_slice(b"\r\n");
+        self.buf.extend_from_slice(b"\r\n");
     }
 
     #[inline]
@@ -163,7 +198,7 @@ impl<'o> Writer<'o> {
                 break;
             }
         }
-        self.out.put_slice(&buf[i..]);
+        self.buf.extend_from_slice(&buf[i..]);
     }
 
     pub(crate) fn tag(&mut self, t: &Tag<'_>) {
@@ -181,10 +216,9 @@ impl<'o> Writer<'o> {
     pub(crate) fn literal(&mut self, l: &Literal) {
         let data = l.data();
         if l.is_binary() {
-            self.out.put_u8(b'~');
+            self.buf.push(b'~');
         }
-        self.out.reserve(data.len() + 24);
-        self.out.put_u8(b'{');
+        self.buf.push(b'{');
         self.num(data.len() as u64);
         let non_sync = self.commands
             && match self.opts.literals {
@@ -194,35 +228,49 @@ impl<'o> Writer<'o> {
                 LiteralPolicy::LiteralMinus => data.len() <= 4096,
             };
         if non_sync {
-            self.out.put_slice(b"+}\r\n");
+            self.buf.extend_from_slice(b"+}\r\n");
         } else {
-            self.out.put_slice(b"}\r\n");
+            self.buf.extend_from_slice(b"}\r\n");
             if self.commands {
-                self.waits.push(self.out.len());
+                let at = self.position();
+                self.waits.push(at);
             }
         }
-        self.out.put_slice(data);
+        if data.len() > 512 {
+            self.flush();
+            self.out.extend_from_slice(data);
+        } else {
+            self.buf.extend_from_slice(data);
+        }
     }
 
     /// A quoted string, or a literal where the mode cannot quote it.
     pub(crate) fn quoted(&mut self, q: &Quoted<'_>) {
         let s = q.as_bytes();
+        // The common case: 7-bit text with nothing to escape.
+        if s.iter().all(|&b| types::is_quoted_plain(b)) {
+            self.buf.reserve(s.len() + 2);
+            self.buf.push(b'"');
+            self.buf.extend_from_slice(s);
+            self.buf.push(b'"');
+            return;
+        }
         if !types::quotable(s, self.opts.mode) {
             let data = bytes::Bytes::copy_from_slice(s);
             let lit = Literal::new(data.clone()).unwrap_or_else(|_| Literal::binary(data));
             return self.literal(&lit);
         }
-        self.out.reserve(s.len() + 2);
-        self.out.put_u8(b'"');
+        self.buf.reserve(s.len() + 2);
+        self.buf.push(b'"');
         let mut rest = s;
         while let Some(i) = memchr::memchr2(b'"', b'\\', rest) {
-            self.out.put_slice(&rest[..i]);
-            self.out.put_u8(b'\\');
-            self.out.put_u8(rest[i]);
+            self.buf.extend_from_slice(&rest[..i]);
+            self.buf.push(b'\\');
+            self.buf.push(rest[i]);
             rest = &rest[i + 1..];
         }
-        self.out.put_slice(rest);
-        self.out.put_u8(b'"');
+        self.buf.extend_from_slice(rest);
+        self.buf.push(b'"');
     }
 
     pub(crate) fn string(&mut self, s: &IString<'_>) {
@@ -266,7 +314,7 @@ impl<'o> Writer<'o> {
             Flag::Wildcard => b"\\*",
             Flag::Keyword(a) => a.as_str().as_bytes(),
             Flag::Extension(a) => {
-                self.out.put_u8(b'\\');
+                self.buf.push(b'\\');
                 a.as_str().as_bytes()
             }
         };
@@ -284,14 +332,14 @@ impl<'o> Writer<'o> {
         items: &[T],
         mut f: impl FnMut(&mut Self, &T) -> EResult,
     ) -> EResult {
-        self.out.put_u8(b'(');
+        self.buf.push(b'(');
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
                 self.sp();
             }
             f(self, item)?;
         }
-        self.out.put_u8(b')');
+        self.buf.push(b')');
         Ok(())
     }
 
@@ -311,26 +359,26 @@ impl<'o> Writer<'o> {
     pub(crate) fn seq_number(&mut self, n: SeqNumber) {
         match n {
             SeqNumber::Value(v) => self.num(u64::from(v)),
-            SeqNumber::Last => self.out.put_u8(b'*'),
+            SeqNumber::Last => self.buf.push(b'*'),
         }
     }
 
     pub(crate) fn sequence_set(&mut self, s: &SequenceSet) -> EResult {
         match s {
-            SequenceSet::Saved => self.out.put_u8(b'$'),
+            SequenceSet::Saved => self.buf.push(b'$'),
             SequenceSet::Set(v) => {
                 if v.is_empty() {
                     return Err(EncodeError::Empty("sequence-set"));
                 }
                 for (i, s) in v.iter().enumerate() {
                     if i > 0 {
-                        self.out.put_u8(b',');
+                        self.buf.push(b',');
                     }
                     match *s {
                         Sequence::Single(a) => self.seq_number(a),
                         Sequence::Range(a, b) => {
                             self.seq_number(a);
-                            self.out.put_u8(b':');
+                            self.buf.push(b':');
                             self.seq_number(b);
                         }
                     }
@@ -341,13 +389,13 @@ impl<'o> Writer<'o> {
     }
 
     fn two(&mut self, n: u8) {
-        self.out.put_slice(&[b'0' + n / 10, b'0' + n % 10]);
+        self.buf.extend_from_slice(&[b'0' + n / 10, b'0' + n % 10]);
     }
 
     /// `date-year = 4DIGIT`.
     fn year(&mut self, y: u16) {
         let y = y.min(9999);
-        self.out.put_slice(&[
+        self.buf.extend_from_slice(&[
             b'0' + (y / 1000) as u8,
             b'0' + (y / 100 % 10) as u8,
             b'0' + (y / 10 % 10) as u8,
@@ -357,39 +405,39 @@ impl<'o> Writer<'o> {
 
     pub(crate) fn date_time(&mut self, d: &DateTime) {
         let date = d.date();
-        self.out.put_u8(b'"');
+        self.buf.push(b'"');
         if date.day() < 10 {
-            self.out.put_slice(&[b' ', b'0' + date.day()]);
+            self.buf.extend_from_slice(&[b' ', b'0' + date.day()]);
         } else {
             self.two(date.day());
         }
-        self.out.put_u8(b'-');
-        self.out
-            .put_slice(types::MONTHS[usize::from(date.month() - 1)]);
-        self.out.put_u8(b'-');
+        self.buf.push(b'-');
+        self.buf
+            .extend_from_slice(types::MONTHS[usize::from(date.month() - 1)]);
+        self.buf.push(b'-');
         self.year(date.year());
         self.sp();
         let (h, m, s) = d.time();
         self.two(h);
-        self.out.put_u8(b':');
+        self.buf.push(b':');
         self.two(m);
-        self.out.put_u8(b':');
+        self.buf.push(b':');
         self.two(s);
         self.sp();
         let z = d.zone_minutes();
-        self.out.put_u8(if z < 0 { b'-' } else { b'+' });
+        self.buf.push(if z < 0 { b'-' } else { b'+' });
         let z = z.unsigned_abs();
         self.two((z / 60) as u8);
         self.two((z % 60) as u8);
-        self.out.put_u8(b'"');
+        self.buf.push(b'"');
     }
 
     pub(crate) fn date(&mut self, d: &Date) {
         self.num(u64::from(d.day()));
-        self.out.put_u8(b'-');
-        self.out
-            .put_slice(types::MONTHS[usize::from(d.month() - 1)]);
-        self.out.put_u8(b'-');
+        self.buf.push(b'-');
+        self.buf
+            .extend_from_slice(types::MONTHS[usize::from(d.month() - 1)]);
+        self.buf.push(b'-');
         self.year(d.year());
     }
 
@@ -403,12 +451,12 @@ impl<'o> Writer<'o> {
                 if s.len() > 1 && !self.opts.mode.utf8() || c == '\r' || c == '\n' || c == '\0' {
                     return Err(EncodeError::Invalid("hierarchy delimiter"));
                 }
-                self.out.put_u8(b'"');
+                self.buf.push(b'"');
                 if c == '"' || c == '\\' {
-                    self.out.put_u8(b'\\');
+                    self.buf.push(b'\\');
                 }
-                self.out.put_slice(s);
-                self.out.put_u8(b'"');
+                self.buf.extend_from_slice(s);
+                self.buf.push(b'"');
             }
         }
         Ok(())
@@ -428,6 +476,7 @@ mod tests {
         let mut out = BytesMut::new();
         let mut w = Writer::new(&mut out, &opts, commands);
         f(&mut w);
+        w.flush();
         let waits = w.waits;
         (out.to_vec(), waits)
     }

@@ -1,8 +1,6 @@
 //! Writing responses (RFC 9051 §7 and the extensions), ENVELOPE and
 //! BODYSTRUCTURE included.
 
-use bytes::BufMut;
-
 use super::{EResult, Writer};
 use crate::error::EncodeError;
 use crate::types::{
@@ -39,9 +37,9 @@ impl Writer<'_> {
 
     fn resp_text(&mut self, code: Option<&Code<'_>>, text: &crate::types::Text<'_>) -> EResult {
         if let Some(code) = code {
-            self.out.put_u8(b'[');
+            self.buf.push(b'[');
             self.code(code)?;
-            self.out.put_u8(b']');
+            self.buf.push(b']');
             if text.as_str().is_empty() {
                 return Ok(());
             }
@@ -115,7 +113,7 @@ impl Writer<'_> {
                 if let Some(m) = modseq {
                     self.raw(b" (MODSEQ ");
                     self.num(*m);
-                    self.out.put_u8(b')');
+                    self.buf.push(b')');
                 }
             }
             Data::ESearch { tag, uid, items } => {
@@ -317,7 +315,7 @@ impl Writer<'_> {
 
     fn list_item(&mut self, item: &ListItem<'_>) -> EResult {
         self.list(&item.attrs, |w, a| {
-            w.out.put_u8(b'\\');
+            w.buf.push(b'\\');
             w.raw(a.name().as_bytes());
             Ok(())
         })?;
@@ -351,9 +349,9 @@ impl Writer<'_> {
             self.raw(b"NIL");
             return Ok(());
         }
-        self.out.put_u8(b'(');
+        self.buf.push(b'(');
         for d in ns {
-            self.out.put_u8(b'(');
+            self.buf.push(b'(');
             self.string(&d.prefix);
             self.sp();
             self.delimiter(d.delimiter)?;
@@ -366,9 +364,9 @@ impl Writer<'_> {
                     Ok(())
                 })?;
             }
-            self.out.put_u8(b')');
+            self.buf.push(b')');
         }
-        self.out.put_u8(b')');
+        self.buf.push(b')');
         Ok(())
     }
 
@@ -409,9 +407,9 @@ impl Writer<'_> {
                 self.raw(b"BODY");
                 self.section(section)?;
                 if let Some(o) = origin {
-                    self.out.put_u8(b'<');
+                    self.buf.push(b'<');
                     self.num(*o);
-                    self.out.put_u8(b'>');
+                    self.buf.push(b'>');
                 }
                 self.sp();
                 self.nstring(data);
@@ -432,7 +430,7 @@ impl Writer<'_> {
             FetchItem::ModSeq(n) => {
                 self.raw(b"MODSEQ (");
                 self.num(*n);
-                self.out.put_u8(b')');
+                self.buf.push(b')');
             }
         }
         Ok(())
@@ -444,7 +442,7 @@ impl Writer<'_> {
     }
 
     pub(crate) fn envelope(&mut self, e: &Envelope<'_>) {
-        self.out.put_u8(b'(');
+        self.buf.push(b'(');
         self.nstring(&e.date);
         self.sp();
         self.nstring(&e.subject);
@@ -456,7 +454,7 @@ impl Writer<'_> {
         self.nstring(&e.in_reply_to);
         self.sp();
         self.nstring(&e.message_id);
-        self.out.put_u8(b')');
+        self.buf.push(b')');
     }
 
     fn addresses(&mut self, list: &[Address<'_>]) {
@@ -464,9 +462,9 @@ impl Writer<'_> {
             self.raw(b"NIL");
             return;
         }
-        self.out.put_u8(b'(');
+        self.buf.push(b'(');
         for a in list {
-            self.out.put_u8(b'(');
+            self.buf.push(b'(');
             self.nstring(&a.name);
             self.sp();
             self.nstring(&a.adl);
@@ -474,14 +472,14 @@ impl Writer<'_> {
             self.nstring(&a.mailbox);
             self.sp();
             self.nstring(&a.host);
-            self.out.put_u8(b')');
+            self.buf.push(b')');
         }
-        self.out.put_u8(b')');
+        self.buf.push(b')');
     }
 
     pub(crate) fn body(&mut self, b: &BodyStructure<'_>) -> EResult {
         self.enter()?;
-        self.out.put_u8(b'(');
+        self.buf.push(b'(');
         match b {
             BodyStructure::Multi {
                 parts,
@@ -552,7 +550,7 @@ impl Writer<'_> {
                 }
             }
         }
-        self.out.put_u8(b')');
+        self.buf.push(b')');
         self.leave();
         Ok(())
     }
@@ -562,7 +560,7 @@ impl Writer<'_> {
             self.raw(b"NIL");
             return;
         }
-        self.out.put_u8(b'(');
+        self.buf.push(b'(');
         for (i, (k, v)) in params.iter().enumerate() {
             if i > 0 {
                 self.sp();
@@ -571,7 +569,7 @@ impl Writer<'_> {
             self.sp();
             self.string(v);
         }
-        self.out.put_u8(b')');
+        self.buf.push(b')');
     }
 
     fn ext_tail(&mut self, tail: Option<&ExtTail<'_>>) -> EResult {
@@ -580,11 +578,11 @@ impl Writer<'_> {
         match &tail.disposition {
             None => self.raw(b"NIL"),
             Some(d) => {
-                self.out.put_u8(b'(');
+                self.buf.push(b'(');
                 self.string(&d.kind);
                 self.sp();
                 self.params(&d.params);
-                self.out.put_u8(b')');
+                self.buf.push(b')');
             }
         }
         let Some(lang) = &tail.language else {
