@@ -130,14 +130,14 @@ fn search_key() -> impl Strategy<Value = SearchKey<'static>> {
     })
 }
 
-fn section() -> impl Strategy<Value = Section<'static>> {
+fn section(non_sync: bool) -> impl Strategy<Value = Section<'static>> {
     (
         vec(nz(), 0..3),
         option::of(prop_oneof![
             Just(SectionText::Header),
             Just(SectionText::Text),
-            vec(astring(true), 1..3).prop_map(SectionText::HeaderFields),
-            vec(astring(true), 1..3).prop_map(SectionText::HeaderFieldsNot),
+            vec(astring(non_sync), 1..3).prop_map(SectionText::HeaderFields),
+            vec(astring(non_sync), 1..3).prop_map(SectionText::HeaderFieldsNot),
         ]),
     )
         .prop_map(|(part, text)| Section { part, text })
@@ -157,7 +157,7 @@ fn fetch_attr() -> impl Strategy<Value = FetchAttr<'static>> {
         Just(FetchAttr::BodyStructure),
         Just(FetchAttr::Uid),
         Just(FetchAttr::ModSeq),
-        (any::<bool>(), section(), partial.clone()).prop_map(|(peek, section, partial)| {
+        (any::<bool>(), section(true), partial.clone()).prop_map(|(peek, section, partial)| {
             FetchAttr::BodySection {
                 peek,
                 section,
@@ -610,7 +610,7 @@ fn fetch_item() -> impl Strategy<Value = FetchItem<'static>> {
         option::of(istring(false)).prop_map(FetchItem::Rfc822Header),
         body().prop_map(FetchItem::BodyStructure),
         (
-            section(),
+            section(false),
             option::of(0u64..1 << 30),
             option::of(istring(false))
         )
