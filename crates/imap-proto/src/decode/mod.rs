@@ -74,6 +74,22 @@ pub fn response<'a>(
     Ok((response, p.pos))
 }
 
+/// The tag at the start of a command that may not be complete or valid,
+/// so that a server can answer `tag BAD` or `tag NO` to a command it refuses
+/// (a literal too large, a line too long). `None` when there is no valid tag
+/// followed by a space.
+///
+/// ```
+/// use imap_proto::decode;
+/// assert_eq!(decode::tag_of(b"A003 APPEND inbox {99999999}\r\n").unwrap().as_str(), "A003");
+/// assert!(decode::tag_of(b"+ x").is_none());
+/// ```
+pub fn tag_of(input: &[u8]) -> Option<Tag<'_>> {
+    let end = input.iter().position(|&b| b == b' ')?;
+    let tag = &input[..end];
+    (!tag.is_empty() && tag.iter().all(|&b| types::is_tag_char(b))).then(|| Tag::unchecked(tag))
+}
+
 /// Decodes a client's line during AUTHENTICATE: base64, or `*` to cancel
 /// (RFC 9051 §6.2.2). An empty line is an empty response.
 pub fn authenticate_data(input: &[u8]) -> Result<(AuthenticateData, usize), DecodeError> {
