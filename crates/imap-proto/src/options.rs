@@ -86,7 +86,7 @@ pub struct Options {
     pub mode: Mode,
     /// How deep parenthesised structures may nest: BODYSTRUCTURE parts
     /// (including a message/rfc822's), search keys, body extensions. Default
-    /// 100, Dovecot's limit on nested MIME parts (`mail_max_nesting`, its
+    /// 100, Dovecot's limit on nested MIME parts (its message parser's
     /// `MESSAGE_PARSER_DEFAULT_MAX_NESTED_MIME_PARTS`); values above
     /// [`Options::MAX_DEPTH`] are treated as it, so no peer can exhaust the stack.
     pub max_depth: usize,
