@@ -3,3 +3,8 @@
 //!
 //! - `memory_store`: appends, snapshots and flag updates on
 //!   `mailbox_traits::memory::MemoryStore`, the costs every session pays.
+//! - `imap_codec`: the IMAP grammar of `imap-proto` beside `imap-codec` and
+//!   djc's `imap-proto` (renamed `djc-imap-proto`): the RFC 3501 §8 FETCH
+//!   response, a `UID FETCH` command with many items, `UID SEARCH`, and FETCH
+//!   responses with 1 KiB, 64 KiB and 1 MiB `BODY[]` literals, decoded and
+//!   encoded, with a `memcpy` of the same bytes as the floor.

@@ -1,0 +1,330 @@
+//! Framing: where a command or response ends, across its literals, before
+//! the grammar runs (RFC 9051 §4.3, RFC 7888).
+
+use std::num::NonZeroUsize;
+
+use crate::Options;
+use crate::error::{DecodeError, ErrorKind};
+
+/// A literal announced at the end of a line, before its octets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LiteralAnnouncement {
+    /// The octet count.
+    pub length: u64,
+    /// `{n+}`: the client sends the octets without waiting (RFC 7888).
+    pub non_sync: bool,
+    /// `~{n}`: a `literal8` (RFC 3516).
+    pub binary: bool,
+    /// Where the octets start, from the start of the buffer.
+    pub data_offset: usize,
+}
+
+/// What [`Framer::next`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Frame {
+    /// More input is needed; `needed` is how much is known to be missing.
+    Incomplete {
+        /// Octets known to be missing, at least.
+        needed: Option<NonZeroUsize>,
+    },
+    /// A line ended with a literal's announcement. For a synchronizing
+    /// literal a server sends `+` now (RFC 9051 §7.6), or refuses with
+    /// [`Framer::discard`] and a tagged `NO`/`BAD`. Calling
+    /// [`Framer::next`] again goes on past it.
+    Literal(LiteralAnnouncement),
+    /// The first `len` octets hold one whole command or response: decode them.
+    Complete {
+        /// Its length, literals and final CRLF included.
+        len: usize,
+    },
+    /// After [`Framer::discard`], the first `len` octets are the refused
+    /// command: drop them.
+    Discarded {
+        /// The octets to drop.
+        len: usize,
+    },
+}
+
+/// Finds where a command (or response) ends in a growing buffer, reporting
+/// each literal's announcement once, before its octets.
+///
+/// It scans each octet once however the input is split: feed it the same
+/// buffer, grown, until it says [`Frame::Complete`], then split that many
+/// octets off, decode them, and call [`Framer::reset`].
+///
+/// ```
+/// use imap_proto::Options;
+/// use imap_proto::decode::{Frame, Framer, LiteralAnnouncement};
+///
+/// let mut framer = Framer::new(&Options::default());
+/// let mut buf = b"A003 APPEND saved-messages (\\Seen) {5}\r\n".to_vec();
+/// let Frame::Literal(LiteralAnnouncement { length: 5, non_sync: false, .. }) = framer.next(&buf).unwrap() else {
+///     panic!()
+/// };
+/// // The server sends "+ Ready for literal data" here.
+/// assert!(matches!(framer.next(&buf).unwrap(), Frame::Incomplete { .. }));
+/// buf.extend_from_slice(b"hello\r\n");
+/// assert_eq!(framer.next(&buf).unwrap(), Frame::Complete { len: buf.len() });
+/// ```
+#[derive(Clone, Debug)]
+pub struct Framer {
+    max_line: usize,
+    /// Where scanning resumes.
+    scanned: usize,
+    /// Where the current line started.
+    line_start: usize,
+    /// Line octets of this command so far, without literal data.
+    line_octets: usize,
+    /// The end of the literal being received.
+    literal_end: Option<usize>,
+    /// The last announcement was reported and not yet passed.
+    announced: Option<LiteralAnnouncement>,
+    discarding: bool,
+}
+
+impl Framer {
+    /// A framer with the options' line limit.
+    pub fn new(options: &Options) -> Self {
+        Self {
+            max_line: options.max_line,
+            scanned: 0,
+            line_start: 0,
+            line_octets: 0,
+            literal_end: None,
+            announced: None,
+            discarding: false,
+        }
+    }
+
+    /// Starts on the next command, after the caller removed the last one.
+    pub fn reset(&mut self) {
+        *self = Self {
+            max_line: self.max_line,
+            ..Self::new(&Options::default())
+        };
+    }
+
+    /// Refuses the command being framed: a synchronizing literal just
+    /// announced will not be sent, so the command ends at that line; a
+    /// non-synchronizing one is read and dropped with the rest of the
+    /// command. [`Framer::next`] then reports [`Frame::Discarded`].
+    pub fn discard(&mut self) {
+        self.discarding = true;
+    }
+
+    /// Scans `buf` (the same buffer as before, grown) for the end of the
+    /// command. A line longer than the options allow is
+    /// [`ErrorKind::LineTooLong`]; a bare LF is [`ErrorKind::BareLf`].
+    pub fn next(&mut self, buf: &[u8]) -> Result<Frame, DecodeError> {
+        if let Some(a) = self.announced.take() {
+            if self.discarding && !a.non_sync {
+                return Ok(Frame::Discarded { len: a.data_offset });
+            }
+            let end = a
+                .data_offset
+                .checked_add(usize::try_from(a.length).unwrap_or(usize::MAX));
+            self.literal_end = Some(end.unwrap_or(usize::MAX));
+        }
+        {
+            if let Some(end) = self.literal_end {
+                if buf.len() < end {
+                    return Ok(Frame::Incomplete {
+                        needed: NonZeroUsize::new(end - buf.len()),
+                    });
+                }
+                self.literal_end = None;
+                self.scanned = end;
+                self.line_start = end;
+            }
+            let Some(i) = memchr::memchr(b'\n', &buf[self.scanned..]) else {
+                self.scanned = buf.len();
+                if self.line_octets + (buf.len() - self.line_start) > self.max_line {
+                    return Err(DecodeError::Invalid {
+                        offset: self.line_start,
+                        kind: ErrorKind::LineTooLong,
+                    });
+                }
+                return Ok(Frame::Incomplete { needed: None });
+            };
+            let nl = self.scanned + i;
+            self.line_octets += nl + 1 - self.line_start;
+            if self.line_octets > self.max_line {
+                return Err(DecodeError::Invalid {
+                    offset: self.line_start,
+                    kind: ErrorKind::LineTooLong,
+                });
+            }
+            // The CR must be on this line: a literal's last octet does not count.
+            if nl == self.line_start || buf[nl - 1] != b'\r' {
+                return Err(DecodeError::Invalid {
+                    offset: nl,
+                    kind: ErrorKind::BareLf,
+                });
+            }
+            let line = &buf[self.line_start..nl - 1];
+            self.scanned = nl + 1;
+            self.line_start = nl + 1;
+            match literal_at_end(line) {
+                Some((length, non_sync, binary)) => {
+                    let a = LiteralAnnouncement {
+                        length,
+                        non_sync,
+                        binary,
+                        data_offset: nl + 1,
+                    };
+                    if self.discarding {
+                        if !non_sync {
+                            return Ok(Frame::Discarded { len: nl + 1 });
+                        }
+                        self.announced = Some(a);
+                        return self.next(buf);
+                    }
+                    self.announced = Some(a);
+                    Ok(Frame::Literal(a))
+                }
+                None if self.discarding => Ok(Frame::Discarded { len: nl + 1 }),
+                None => Ok(Frame::Complete { len: nl + 1 }),
+            }
+        }
+    }
+}
+
+/// `{n}`, `{n+}`, `~{n}` or `~{n+}` at the end of a line.
+fn literal_at_end(line: &[u8]) -> Option<(u64, bool, bool)> {
+    let rest = line.strip_suffix(b"}")?;
+    let (rest, non_sync) = match rest.strip_suffix(b"+") {
+        Some(r) => (r, true),
+        None => (rest, false),
+    };
+    let open = rest.iter().rposition(|&b| b == b'{')?;
+    let digits = &rest[open + 1..];
+    if digits.is_empty() || digits.len() > 19 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = digits.iter().try_fold(0u64, |a, &d| {
+        a.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })?;
+    let binary = open > 0 && rest[open - 1] == b'~';
+    Some((n, non_sync, binary))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn announcements_come_once_and_before_the_data() {
+        let mut f = Framer::new(&Options::default());
+        let full = b"a APPEND x {3}\r\nabc ~{2+}\r\nde\r\n";
+        let mut seen = Vec::new();
+        // Any split of the input gives the same frames.
+        for end in 0..=full.len() {
+            loop {
+                match f.next(&full[..end]).unwrap() {
+                    Frame::Literal(a) => seen.push(a),
+                    Frame::Incomplete { .. } => break,
+                    Frame::Complete { len } => {
+                        assert_eq!(len, full.len());
+                        seen.push(LiteralAnnouncement {
+                            length: 0,
+                            non_sync: false,
+                            binary: false,
+                            data_offset: 0,
+                        });
+                        break;
+                    }
+                    other => panic!("{other:?}"),
+                }
+            }
+        }
+        assert_eq!(
+            seen,
+            vec![
+                LiteralAnnouncement {
+                    length: 3,
+                    non_sync: false,
+                    binary: false,
+                    data_offset: 16
+                },
+                LiteralAnnouncement {
+                    length: 2,
+                    non_sync: true,
+                    binary: true,
+                    data_offset: 27
+                },
+                LiteralAnnouncement {
+                    length: 0,
+                    non_sync: false,
+                    binary: false,
+                    data_offset: 0
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn refusing_a_literal() {
+        // Synchronizing: the client sends nothing more of this command.
+        let mut f = Framer::new(&Options::default());
+        let buf = b"a APPEND x {99999}\r\nb NOOP\r\n";
+        assert!(matches!(f.next(buf).unwrap(), Frame::Literal(_)));
+        f.discard();
+        assert_eq!(f.next(buf).unwrap(), Frame::Discarded { len: 20 });
+        // Non-synchronizing: its octets and the rest of the command go too.
+        let mut f = Framer::new(&Options::default());
+        let buf = b"a APPEND x {3+}\r\nabc {2+}\r\nde\r\nb NOOP\r\n";
+        assert!(matches!(f.next(buf).unwrap(), Frame::Literal(_)));
+        f.discard();
+        assert_eq!(f.next(buf).unwrap(), Frame::Discarded { len: 31 });
+    }
+
+    #[test]
+    fn limits() {
+        let mut o = Options {
+            max_line: 10,
+            ..Options::default()
+        };
+        let mut f = Framer::new(&o);
+        assert_eq!(
+            f.next(b"a NOOP").unwrap(),
+            Frame::Incomplete { needed: None }
+        );
+        assert_eq!(
+            f.next(b"a NOOP NOOP NOOP").unwrap_err(),
+            DecodeError::Invalid {
+                offset: 0,
+                kind: ErrorKind::LineTooLong
+            }
+        );
+        let mut f = Framer::new(&Options::default());
+        assert_eq!(
+            f.next(b"a NOOP\n").unwrap_err(),
+            DecodeError::Invalid {
+                offset: 6,
+                kind: ErrorKind::BareLf
+            }
+        );
+        // A literal's octets do not count against the line limit.
+        o.max_line = 12;
+        let mut f = Framer::new(&o);
+        let mut buf = b"a X {20}\r\n".to_vec();
+        buf.extend_from_slice(&[b'x'; 20]);
+        buf.extend_from_slice(b"\r\n");
+        assert!(matches!(f.next(&buf).unwrap(), Frame::Literal(_)));
+        assert_eq!(f.next(&buf).unwrap(), Frame::Complete { len: buf.len() });
+        assert_eq!(literal_at_end(b"{99999999999999999999}"), None);
+        // Found by fuzzing: a literal ending in CR, then a bare LF.
+        let mut f = Framer::new(&Options::default());
+        let buf = b"a X {1}\r\n\r\n";
+        assert!(matches!(f.next(buf).unwrap(), Frame::Literal(_)));
+        assert_eq!(
+            f.next(buf).unwrap_err(),
+            DecodeError::Invalid {
+                offset: 10,
+                kind: ErrorKind::BareLf
+            }
+        );
+        assert_eq!(literal_at_end(b"\"{5}"), Some((5, false, false)));
+    }
+}

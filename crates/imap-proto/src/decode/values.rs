@@ -1,0 +1,170 @@
+//! Sequence sets, flags, dates and delimiters (RFC 9051 §9).
+
+use super::{FlagContext, INCOMPLETE, PResult, Parser};
+use crate::error::ErrorKind;
+use crate::types::{self, Date, DateTime, Flag, SeqNumber, Sequence, SequenceSet};
+
+impl<'a> Parser<'a> {
+    /// `sequence-set` (or `$` where `saved` allows it, RFC 5182), `uid-set`
+    /// without `*` when `star` is false.
+    pub(crate) fn sequence_set(&mut self, star: bool) -> PResult<SequenceSet> {
+        if self.peek()? == b'$' && star {
+            self.pos += 1;
+            return Ok(SequenceSet::Saved);
+        }
+        let mut v = Vec::new();
+        loop {
+            let a = self.seq_number(star)?;
+            let s = if self.eat(b':')? {
+                Sequence::Range(a, self.seq_number(star)?)
+            } else {
+                Sequence::Single(a)
+            };
+            v.push(s);
+            if !self.eat(b',')? {
+                return Ok(SequenceSet::Set(v));
+            }
+        }
+    }
+
+    fn seq_number(&mut self, star: bool) -> PResult<SeqNumber> {
+        if star && self.eat(b'*')? {
+            return Ok(SeqNumber::Last);
+        }
+        self.nz_number().map(SeqNumber::Value)
+    }
+
+    /// One flag; `\Recent` only in `flag-fetch`, `\*` only in `flag-perm`.
+    pub(crate) fn flag(&mut self, ctx: FlagContext) -> PResult<Flag<'a>> {
+        let start = self.pos;
+        if self.eat(b'\\')? {
+            if self.eat(b'*')? {
+                return if ctx == FlagContext::Perm {
+                    Ok(Flag::Wildcard)
+                } else {
+                    Err(self.err_at(start, ErrorKind::Expected("flag")))
+                };
+            }
+            let flag = Flag::system(self.atom()?);
+            if flag == Flag::Recent && ctx != FlagContext::Fetch {
+                return Err(self.err_at(start, ErrorKind::Expected("flag")));
+            }
+            return Ok(flag);
+        }
+        self.atom().map(Flag::Keyword)
+    }
+
+    /// `"(" [flag *(SP flag)] ")"`.
+    pub(crate) fn flag_list(&mut self, ctx: FlagContext) -> PResult<Vec<Flag<'a>>> {
+        self.expect(b'(', "(")?;
+        let mut v = Vec::new();
+        if self.eat(b')')? {
+            return Ok(v);
+        }
+        loop {
+            v.push(self.flag(ctx)?);
+            if self.eat(b')')? {
+                return Ok(v);
+            }
+            self.sp()?;
+        }
+    }
+
+    fn month(&mut self) -> PResult<u8> {
+        let start = self.pos;
+        let m = self.buf.get(start..start + 3).ok_or(INCOMPLETE)?;
+        let i = types::MONTHS
+            .iter()
+            .position(|name| name.eq_ignore_ascii_case(m))
+            .ok_or(self.err_at(start, ErrorKind::Expected("date-month")))?;
+        self.pos += 3;
+        Ok(i as u8 + 1)
+    }
+
+    fn digits(&mut self, n: usize) -> PResult<u32> {
+        let start = self.pos;
+        let d = self.buf.get(start..start + n).ok_or(INCOMPLETE)?;
+        if !d.iter().all(u8::is_ascii_digit) {
+            return Err(self.expected("DIGIT"));
+        }
+        self.pos += n;
+        Ok(d.iter().fold(0, |a, &b| a * 10 + u32::from(b - b'0')))
+    }
+
+    /// `date-time` (RFC 9051 §9).
+    pub(crate) fn date_time(&mut self) -> PResult<DateTime> {
+        let start = self.pos;
+        self.expect(b'"', "date-time")?;
+        let day = if self.eat(b' ')? {
+            self.digits(1)?
+        } else {
+            self.digits(2)?
+        };
+        self.expect(b'-', "-")?;
+        let month = self.month()?;
+        self.expect(b'-', "-")?;
+        let year = self.digits(4)?;
+        self.sp()?;
+        let hour = self.digits(2)?;
+        self.expect(b':', ":")?;
+        let minute = self.digits(2)?;
+        self.expect(b':', ":")?;
+        let second = self.digits(2)?;
+        self.sp()?;
+        let sign = match self.peek()? {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return Err(self.expected("zone")),
+        };
+        self.pos += 1;
+        let zone = self.digits(4)?;
+        self.expect(b'"', "DQUOTE")?;
+        let zone = sign * ((zone / 100) * 60 + zone % 100) as i16;
+        let date = Date::new(year as u16, month, day as u8)
+            .map_err(|_| self.err_at(start, ErrorKind::Expected("date")))?;
+        DateTime::new(date, hour as u8, minute as u8, second as u8, zone)
+            .map_err(|_| self.err_at(start, ErrorKind::Expected("date-time")))
+    }
+
+    /// `date = date-text / DQUOTE date-text DQUOTE`.
+    pub(crate) fn date(&mut self) -> PResult<Date> {
+        let start = self.pos;
+        let quoted = self.eat(b'"')?;
+        let day = if self
+            .buf
+            .get(self.pos + 1)
+            .ok_or(INCOMPLETE)?
+            .is_ascii_digit()
+        {
+            self.digits(2)?
+        } else {
+            self.digits(1)?
+        };
+        self.expect(b'-', "-")?;
+        let month = self.month()?;
+        self.expect(b'-', "-")?;
+        let year = self.digits(4)?;
+        if quoted {
+            self.expect(b'"', "DQUOTE")?;
+        }
+        Date::new(year as u16, month, day as u8)
+            .map_err(|_| self.err_at(start, ErrorKind::Expected("date")))
+    }
+
+    /// `DQUOTE QUOTED-CHAR DQUOTE / nil`: a hierarchy delimiter.
+    pub(crate) fn delimiter(&mut self) -> PResult<Option<char>> {
+        if self.peek_nil()? {
+            self.pos += 3;
+            return Ok(None);
+        }
+        let start = self.pos;
+        let q = self.quoted()?;
+        let s = std::str::from_utf8(q.as_bytes())
+            .map_err(|_| self.err_at(start, ErrorKind::EightBit))?;
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(Some(c)),
+            _ => Err(self.err_at(start, ErrorKind::Expected("QUOTED-CHAR"))),
+        }
+    }
+}

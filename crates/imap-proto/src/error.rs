@@ -1,0 +1,131 @@
+//! Errors of the codec: decoding is `Incomplete` apart from `Invalid`, and
+//! every invalid input carries the byte offset where parsing failed.
+
+use std::num::NonZeroUsize;
+
+/// Why bytes could not be decoded (yet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The input ends before the command or response does: read more and try
+    /// again. `needed` is how many more octets are known to be required (the
+    /// rest of a literal), `None` when it cannot be known (a line not yet
+    /// ended).
+    #[error("incomplete input ({} more octets needed)", needed.map_or(0, NonZeroUsize::get))]
+    Incomplete {
+        /// Octets known to be missing, at least.
+        needed: Option<NonZeroUsize>,
+    },
+    /// The input is not valid: `offset` is the position, counted from the
+    /// start of the input, of the first octet that does not fit the grammar.
+    #[error("invalid input at offset {offset}: {kind}")]
+    Invalid {
+        /// Where parsing failed, from the start of the input.
+        offset: usize,
+        /// What was wrong there.
+        kind: ErrorKind,
+    },
+}
+
+impl DecodeError {
+    /// The offset of an invalid input, `None` for `Incomplete`.
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            Self::Incomplete { .. } => None,
+            Self::Invalid { offset, .. } => Some(*offset),
+        }
+    }
+
+    /// Whether more input may make the decoding succeed.
+    pub fn is_incomplete(&self) -> bool {
+        matches!(self, Self::Incomplete { .. })
+    }
+}
+
+/// What was wrong at the offset of a [`DecodeError::Invalid`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The grammar wanted something else here; the text names it (`"SP"`,
+    /// `"nz-number"`, `"fetch-att"`).
+    #[error("expected {0}")]
+    Expected(&'static str),
+    /// The command name is not one this crate knows.
+    #[error("unknown command")]
+    UnknownCommand,
+    /// The response is not one this crate knows.
+    #[error("unknown response")]
+    UnknownResponse,
+    /// A number does not fit its type, or is zero where `nz-number` is required.
+    #[error("number out of range")]
+    Number,
+    /// Structures are nested deeper than [`Options::max_depth`](crate::Options::max_depth).
+    #[error("nested too deeply")]
+    TooDeep,
+    /// A line (without its literals) is longer than [`Options::max_line`](crate::Options::max_line).
+    #[error("line too long")]
+    LineTooLong,
+    /// A literal announces more octets than [`Options::max_literal`](crate::Options::max_literal).
+    #[error("literal too large")]
+    LiteralTooLarge,
+    /// 8-bit text that is not UTF-8, or 8-bit text in an IMAP4rev1 session.
+    #[error("invalid 8-bit text")]
+    EightBit,
+    /// A NUL octet, which IMAP never allows outside `literal8` (RFC 3516).
+    #[error("NUL octet")]
+    Nul,
+    /// A line ended with a bare LF where CRLF is required.
+    #[error("bare LF")]
+    BareLf,
+    /// A SASL response is not valid base64.
+    #[error("invalid base64")]
+    Base64,
+    /// The item is not allowed in the session's [`Mode`](crate::Mode) (a
+    /// `RECENT` or `SEARCH` response in IMAP4rev2).
+    #[error("not allowed in this mode")]
+    Mode,
+}
+
+/// Why a value could not be encoded in the session's mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncodeError {
+    /// IMAP4rev2 removed this response or item (RFC 9051 appendix E): `RECENT`,
+    /// `SEARCH`, `LSUB`, the `\Recent` flag, the `UNSEEN` response code.
+    #[error("{0} does not exist in IMAP4rev2")]
+    NotInRev2(&'static str),
+    /// A mailbox name holds 8-bit UTF-8, which needs UTF8=ACCEPT or IMAP4rev2
+    /// (RFC 6855 §3); build it with [`Mailbox::from_name`](crate::types::Mailbox::from_name).
+    #[error("8-bit mailbox name without UTF8=ACCEPT")]
+    Utf8Name,
+    /// A list that the grammar requires to be non-empty is empty (`ENABLE`,
+    /// `STATUS` attributes, a search program, `APPEND` messages).
+    #[error("{0} must not be empty")]
+    Empty(&'static str),
+    /// A value the grammar cannot carry (a base64 response to an
+    /// AUTHENTICATE that is empty on a line of its own, a body nested deeper
+    /// than the options allow).
+    #[error("cannot encode {0}")]
+    Invalid(&'static str),
+}
+
+/// Why a value cannot be built from the given parts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValueError {
+    /// The value is empty where the grammar needs at least one octet.
+    #[error("empty")]
+    Empty,
+    /// The octet is not allowed in this kind of value.
+    #[error("octet {0:#04x} not allowed")]
+    Octet(u8),
+    /// The value is not valid UTF-8 where text is required.
+    #[error("not UTF-8")]
+    NotUtf8,
+    /// A number or date is out of range.
+    #[error("out of range")]
+    Range,
+    /// A mailbox name is not valid modified UTF-7 (RFC 3501 §5.1.3).
+    #[error("invalid modified UTF-7 at octet {0}")]
+    ModifiedUtf7(usize),
+}

@@ -1,0 +1,43 @@
+//! Any bytes, decoded as IMAP commands in every mode and framed in any
+//! chunking: no panic, and errors point inside the input.
+#![no_main]
+
+use bytes::{Bytes, BytesMut};
+use imap_proto::decode::{Frame, Framer};
+use imap_proto::{DecodeError, Mode, Options, decode, encode};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, data)) = data.split_first() else { return };
+    let mut options = Options::with_mode([Mode::Imap4rev1, Mode::Utf8Accept, Mode::Imap4rev2][usize::from(selector % 3)]);
+    options.max_depth = usize::from(selector >> 2);
+    let input = Bytes::copy_from_slice(data);
+    match decode::command(&input, &options) {
+        Ok((command, used)) => {
+            assert!(used <= input.len());
+            let _ = encode::command(&command, &mut BytesMut::new(), &options);
+        }
+        Err(DecodeError::Invalid { offset, .. }) => assert!(offset <= input.len()),
+        Err(_) => {}
+    }
+    let _ = decode::authenticate_data(data);
+    let _ = decode::idle_done(data);
+    // The framer, fed growing prefixes.
+    let mut framer = Framer::new(&options);
+    let step = usize::from(selector % 7) + 1;
+    let mut end = 0;
+    while end < data.len() {
+        end = (end + step).min(data.len());
+        loop {
+            match framer.next(&data[..end]) {
+                Ok(Frame::Literal(a)) => assert!(a.data_offset <= end),
+                Ok(Frame::Complete { len }) | Ok(Frame::Discarded { len }) => {
+                    assert!(len <= end);
+                    return;
+                }
+                Ok(_) => break,
+                Err(_) => return,
+            }
+        }
+    }
+});

@@ -1,0 +1,26 @@
+//! Any bytes, decoded as IMAP responses in every mode with and without the
+//! quirks: no panic, and errors point inside the input.
+#![no_main]
+
+use bytes::{Bytes, BytesMut};
+use imap_proto::{DecodeError, Mode, Options, decode, encode};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, data)) = data.split_first() else { return };
+    let mut options = Options::with_mode([Mode::Imap4rev1, Mode::Utf8Accept, Mode::Imap4rev2][usize::from(selector % 3)]);
+    options.max_depth = usize::from(selector >> 3) * 8;
+    let quirks = selector & 4 != 0;
+    options.quirks.trailing_space = quirks;
+    options.quirks.bare_continuation = quirks;
+    options.quirks.nil_as_string = quirks;
+    let input = Bytes::copy_from_slice(data);
+    match decode::response(&input, &options) {
+        Ok((response, used)) => {
+            assert!(used <= input.len());
+            let _ = encode::response(&response, &mut BytesMut::new(), &options);
+        }
+        Err(DecodeError::Invalid { offset, .. }) => assert!(offset <= input.len()),
+        Err(_) => {}
+    }
+});
