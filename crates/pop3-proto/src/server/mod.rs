@@ -1,0 +1,827 @@
+//! The POP3 server state machine: AUTHORIZATION, TRANSACTION and UPDATE
+//! (RFC 1939 §3), with STLS, SASL, PIPELINING and UTF8.
+//!
+//! [`Server`] does no I/O. It reads the commands it is handed, answers what it
+//! can alone (CAPA, STAT, LIST, UIDL, DELE, RSET, NOOP, bad commands), and
+//! asks the application, through [`Event`]s, for the rest: whether a login is
+//! good and what the maildrop holds, each message body, and the expunge at
+//! QUIT. It never sends a later reply before an earlier one, so pipelined
+//! commands are answered in order (RFC 2449 §6.6).
+//!
+//! The replies follow Dovecot's wording where the RFC leaves the text free.
+//!
+//! # The drive loop
+//!
+//! After every `handle_*` call or decision, drain [`Server::poll_transmit`]
+//! and [`Server::poll_event`] until both are empty, answering events as they
+//! come; then wait for input (while [`Server::wants_read`]) or for
+//! [`Server::poll_timeout`]. Once [`Server::is_closed`], send what
+//! `poll_transmit` still has and close the connection.
+//!
+//! ```no_run
+//! use std::time::Instant;
+//! use bytes::{Bytes, BytesMut};
+//! use pop3_proto::UniqueId;
+//! use pop3_proto::server::{Credentials, Event, LoginFailure, Maildrop, MaildropEntry, Options, Server};
+//!
+//! # fn read_socket() -> Vec<u8> { Vec::new() }
+//! # fn write_socket(_: &[u8]) {}
+//! # fn start_tls() {}
+//! # fn now() -> Instant { unimplemented!() }
+//! # fn check_password(_: &str, _: &[u8]) -> bool { true }
+//! # fn load_message(_: u32) -> Bytes { Bytes::new() }
+//! # fn expunge(_: &[pop3_proto::MessageNumber]) {}
+//! let mut server = Server::new(Options::default(), now());
+//! let mut out = BytesMut::new();
+//! loop {
+//!     // Drain: bytes to send and events to answer, until both are empty.
+//!     loop {
+//!         while server.poll_transmit(&mut out) > 0 {
+//!             write_socket(&out);
+//!             out.clear();
+//!         }
+//!         let Some(event) = server.poll_event() else { break };
+//!         match event {
+//!             Event::LoginRequested { credentials: Credentials::User { user, password } } => {
+//!                 if check_password(&user, password.expose()) {
+//!                     let listing = Maildrop::from_iter([MaildropEntry::new(
+//!                         120,
+//!                         UniqueId::try_from("whqtswO00WBw418f9t5JxYwZ")?,
+//!                     )]);
+//!                     server.login_succeeded(listing)?;
+//!                 } else {
+//!                     server.login_failed(LoginFailure::InvalidCredentials)?;
+//!                 }
+//!             }
+//!             Event::LoginRequested { .. } => server.login_failed(LoginFailure::InvalidCredentials)?,
+//!             Event::TlsRequested => start_tls(),
+//!             Event::BodyRequested { message, .. } => server.send_body(load_message(message.get()))?,
+//!             Event::UpdateRequested { deleted } => {
+//!                 expunge(&deleted);
+//!                 server.update_succeeded()?;
+//!             }
+//!             _ => {}
+//!         }
+//!     }
+//!     if server.is_closed() {
+//!         break;
+//!     }
+//!     // Wait for input or the deadline (a real driver waits for both).
+//!     if server.wants_read() {
+//!         server.handle_input(&read_socket());
+//!     }
+//!     server.handle_timeout(now());
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod authorization;
+mod maildrop;
+mod transaction;
+mod update;
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use bytes::{Buf, Bytes, BytesMut};
+
+use crate::framing::{LineReader, LineTooLong};
+use crate::{
+    ApopDigest, ApopTimestamp, Capability, DecodeError, ErrorKind, Expire, Mechanism,
+    MessageNumber, ResponseCode, Secret, decode,
+};
+
+pub use maildrop::{Maildrop, MaildropEntry};
+
+use maildrop::Session;
+use transaction::Stream;
+
+/// The server's settings. Every default cites where it comes from.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Options {
+    /// The greeting's text after `+OK` (and before an APOP timestamp).
+    /// Default `POP3 server ready`, RFC 1939 §4's example.
+    pub greeting: String,
+    /// The longest command line, CRLF included. Default 255, RFC 2449 §4.
+    pub max_command_line: usize,
+    /// The longest line of a SASL exchange, which RFC 5034 §4 leaves
+    /// unbounded. Default 12 288, Postfix's limit for SASL responses.
+    pub max_sasl_line: usize,
+    /// Bad commands in a row after login before the server closes the
+    /// session. Default 20, Dovecot's `CLIENT_MAX_BAD_COMMANDS` for pop3.
+    pub max_bad_commands: u32,
+    /// Bad commands in a row before login before the server closes the
+    /// session. Default 3, Dovecot's `CLIENT_MAX_BAD_COMMANDS` for pop3-login.
+    pub max_bad_commands_before_login: u32,
+    /// The inactivity autologout timer. Default 10 minutes, the least RFC 1939
+    /// §3 allows (and Dovecot's `CLIENT_IDLE_TIMEOUT_MSECS`).
+    pub autologout: Duration,
+    /// Offer STLS before login. Default `true`: RFC 2595 §4 and RFC 8314 want
+    /// TLS; a driver that cannot start TLS must turn it off.
+    pub stls: bool,
+    /// The connection is already protected (implicit TLS on port 995, RFC
+    /// 8314 §3.3, or a local socket). Default `false`.
+    pub implicit_tls: bool,
+    /// Allow USER/PASS and plaintext SASL mechanisms without TLS. Default
+    /// `false`: RFC 5034 §4 says that SHOULD be the default, and it is
+    /// Dovecot's (`disable_plaintext_auth = yes`).
+    pub allow_plaintext_without_tls: bool,
+    /// The SASL mechanisms offered by CAPA and taken by AUTH. `PLAIN` is
+    /// decoded by the server into [`Credentials::Plain`]; the application
+    /// runs any other through [`Event::SaslStarted`]. Default `[PLAIN]`, the
+    /// one RFC 5034 §4 requires.
+    pub sasl_mechanisms: Vec<Mechanism>,
+    /// Offer TOP. Default `true` (RFC 2449 §6.1; Dovecot does).
+    pub top: bool,
+    /// Offer UIDL. Default `true` (RFC 2449 §6.8; Dovecot does).
+    pub uidl: bool,
+    /// Announce PIPELINING. Default `true` (RFC 2449 §6.6; Dovecot does).
+    /// The server answers pipelined commands in order either way.
+    pub pipelining: bool,
+    /// Offer the UTF8 command and announce `UTF8 USER` (RFC 6856 §2).
+    /// Default `false`, as Dovecot.
+    pub utf8: bool,
+    /// Announce an EXPIRE policy (RFC 2449 §6.7). Default none.
+    pub expire: Option<Expire>,
+    /// Announce a LOGIN-DELAY in seconds (RFC 2449 §6.5); the application
+    /// enforces it with [`LoginFailure::LoginDelay`]. Default none.
+    pub login_delay: Option<u32>,
+    /// Announce IMPLEMENTATION (RFC 2449 §6.9). Default none.
+    pub implementation: Option<String>,
+    /// The most octets one [`Server::poll_transmit`] call appends, and the
+    /// output the server lets build up before it stops reading pipelined
+    /// commands. Default 64 KiB, this crate's choice: a socket buffer's worth.
+    pub max_transmit: usize,
+    /// Unprocessed input the server holds before [`Server::wants_read`] turns
+    /// false; twice as much closes the session. Default 64 KiB, this crate's
+    /// choice: hundreds of pipelined commands.
+    pub max_buffered_input: usize,
+    /// Body octets the application may have handed over and not yet sent
+    /// before [`Server::body_demand`] says [`BodyDemand::Full`]. Default
+    /// 64 KiB, this crate's choice.
+    pub body_buffer: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            greeting: "POP3 server ready".into(),
+            max_command_line: 255,
+            max_sasl_line: 12_288,
+            max_bad_commands: 20,
+            max_bad_commands_before_login: 3,
+            autologout: Duration::from_secs(10 * 60),
+            stls: true,
+            implicit_tls: false,
+            allow_plaintext_without_tls: false,
+            sasl_mechanisms: vec![Mechanism::PLAIN],
+            top: true,
+            uidl: true,
+            pipelining: true,
+            utf8: false,
+            expire: None,
+            login_delay: None,
+            implementation: None,
+            max_transmit: 64 * 1024,
+            max_buffered_input: 64 * 1024,
+            body_buffer: 64 * 1024,
+        }
+    }
+}
+
+/// The session's state (RFC 1939 §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum State {
+    /// Before login.
+    Authorization,
+    /// Logged in, the maildrop listed.
+    Transaction,
+    /// QUIT from TRANSACTION: the marked messages are being expunged.
+    Update,
+    /// The session is over; send what is left and close.
+    Closed,
+}
+
+/// What the server tells the application. Events that ask a question are
+/// answered by a decision method; until then the server sends no later reply.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event {
+    /// A client presented credentials. Answer with
+    /// [`Server::login_succeeded`] and the maildrop's listing, or
+    /// [`Server::login_failed`].
+    LoginRequested {
+        /// What the client sent.
+        credentials: Credentials,
+    },
+    /// A client began an AUTH exchange with a mechanism other than PLAIN.
+    /// Answer with [`Server::sasl_challenge`], [`Server::login_succeeded`] or
+    /// [`Server::login_failed`].
+    SaslStarted {
+        /// The mechanism, one of [`Options::sasl_mechanisms`].
+        mechanism: Mechanism,
+        /// The initial response, if the client sent one (`=` is empty).
+        initial_response: Option<Secret<Vec<u8>>>,
+    },
+    /// The client answered a challenge of [`Server::sasl_challenge`]. Answer
+    /// as for [`SaslStarted`](Self::SaslStarted).
+    SaslResponseReceived {
+        /// The response, decoded.
+        response: Secret<Vec<u8>>,
+    },
+    /// STLS was accepted: send what `poll_transmit` holds, then start the TLS
+    /// handshake and feed the decrypted bytes from then on. Every byte the
+    /// client sent after STLS in plaintext has been discarded.
+    TlsRequested,
+    /// RETR or TOP: hand over the message's octets with
+    /// [`Server::send_body`], or with [`Server::body_chunk`] and
+    /// [`Server::body_end`] as [`Server::body_demand`] asks; or refuse with
+    /// [`Server::body_failed`].
+    BodyRequested {
+        /// The message.
+        message: MessageNumber,
+        /// `None` for RETR; for TOP, the body lines asked for. Hand over the
+        /// whole message either way: the server cuts it.
+        lines: Option<u64>,
+    },
+    /// QUIT in the TRANSACTION state: expunge these messages (possibly none),
+    /// then call [`Server::update_succeeded`] or [`Server::update_failed`].
+    UpdateRequested {
+        /// The messages marked by DELE, in order.
+        deleted: Vec<MessageNumber>,
+    },
+    /// The server answered a command with `-ERR` on its own: unknown, out of
+    /// state, malformed, or naming no message. For logs.
+    CommandRejected {
+        /// The reply sent, without `-ERR`.
+        reply: String,
+    },
+    /// The session is over; the server reads no more input.
+    Closed {
+        /// Why.
+        reason: CloseReason,
+    },
+}
+
+/// What a client presented to log in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// USER then PASS (RFC 1939 §7).
+    User {
+        /// The USER argument.
+        user: String,
+        /// The PASS argument, spaces included.
+        password: Secret<Vec<u8>>,
+    },
+    /// APOP (RFC 1939 §7). The application checks that `digest` is MD5 of
+    /// `timestamp.digest_input(shared_secret)`, with
+    /// [`ApopDigest::matches`].
+    Apop {
+        /// The mailbox name.
+        user: String,
+        /// What the client sent.
+        digest: ApopDigest,
+        /// The greeting's timestamp.
+        timestamp: ApopTimestamp,
+    },
+    /// AUTH PLAIN (RFC 4616, RFC 5034).
+    Plain {
+        /// The authorization identity, when given and not empty.
+        authzid: Option<String>,
+        /// The authentication identity.
+        authcid: String,
+        /// The password.
+        password: Secret<Vec<u8>>,
+    },
+}
+
+/// Why a login failed, as [`Server::login_failed`] reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LoginFailure {
+    /// Wrong user or password: `-ERR [AUTH] Authentication failed.`
+    /// (RFC 3206 §5, Dovecot's text).
+    InvalidCredentials,
+    /// The maildrop is locked by another session: `-ERR [IN-USE] ...`
+    /// (RFC 2449 §8.1.2).
+    InUse,
+    /// The user logged in too recently: `-ERR [LOGIN-DELAY] ...`
+    /// (RFC 2449 §8.1.1).
+    LoginDelay,
+    /// A temporary failure, try later: `-ERR [SYS/TEMP] ...` (RFC 3206 §4).
+    TemporaryFailure,
+    /// A permanent failure: `-ERR [SYS/PERM] ...` (RFC 3206 §4).
+    PermanentFailure,
+}
+
+/// Why a message body cannot be sent, as [`Server::body_failed`] reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyFailure {
+    /// The message is gone from the store: `-ERR Message n expunged.`
+    /// (Dovecot's text).
+    Expunged,
+    /// The store failed: `-ERR [SYS/TEMP] ...`.
+    TemporaryFailure,
+    /// The message needs UTF-8 mode, which the client did not enable:
+    /// `-ERR [UTF8] ...` (RFC 6856 §2).
+    Utf8Required,
+}
+
+/// What the server wants of an open message body ([`Server::body_demand`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyDemand {
+    /// Hand over the next chunk, or call [`Server::body_end`].
+    More,
+    /// Enough is buffered: send what `poll_transmit` has, then ask again.
+    Full,
+    /// TOP has all the lines it needs: call [`Server::body_end`].
+    Enough,
+}
+
+/// Why the session closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CloseReason {
+    /// The client sent QUIT.
+    Quit,
+    /// Too many bad commands in a row.
+    TooManyBadCommands,
+    /// The autologout timer expired (RFC 1939 §3): nothing was expunged.
+    TimedOut,
+    /// The client sent far more pipelined input than the server reads ahead.
+    InputOverflow,
+    /// A message body failed after part of it was sent.
+    BodyFailed,
+}
+
+/// What the server waits for before it reads the next command.
+#[derive(Debug)]
+enum Pending {
+    None,
+    /// LoginRequested is with the application.
+    Login,
+    /// An application-run SASL exchange: its next step is awaited.
+    SaslStep { mechanism: Mechanism },
+    /// The client's line of a SASL exchange is awaited (after `+ `).
+    SaslLine { mechanism: Mechanism },
+    /// UpdateRequested is with the application.
+    Update,
+}
+
+/// A POP3 server connection, sans I/O. See the [module docs](self) for the
+/// drive loop.
+#[derive(Debug)]
+pub struct Server {
+    options: Options,
+    state: State,
+    input: BytesMut,
+    lines: LineReader,
+    out: BytesMut,
+    stream: Option<Stream>,
+    events: VecDeque<Event>,
+    pending: Pending,
+    /// After a successful USER: the name PASS completes.
+    user: Option<String>,
+    apop: Option<ApopTimestamp>,
+    tls: bool,
+    utf8: bool,
+    session: Session,
+    bad_commands: u32,
+    deadline: Instant,
+    /// Input or output since the deadline was last set.
+    active: bool,
+}
+
+impl Server {
+    /// A server session that has just accepted a connection at `now`; its
+    /// greeting is ready in [`poll_transmit`](Self::poll_transmit).
+    pub fn new(options: Options, now: Instant) -> Self {
+        Self::start(options, None, now)
+    }
+
+    /// A server session that offers APOP: `timestamp` goes in the greeting
+    /// (RFC 1939 §7) and must differ for every connection.
+    pub fn with_apop(options: Options, timestamp: ApopTimestamp, now: Instant) -> Self {
+        Self::start(options, Some(timestamp), now)
+    }
+
+    fn start(options: Options, apop: Option<ApopTimestamp>, now: Instant) -> Self {
+        let mut server = Self {
+            lines: LineReader::new(options.max_command_line),
+            deadline: now + options.autologout,
+            tls: options.implicit_tls,
+            state: State::Authorization,
+            input: BytesMut::new(),
+            out: BytesMut::new(),
+            stream: None,
+            events: VecDeque::new(),
+            pending: Pending::None,
+            user: None,
+            apop,
+            utf8: false,
+            session: Session::default(),
+            bad_commands: 0,
+            active: false,
+            options,
+        };
+        let mut greeting = server.options.greeting.clone();
+        if let Some(ts) = &server.apop {
+            greeting.push(' ');
+            greeting.push_str(ts.as_str());
+        }
+        server.ok(&greeting);
+        server
+    }
+
+    /// Hands the server bytes that arrived from the client. Commands are
+    /// read and answered as far as the session can go without a decision.
+    pub fn handle_input(&mut self, data: &[u8]) {
+        if self.state == State::Closed || data.is_empty() {
+            return;
+        }
+        self.active = true;
+        self.input.extend_from_slice(data);
+        if self.input.len() > self.options.max_buffered_input.saturating_mul(2) {
+            self.input.clear();
+            self.err("Too much pipelined input.");
+            self.close(CloseReason::InputOverflow);
+            return;
+        }
+        self.process();
+    }
+
+    /// Tells the server the time. When the autologout timer has run out with
+    /// no input or output since it was set, the session closes without
+    /// entering UPDATE (RFC 1939 §3). Calling it early is harmless.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if self.state == State::Closed || now < self.deadline {
+            return;
+        }
+        if self.active {
+            self.active = false;
+            self.deadline = now + self.options.autologout;
+            return;
+        }
+        // Dovecot tells an idle client why, unless it is in the middle of a
+        // response the client is not reading.
+        let mid_response = self.stream.is_some();
+        self.out.clear();
+        self.stream = None;
+        if !mid_response {
+            self.err("Disconnected for inactivity.");
+        }
+        self.close(CloseReason::TimedOut);
+    }
+
+    /// Appends bytes to send to `buf`, at most
+    /// [`Options::max_transmit`]; returns how many. Sending them may let the
+    /// server read further pipelined commands, so events can follow.
+    pub fn poll_transmit(&mut self, buf: &mut BytesMut) -> usize {
+        let start = buf.len();
+        let budget = self.options.max_transmit.max(1);
+        loop {
+            let room = budget.saturating_sub(buf.len() - start);
+            if room == 0 {
+                break;
+            }
+            if !self.out.is_empty() {
+                let n = self.out.len().min(room);
+                buf.extend_from_slice(&self.out[..n]);
+                self.out.advance(n);
+                continue;
+            }
+            if self.stream.is_some() {
+                if self.generate(buf, room) {
+                    continue;
+                }
+                break;
+            }
+            if !self.process() {
+                break;
+            }
+        }
+        let written = buf.len() - start;
+        if written > 0 {
+            self.active = true;
+        }
+        written
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// When to call [`handle_timeout`](Self::handle_timeout) next; `None` once
+    /// closed.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        (self.state != State::Closed).then_some(self.deadline)
+    }
+
+    /// The session's state.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// Whether the session is over. Send what [`poll_transmit`] still has,
+    /// then close the connection.
+    ///
+    /// [`poll_transmit`]: Self::poll_transmit
+    pub fn is_closed(&self) -> bool {
+        self.state == State::Closed
+    }
+
+    /// Whether the server takes more input now. It stops reading while it
+    /// holds [`Options::max_buffered_input`] octets of unread commands.
+    pub fn wants_read(&self) -> bool {
+        self.state != State::Closed && self.input.len() < self.options.max_buffered_input
+    }
+
+    /// Whether TLS is active (implicit, or after STLS).
+    pub fn is_tls(&self) -> bool {
+        self.tls
+    }
+
+    /// Whether the client enabled UTF-8 mode (RFC 6856): UTF-8 may be sent
+    /// in headers.
+    pub fn is_utf8(&self) -> bool {
+        self.utf8
+    }
+
+    /// Reads and answers commands until a decision is needed, a response is
+    /// streaming, output is full or input is exhausted. Returns whether it
+    /// produced anything.
+    fn process(&mut self) -> bool {
+        let before = (self.out.len(), self.events.len(), self.stream.is_some());
+        loop {
+            if self.state == State::Closed
+                || !matches!(self.pending, Pending::None | Pending::SaslLine { .. })
+                || self.stream.is_some()
+                || self.out.len() >= self.options.max_transmit
+            {
+                break;
+            }
+            let Some(line) = self.lines.read_line(&mut self.input) else {
+                break;
+            };
+            match line {
+                Ok(line) => self.line(line),
+                Err(LineTooLong { .. }) => {
+                    if matches!(self.pending, Pending::SaslLine { .. }) {
+                        self.pending = Pending::None;
+                        self.lines.set_limit(self.options.max_command_line);
+                        self.reject("Authentication failed: response too long.");
+                    } else {
+                        self.bad("Input line too long.");
+                    }
+                }
+            }
+        }
+        before != (self.out.len(), self.events.len(), self.stream.is_some())
+    }
+
+    /// One whole line from the client.
+    fn line(&mut self, line: Bytes) {
+        if let Pending::SaslLine { mechanism } = &self.pending {
+            let mechanism = mechanism.clone();
+            self.pending = Pending::None;
+            self.lines.set_limit(self.options.max_command_line);
+            self.sasl_line(mechanism, &line);
+            return;
+        }
+        match decode::command_line(&line) {
+            Ok(cmd) => match self.state {
+                State::Authorization => self.authorization(cmd),
+                State::Transaction => self.transaction(cmd),
+                State::Update | State::Closed => {}
+            },
+            Err(e) => {
+                // A command out of its state is unknown there, whatever its
+                // arguments.
+                let keyword = &line[..memchr::memchr(b' ', &line).unwrap_or(line.len())];
+                if self.knows(keyword) {
+                    self.invalid(&line, e);
+                } else {
+                    self.unknown(keyword);
+                }
+            }
+        }
+    }
+
+    /// Whether `keyword` names a command the session takes in its state.
+    fn knows(&self, keyword: &[u8]) -> bool {
+        let mut upper = [0u8; 4];
+        if keyword.len() > 4 {
+            return false;
+        }
+        upper[..keyword.len()].copy_from_slice(keyword);
+        upper.make_ascii_uppercase();
+        let o = &self.options;
+        match (self.state, &upper[..keyword.len()]) {
+            (_, b"CAPA" | b"QUIT") => true,
+            (State::Authorization, b"USER" | b"PASS" | b"APOP" | b"AUTH" | b"STLS") => true,
+            (State::Authorization, b"UTF8") => o.utf8,
+            (State::Transaction, b"STAT" | b"LIST" | b"RETR" | b"DELE" | b"NOOP" | b"RSET") => {
+                true
+            }
+            (State::Transaction, b"TOP") => o.top,
+            (State::Transaction, b"UIDL") => o.uidl,
+            _ => false,
+        }
+    }
+
+    /// Answers a line that is not a valid command, in Dovecot's words.
+    fn invalid(&mut self, line: &[u8], e: DecodeError) {
+        let (Some(kind), Some(offset)) = (e.kind(), e.offset()) else {
+            return;
+        };
+        let keyword = &line[..memchr::memchr(b' ', line).unwrap_or(line.len())];
+        let rest = printable(&line[offset.min(line.len())..]);
+        let text = match kind {
+            ErrorKind::EmptyLine | ErrorKind::UnknownCommand => {
+                return self.unknown(keyword);
+            }
+            ErrorKind::InvalidMessageNumber => format!("Invalid message number: {rest}"),
+            ErrorKind::MessageNumberTooLarge => format!("Message number too large: {rest}"),
+            ErrorKind::NoiseAfterMessageNumber => format!("Noise after message number: {rest}"),
+            ErrorKind::ZeroMessageNumber => "There's no message 0.".into(),
+            ErrorKind::InvalidLineCount => format!("Invalid size: {rest}"),
+            ErrorKind::LineCountTooLarge => format!("Size too large: {rest}"),
+            ErrorKind::NoiseAfterLineCount => format!("Noise after size: {rest}"),
+            ErrorKind::InvalidDigest => "Invalid characters in MD5 response.".into(),
+            ErrorKind::InvalidMechanism => "Unsupported authentication mechanism.".into(),
+            ErrorKind::InvalidBase64 => "Invalid base64 data in initial response.".into(),
+            ErrorKind::MissingArgument => match keyword.to_ascii_uppercase().as_slice() {
+                b"USER" => "No username given.".into(),
+                b"PASS" => "No password given.".into(),
+                _ => "Invalid parameters.".into(),
+            },
+            _ => "Invalid parameters.".into(),
+        };
+        // Before login only unknown commands count against the client, as in
+        // Dovecot's pop3-login; after it, every malformed one does.
+        if self.state == State::Authorization {
+            self.reject(&text);
+        } else {
+            self.bad(&text);
+        }
+    }
+
+    /// `-ERR` for an unknown command, or one out of its state: Dovecot says
+    /// `Unknown command.` before login and names it after.
+    fn unknown(&mut self, keyword: &[u8]) {
+        if self.state == State::Authorization {
+            self.bad("Unknown command.");
+        } else {
+            let name = printable(&keyword.to_ascii_uppercase()).into_owned();
+            self.bad(&format!("Unknown command: {name}"));
+        }
+    }
+
+    /// `-ERR text` that counts as a bad command; too many in a row close the
+    /// session.
+    fn bad(&mut self, text: &str) {
+        self.reject(text);
+        self.bad_commands += 1;
+        let limit = match self.state {
+            State::Authorization => self.options.max_bad_commands_before_login,
+            _ => self.options.max_bad_commands,
+        };
+        if self.bad_commands >= limit.max(1) {
+            self.err("Too many bad commands.");
+            self.close(CloseReason::TooManyBadCommands);
+        }
+    }
+
+    /// `-ERR text`, reported as a rejected command.
+    fn reject(&mut self, text: &str) {
+        self.err(text);
+        self.events.push_back(Event::CommandRejected {
+            reply: text.to_owned(),
+        });
+    }
+
+    /// A command went through: the bad-command count starts again.
+    fn good(&mut self) {
+        self.bad_commands = 0;
+    }
+
+    fn ok(&mut self, text: &str) {
+        self.reply(true, None, text);
+    }
+
+    fn err(&mut self, text: &str) {
+        self.reply(false, None, text);
+    }
+
+    fn reply(&mut self, ok: bool, code: Option<&ResponseCode>, text: &str) {
+        self.out
+            .extend_from_slice(if ok { b"+OK" } else { b"-ERR" });
+        if let Some(code) = code {
+            self.out.extend_from_slice(b" [");
+            self.out.extend_from_slice(code.as_str().as_bytes());
+            self.out.extend_from_slice(b"]");
+        }
+        if !text.is_empty() {
+            self.out.extend_from_slice(b" ");
+            crate::encode::put_text(&mut self.out, text.as_bytes());
+        }
+        self.out.extend_from_slice(b"\r\n");
+    }
+
+    fn close(&mut self, reason: CloseReason) {
+        if self.state == State::Closed {
+            return;
+        }
+        self.state = State::Closed;
+        self.pending = Pending::None;
+        self.input.clear();
+        self.events.push_back(Event::Closed { reason });
+    }
+
+    /// The capabilities CAPA lists now: USER, SASL and STLS only before login,
+    /// as Dovecot does.
+    fn capabilities(&self) -> Vec<Capability> {
+        let o = &self.options;
+        let before_login = self.state == State::Authorization;
+        let mut caps = Vec::new();
+        if o.top {
+            caps.push(Capability::Top);
+        }
+        if o.uidl {
+            caps.push(Capability::Uidl);
+        }
+        caps.push(Capability::RespCodes);
+        if o.pipelining {
+            caps.push(Capability::Pipelining);
+        }
+        caps.push(Capability::AuthRespCode);
+        if o.utf8 {
+            caps.push(Capability::Utf8 { user: true });
+        }
+        if let Some(policy) = o.expire {
+            caps.push(Capability::Expire {
+                policy,
+                per_user: false,
+            });
+        }
+        if let Some(seconds) = o.login_delay {
+            caps.push(Capability::LoginDelay {
+                seconds,
+                per_user: false,
+            });
+        }
+        if before_login {
+            if o.stls && !self.tls {
+                caps.push(Capability::Stls);
+            }
+            if self.plaintext_allowed() {
+                caps.push(Capability::User);
+            }
+            let mechs = self.mechanisms();
+            if !mechs.is_empty() {
+                caps.push(Capability::Sasl(mechs));
+            }
+        }
+        if let Some(text) = &o.implementation {
+            caps.push(Capability::Implementation(text.clone()));
+        }
+        caps
+    }
+
+    /// Whether a password may cross this connection now.
+    fn plaintext_allowed(&self) -> bool {
+        self.tls || self.options.allow_plaintext_without_tls
+    }
+
+    /// The SASL mechanisms usable now: plaintext ones only where passwords may
+    /// cross (RFC 5034 §4).
+    fn mechanisms(&self) -> Vec<Mechanism> {
+        self.options
+            .sasl_mechanisms
+            .iter()
+            .filter(|m| !m.is_plaintext() || self.plaintext_allowed())
+            .cloned()
+            .collect()
+    }
+}
+
+/// Client text for a reply: printable ASCII kept, the rest as `?`, at most 64
+/// octets.
+fn printable(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    let bytes = &bytes[..bytes.len().min(64)];
+    if bytes.iter().all(|b| (0x20..0x7f).contains(b)) {
+        String::from_utf8_lossy(bytes)
+    } else {
+        std::borrow::Cow::Owned(
+            bytes
+                .iter()
+                .map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '?' })
+                .collect(),
+        )
+    }
+}
