@@ -91,6 +91,7 @@ pub(super) struct Session {
 }
 
 /// Why a message number names no message the command may use.
+#[derive(Debug)]
 pub(super) enum Lookup {
     /// Beyond the listing.
     NoSuchMessage,

@@ -1,0 +1,500 @@
+//! The POP3 client state machine.
+//!
+//! [`Client`] does no I/O. Its methods queue commands ([`Client::retr`],
+//! [`Client::dele`], ...) and return a [`CommandId`]; the server's responses
+//! come back as [`Event`]s carrying that id, in order. Message bodies arrive
+//! as [`Bytes`] chunks, unstuffed, never gathered whole.
+//!
+//! Commands are pipelined (RFC 2449 §6.6) once the server's CAPA lists
+//! PIPELINING, and sent one at a time until then. STLS is never pipelined, and
+//! every byte the server sends after its `+OK` to STLS is discarded, so a
+//! man in the middle cannot inject responses that would be read as coming
+//! over TLS.
+//!
+//! # The drive loop
+//!
+//! After every `handle_*` call or command, drain [`Client::poll_transmit`]
+//! and [`Client::poll_event`]; then wait for input or
+//! [`Client::poll_timeout`].
+//!
+//! ```no_run
+//! use std::time::Instant;
+//! use bytes::BytesMut;
+//! use pop3_proto::client::{Client, Event, Options};
+//!
+//! # fn read_socket() -> Vec<u8> { Vec::new() }
+//! # fn write_socket(_: &[u8]) {}
+//! # fn now() -> Instant { unimplemented!() }
+//! # fn store(_: &[u8]) {}
+//! let mut client = Client::new(Options::default(), now());
+//! let mut out = BytesMut::new();
+//! loop {
+//!     while client.poll_transmit(&mut out) > 0 {
+//!         write_socket(&out);
+//!         out.clear();
+//!     }
+//!     while let Some(event) = client.poll_event() {
+//!         match event {
+//!             Event::GreetingReceived { .. } => {
+//!                 client.user("alice")?;
+//!                 client.pass(b"correct horse battery staple")?;
+//!             }
+//!             Event::LoggedIn { .. } => {
+//!                 client.retr(pop3_proto::MessageNumber::MIN)?;
+//!                 client.quit()?;
+//!             }
+//!             Event::BodyChunkReceived { data, .. } => store(&data),
+//!             _ => {}
+//!         }
+//!     }
+//!     if client.is_closed() {
+//!         break;
+//!     }
+//!     client.handle_input(&read_socket());
+//!     client.handle_timeout(now());
+//! }
+//! # Ok::<(), pop3_proto::ClientError>(())
+//! ```
+
+mod commands;
+mod responses;
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+
+use crate::framing::{DotUnstuffer, LineReader};
+use crate::{
+    ApopTimestamp, Capability, DropListing, ResponseCode, ScanListing, Secret, UidListing,
+};
+
+/// The client's settings. Every default cites where it comes from.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Options {
+    /// The longest response line outside a body, CRLF included. Default
+    /// 512, RFC 1939 §3 and RFC 2449 §4 (and §5 for capability lines).
+    pub max_response_line: usize,
+    /// The longest SASL challenge line, which RFC 5034 §4 leaves unbounded.
+    /// Default 12 288, Postfix's limit for SASL exchanges.
+    pub max_challenge_line: usize,
+    /// The most entries a LIST or UIDL listing or CAPA response may have. POP3
+    /// sets none; this bounds what a hostile server can make the client
+    /// hold. Default 1 000 000, this crate's choice.
+    pub max_listing: usize,
+    /// When to pipeline. Default [`Pipelining::Auto`]: once CAPA lists
+    /// PIPELINING (RFC 2449 §6.6).
+    pub pipelining: Pipelining,
+    /// How long to wait for the server while a response is outstanding.
+    /// Default 10 minutes, the server's autologout minimum of RFC 1939 §3.
+    pub timeout: Duration,
+    /// The connection is already protected (implicit TLS on port 995, RFC
+    /// 8314 §3.3): STLS is refused. Default `false`.
+    pub implicit_tls: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            max_response_line: 512,
+            max_challenge_line: 12_288,
+            max_listing: 1_000_000,
+            pipelining: Pipelining::Auto,
+            timeout: Duration::from_secs(10 * 60),
+            implicit_tls: false,
+        }
+    }
+}
+
+/// When the client sends a command before the response to the previous one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Pipelining {
+    /// Once the server's CAPA lists PIPELINING (RFC 2449 §6.6).
+    Auto,
+    /// Never: one command at a time.
+    Never,
+    /// Always, for servers known to take it without saying so.
+    Always,
+}
+
+/// The session's state, as the client has seen it confirmed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum State {
+    /// Waiting for the greeting.
+    Greeting,
+    /// Greeted, not logged in (RFC 1939 §4).
+    Authorization,
+    /// Logged in (RFC 1939 §5).
+    Transaction,
+    /// The session is over.
+    Closed,
+}
+
+/// Which command a response answers: the order in which the client issued
+/// them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CommandId(u64);
+
+/// What the client tells the application.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event {
+    /// The server's greeting (RFC 1939 §4). A `-ERR` greeting is followed by
+    /// [`Closed`](Self::Closed).
+    GreetingReceived {
+        /// Whether it was `+OK`.
+        ok: bool,
+        /// Its response code, if any.
+        code: Option<ResponseCode>,
+        /// Its text.
+        text: String,
+        /// The APOP timestamp, if the server offers APOP.
+        timestamp: Option<ApopTimestamp>,
+    },
+    /// `+OK` to USER, DELE, RSET, NOOP, UTF8 or QUIT.
+    OkReceived {
+        /// The command.
+        id: CommandId,
+        /// The response code, if any.
+        code: Option<ResponseCode>,
+        /// The text.
+        text: String,
+    },
+    /// `-ERR` to any command.
+    ErrReceived {
+        /// The command.
+        id: CommandId,
+        /// The response code, if any (`[IN-USE]`, `[AUTH]`, `[SYS/TEMP]`...).
+        code: Option<ResponseCode>,
+        /// The text.
+        text: String,
+    },
+    /// `+OK` to PASS, APOP or AUTH: the session is in the TRANSACTION state.
+    LoggedIn {
+        /// The command.
+        id: CommandId,
+    },
+    /// CAPA's list (RFC 2449 §5).
+    CapabilitiesReceived {
+        /// The command.
+        id: CommandId,
+        /// The capabilities, in the server's order.
+        capabilities: Vec<Capability>,
+    },
+    /// STAT's drop listing.
+    StatReceived {
+        /// The command.
+        id: CommandId,
+        /// Messages and octets.
+        listing: DropListing,
+    },
+    /// LIST's scan listings: one for `LIST msg`, all for `LIST`.
+    ListReceived {
+        /// The command.
+        id: CommandId,
+        /// The listings.
+        listings: Vec<ScanListing>,
+    },
+    /// UIDL's unique-id listings: one for `UIDL msg`, all for `UIDL`.
+    UidlReceived {
+        /// The command.
+        id: CommandId,
+        /// The listings.
+        listings: Vec<UidListing>,
+    },
+    /// The next octets of a RETR or TOP body, unstuffed: a slice of the
+    /// input, not a copy.
+    BodyChunkReceived {
+        /// The command.
+        id: CommandId,
+        /// The octets.
+        data: Bytes,
+    },
+    /// The RETR or TOP body is complete.
+    BodyEnded {
+        /// The command.
+        id: CommandId,
+    },
+    /// `+OK` to STLS: start the TLS handshake now, before sending anything
+    /// else, and feed the decrypted bytes from then on. Cached capabilities
+    /// are forgotten (RFC 2595 §4): issue CAPA again.
+    TlsRequested {
+        /// The command.
+        id: CommandId,
+    },
+    /// The session is over.
+    Closed {
+        /// Why.
+        reason: CloseReason,
+    },
+}
+
+/// Why the client session closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CloseReason {
+    /// The server answered QUIT.
+    Quit,
+    /// The server greeted with `-ERR`.
+    GreetingRejected,
+    /// The server broke the protocol: a malformed or overlong line, or a
+    /// response to no command. The session cannot be resynchronised.
+    ProtocolError,
+    /// A listing longer than [`Options::max_listing`].
+    ListingTooLong,
+    /// No response within [`Options::timeout`].
+    TimedOut,
+}
+
+/// The response a command waits for.
+#[derive(Debug)]
+enum Expect {
+    /// USER, DELE, RSET, NOOP, UTF8.
+    Simple,
+    /// PASS, APOP.
+    Login,
+    /// AUTH PLAIN; the response to send after an empty challenge when it did
+    /// not go as an initial response.
+    AuthPlain { response: Option<Secret<Vec<u8>>> },
+    Capa,
+    Stat,
+    List { all: bool },
+    Uidl { all: bool },
+    Body,
+    Stls,
+    Quit,
+}
+
+impl Expect {
+    /// Whether nothing may be sent after this command before its response:
+    /// STLS (RFC 2595 §4), and AUTH whose next line is a SASL response.
+    fn is_barrier(&self) -> bool {
+        matches!(
+            self,
+            Self::Stls | Self::AuthPlain { response: Some(_) }
+        )
+    }
+
+    fn is_login(&self) -> bool {
+        matches!(self, Self::Login | Self::AuthPlain { .. })
+    }
+}
+
+#[derive(Debug)]
+struct Command {
+    id: CommandId,
+    line: Bytes,
+    expect: Expect,
+}
+
+#[derive(Debug)]
+enum Reading {
+    Greeting,
+    /// The first line of the front command's response.
+    Status,
+    /// The lines of a multi-line listing.
+    Lines(Listing),
+    /// A RETR or TOP body.
+    Body(DotUnstuffer),
+}
+
+#[derive(Debug)]
+enum Listing {
+    Capa(Vec<Capability>),
+    Scan(Vec<ScanListing>),
+    Uid(Vec<UidListing>),
+}
+
+/// A POP3 client connection, sans I/O. See the [module docs](self) for the
+/// drive loop.
+#[derive(Debug)]
+pub struct Client {
+    options: Options,
+    state: State,
+    input: BytesMut,
+    lines: LineReader,
+    reading: Reading,
+    out: BytesMut,
+    events: VecDeque<Event>,
+    /// Sent, awaiting a response, oldest first.
+    in_flight: VecDeque<Command>,
+    /// Not sent yet: waiting for pipelining or a barrier.
+    queued: VecDeque<Command>,
+    next_id: u64,
+    capabilities: Option<Vec<Capability>>,
+    timestamp: Option<ApopTimestamp>,
+    tls: bool,
+    /// PASS, APOP or AUTH issued and not yet answered.
+    logins: usize,
+    quit: bool,
+    deadline: Instant,
+    active: bool,
+}
+
+impl Client {
+    /// A client that has just connected at `now`; the first thing it expects
+    /// is the greeting.
+    pub fn new(options: Options, now: Instant) -> Self {
+        Self {
+            lines: LineReader::new(options.max_response_line),
+            deadline: now + options.timeout,
+            tls: options.implicit_tls,
+            options,
+            state: State::Greeting,
+            input: BytesMut::new(),
+            reading: Reading::Greeting,
+            out: BytesMut::new(),
+            events: VecDeque::new(),
+            in_flight: VecDeque::new(),
+            queued: VecDeque::new(),
+            next_id: 0,
+            capabilities: None,
+            timestamp: None,
+            logins: 0,
+            quit: false,
+            active: false,
+        }
+    }
+
+    /// Hands the client bytes that arrived from the server.
+    pub fn handle_input(&mut self, data: &[u8]) {
+        if self.state == State::Closed || data.is_empty() {
+            return;
+        }
+        self.active = true;
+        self.input.extend_from_slice(data);
+        self.process();
+    }
+
+    /// Tells the client the time; when a response has been outstanding for
+    /// [`Options::timeout`] with no input, the session closes.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if self.state == State::Closed || now < self.deadline {
+            return;
+        }
+        if self.active || !self.is_waiting() {
+            self.active = false;
+            self.deadline = now + self.options.timeout;
+            return;
+        }
+        self.close(CloseReason::TimedOut);
+    }
+
+    /// Appends the commands to send to `buf`; returns how many octets.
+    pub fn poll_transmit(&mut self, buf: &mut BytesMut) -> usize {
+        let n = self.out.len();
+        buf.extend_from_slice(&self.out);
+        self.out.clear();
+        n
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// When to call [`handle_timeout`](Self::handle_timeout) next: only while
+    /// a response is outstanding.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        (self.state != State::Closed && self.is_waiting()).then_some(self.deadline)
+    }
+
+    /// The session's state as confirmed by the server.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// Whether the session is over.
+    pub fn is_closed(&self) -> bool {
+        self.state == State::Closed
+    }
+
+    /// Whether the client reads more input: until it is closed.
+    pub fn wants_read(&self) -> bool {
+        self.state != State::Closed
+    }
+
+    /// The capabilities of the last CAPA, unless STLS made them stale.
+    pub fn capabilities(&self) -> Option<&[Capability]> {
+        self.capabilities.as_deref()
+    }
+
+    /// The greeting's APOP timestamp, for [`apop`](Self::apop).
+    pub fn apop_timestamp(&self) -> Option<&ApopTimestamp> {
+        self.timestamp.as_ref()
+    }
+
+    /// Whether TLS is active (implicit, or after STLS).
+    pub fn is_tls(&self) -> bool {
+        self.tls
+    }
+
+    /// Whether commands go out without waiting for earlier responses.
+    pub fn is_pipelining(&self) -> bool {
+        match self.options.pipelining {
+            Pipelining::Always => true,
+            Pipelining::Never => false,
+            Pipelining::Auto => self
+                .capabilities
+                .as_ref()
+                .is_some_and(|caps| caps.contains(&Capability::Pipelining)),
+        }
+    }
+
+    /// Whether the client expects something from the server.
+    fn is_waiting(&self) -> bool {
+        self.state == State::Greeting || !self.in_flight.is_empty()
+    }
+
+    fn close(&mut self, reason: CloseReason) {
+        if self.state == State::Closed {
+            return;
+        }
+        self.state = State::Closed;
+        self.input.clear();
+        self.queued.clear();
+        self.events.push_back(Event::Closed { reason });
+    }
+
+    /// Sends queued commands as far as pipelining and barriers allow.
+    fn flush(&mut self) {
+        while let Some(next) = self.queued.front() {
+            let may_send = match self.in_flight.back() {
+                None => true,
+                Some(last) => {
+                    self.is_pipelining() && !last.expect.is_barrier() && !next.expect.is_barrier()
+                }
+            };
+            if !may_send {
+                break;
+            }
+            let Some(cmd) = self.queued.pop_front() else {
+                break;
+            };
+            self.out.extend_from_slice(&cmd.line);
+            self.in_flight.push_back(cmd);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn barriers() {
+        assert!(Expect::Stls.is_barrier());
+        assert!(
+            Expect::AuthPlain {
+                response: Some(Secret::new(vec![]))
+            }
+            .is_barrier()
+        );
+        assert!(!Expect::AuthPlain { response: None }.is_barrier());
+        assert!(!Expect::Body.is_barrier());
+        assert!(Expect::Login.is_login());
+    }
+}
