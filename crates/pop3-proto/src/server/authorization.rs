@@ -135,7 +135,7 @@ impl Server {
                 self.good();
                 self.stls();
             }
-            Command::Utf8 => {
+            Command::Utf8 if self.options.utf8 => {
                 self.good();
                 self.utf8 = true;
                 self.ok("UTF8 enabled.");
