@@ -71,10 +71,13 @@ pub fn command_line(line: &[u8]) -> Result<Command<'_>, DecodeError> {
             }
         }
         b"APOP" => {
-            let sp = memchr::memrchr(b' ', args)
-                .ok_or(DecodeError::at(args_at + args.len(), ErrorKind::MissingArgument))?;
+            let sp = memchr::memrchr(b' ', args).ok_or(DecodeError::at(
+                args_at + args.len(),
+                ErrorKind::MissingArgument,
+            ))?;
             let name = name_arg(&args[..sp], args_at)?;
-            let digest = ApopDigest::parse(&args[sp + 1..]).map_err(|e| shift(e, args_at + sp + 1))?;
+            let digest =
+                ApopDigest::parse(&args[sp + 1..]).map_err(|e| shift(e, args_at + sp + 1))?;
             Command::Apop { name, digest }
         }
         b"AUTH" => auth(args, args_at)?,
@@ -147,7 +150,12 @@ pub fn status_line(line: &[u8]) -> Result<Response<'_>, DecodeError> {
     let text = match rest {
         [] => rest,
         [b' ', text @ ..] => text,
-        _ => return Err(DecodeError::at(line.len() - rest.len(), ErrorKind::InvalidStatus)),
+        _ => {
+            return Err(DecodeError::at(
+                line.len() - rest.len(),
+                ErrorKind::InvalidStatus,
+            ));
+        }
     };
     let (code, text) = split_code(text);
     Ok(Response {
@@ -176,8 +184,8 @@ pub fn greeting(line: &[u8]) -> Result<Greeting<'_>, DecodeError> {
 pub fn drop_listing(text: &[u8]) -> Result<DropListing, DecodeError> {
     let (count, len) = parse_u32(text).map_err(|_| DecodeError::at(0, ErrorKind::InvalidSize))?;
     let rest = expect_space(text, len, ErrorKind::InvalidSize)?;
-    let (size, size_len) = parse_u64(&text[rest..])
-        .map_err(|_| DecodeError::at(rest, ErrorKind::InvalidSize))?;
+    let (size, size_len) =
+        parse_u64(&text[rest..]).map_err(|_| DecodeError::at(rest, ErrorKind::InvalidSize))?;
     end_or_space(text, rest + size_len, ErrorKind::InvalidSize)?;
     Ok(DropListing { count, size })
 }
@@ -199,7 +207,10 @@ pub fn uid_listing(line: &[u8]) -> Result<UidListing, DecodeError> {
     let uid = &line[rest..];
     UniqueId::validate(uid).map_err(|_| {
         let bad = uid.iter().position(|b| !(0x21..=0x7e).contains(b));
-        DecodeError::at(rest + bad.unwrap_or(uid.len().min(UniqueId::MAX_LEN)), ErrorKind::InvalidUniqueId)
+        DecodeError::at(
+            rest + bad.unwrap_or(uid.len().min(UniqueId::MAX_LEN)),
+            ErrorKind::InvalidUniqueId,
+        )
     })?;
     Ok(UidListing {
         message,
@@ -229,7 +240,10 @@ fn name_arg(arg: &[u8], at: usize) -> Result<Cow<'_, str>, DecodeError> {
     }
     match std::str::from_utf8(arg) {
         Ok(name) => Ok(Cow::Borrowed(name)),
-        Err(e) => Err(DecodeError::at(at + e.valid_up_to(), ErrorKind::InvalidUtf8)),
+        Err(e) => Err(DecodeError::at(
+            at + e.valid_up_to(),
+            ErrorKind::InvalidUtf8,
+        )),
     }
 }
 
@@ -300,12 +314,20 @@ fn message(args: &[u8], at: usize, then_more: bool) -> Result<(MessageNumber, &[
                 let spaces = rest.iter().take_while(|&&b| b == b' ').count();
                 &rest[spaces..]
             }
-            _ => return Err(DecodeError::at(at + len, ErrorKind::NoiseAfterMessageNumber)),
+            _ => {
+                return Err(DecodeError::at(
+                    at + len,
+                    ErrorKind::NoiseAfterMessageNumber,
+                ));
+            }
         }
     } else if rest.is_empty() {
         rest
     } else {
-        return Err(DecodeError::at(at + len, ErrorKind::NoiseAfterMessageNumber));
+        return Err(DecodeError::at(
+            at + len,
+            ErrorKind::NoiseAfterMessageNumber,
+        ));
     };
     let message = MessageNumber::new(n).ok_or(DecodeError::at(at, ErrorKind::ZeroMessageNumber))?;
     Ok((message, rest))
@@ -402,7 +424,12 @@ mod tests {
     fn rfc1939_commands() {
         assert_eq!(cmd("STAT"), Ok(Command::Stat));
         assert_eq!(cmd("LIST"), Ok(Command::List { message: None }));
-        assert_eq!(cmd("LIST 2"), Ok(Command::List { message: Some(n(2)) }));
+        assert_eq!(
+            cmd("LIST 2"),
+            Ok(Command::List {
+                message: Some(n(2))
+            })
+        );
         assert_eq!(cmd("RETR 1"), Ok(Command::Retr { message: n(1) }));
         assert_eq!(cmd("DELE 1"), Ok(Command::Dele { message: n(1) }));
         assert_eq!(cmd("NOOP"), Ok(Command::Noop));
@@ -416,7 +443,12 @@ mod tests {
             })
         );
         assert_eq!(cmd("UIDL"), Ok(Command::Uidl { message: None }));
-        assert_eq!(cmd("UIDL 2"), Ok(Command::Uidl { message: Some(n(2)) }));
+        assert_eq!(
+            cmd("UIDL 2"),
+            Ok(Command::Uidl {
+                message: Some(n(2))
+            })
+        );
         assert_eq!(
             cmd("USER mrose"),
             Ok(Command::User {
@@ -494,7 +526,12 @@ mod tests {
         // Dovecot ignores the arguments of argument-less commands.
         assert_eq!(cmd("NOOP please"), Ok(Command::Noop));
         // ... and skips extra spaces before a message number.
-        assert_eq!(cmd("LIST  2"), Ok(Command::List { message: Some(n(2)) }));
+        assert_eq!(
+            cmd("LIST  2"),
+            Ok(Command::List {
+                message: Some(n(2))
+            })
+        );
         assert_eq!(
             cmd("TOP  2   0"),
             Ok(Command::Top {
@@ -516,7 +553,10 @@ mod tests {
         assert_eq!(cmd("RETR x"), err(5, ErrorKind::InvalidMessageNumber));
         assert_eq!(cmd("RETR -1"), err(5, ErrorKind::InvalidMessageNumber));
         assert_eq!(cmd("RETR 0"), err(5, ErrorKind::ZeroMessageNumber));
-        assert_eq!(cmd("RETR 4294967296"), err(5, ErrorKind::MessageNumberTooLarge));
+        assert_eq!(
+            cmd("RETR 4294967296"),
+            err(5, ErrorKind::MessageNumberTooLarge)
+        );
         assert_eq!(cmd("RETR 1x"), err(6, ErrorKind::NoiseAfterMessageNumber));
         assert_eq!(cmd("RETR 1 "), err(6, ErrorKind::NoiseAfterMessageNumber));
         assert_eq!(cmd("LIST 1 2"), err(6, ErrorKind::NoiseAfterMessageNumber));
@@ -543,10 +583,7 @@ mod tests {
         assert_eq!(cmd("AUTH PLAIN =AAA"), err(11, ErrorKind::InvalidBase64));
         assert_eq!(cmd("AUTH PLAIN AAA=BBB"), err(14, ErrorKind::InvalidBase64));
         assert_eq!(cmd("AUTH PLAIN "), err(11, ErrorKind::InvalidBase64));
-        assert_eq!(
-            command_line(b"USER \xff"),
-            err(5, ErrorKind::InvalidUtf8)
-        );
+        assert_eq!(command_line(b"USER \xff"), err(5, ErrorKind::InvalidUtf8));
     }
 
     #[test]
@@ -574,7 +611,9 @@ mod tests {
         );
         assert_eq!(
             sasl_response(b"dGVzdAB0ZXN0AHRlc3Q="),
-            Ok(SaslResponse::Data(Secret::new(b"test\0test\0test".to_vec())))
+            Ok(SaslResponse::Data(Secret::new(
+                b"test\0test\0test".to_vec()
+            )))
         );
         assert_eq!(
             sasl_response(b"dGVz dA=="),
@@ -588,7 +627,10 @@ mod tests {
             response_line(b"+OK 2 320"),
             Ok(ResponseLine::Status(Response::ok("2 320")))
         );
-        assert_eq!(response_line(b"+OK"), Ok(ResponseLine::Status(Response::ok(""))));
+        assert_eq!(
+            response_line(b"+OK"),
+            Ok(ResponseLine::Status(Response::ok("")))
+        );
         assert_eq!(
             response_line(b"-ERR [IN-USE] Do you have another POP session running?"),
             Ok(ResponseLine::Status(
@@ -598,13 +640,18 @@ mod tests {
         );
         assert_eq!(
             response_line(b"-ERR [SYS/TEMP]"),
-            Ok(ResponseLine::Status(Response::err("").with_code(ResponseCode::SYS_TEMP)))
+            Ok(ResponseLine::Status(
+                Response::err("").with_code(ResponseCode::SYS_TEMP)
+            ))
         );
         assert_eq!(
             response_line(b"-ERR [not a code] oops"),
             Ok(ResponseLine::Status(Response::err("[not a code] oops")))
         );
-        assert_eq!(response_line(b"+ok fine"), Ok(ResponseLine::Status(Response::ok("fine"))));
+        assert_eq!(
+            response_line(b"+ok fine"),
+            Ok(ResponseLine::Status(Response::ok("fine")))
+        );
         assert_eq!(
             response_line(b"+OKAY"),
             Err(DecodeError::at(3, ErrorKind::InvalidStatus))
@@ -650,7 +697,10 @@ mod tests {
             g.timestamp.unwrap().as_str(),
             "<1896.697170952@dbc.mtview.ca.us>"
         );
-        assert_eq!(g.response.text, "POP3 server ready <1896.697170952@dbc.mtview.ca.us>");
+        assert_eq!(
+            g.response.text,
+            "POP3 server ready <1896.697170952@dbc.mtview.ca.us>"
+        );
         let g = greeting(b"+OK Dovecot ready.").unwrap();
         assert_eq!(g.timestamp, None);
         let g = greeting(b"-ERR [SYS/TEMP] busy <x@y>").unwrap();
@@ -659,13 +709,28 @@ mod tests {
 
     #[test]
     fn listings() {
-        assert_eq!(drop_listing(b"2 320"), Ok(DropListing { count: 2, size: 320 }));
+        assert_eq!(
+            drop_listing(b"2 320"),
+            Ok(DropListing {
+                count: 2,
+                size: 320
+            })
+        );
         assert_eq!(
             drop_listing(b"2 320 more info"),
-            Ok(DropListing { count: 2, size: 320 })
+            Ok(DropListing {
+                count: 2,
+                size: 320
+            })
         );
-        assert_eq!(drop_listing(b"2"), Err(DecodeError::at(1, ErrorKind::InvalidSize)));
-        assert_eq!(drop_listing(b"2 32x"), Err(DecodeError::at(4, ErrorKind::InvalidSize)));
+        assert_eq!(
+            drop_listing(b"2"),
+            Err(DecodeError::at(1, ErrorKind::InvalidSize))
+        );
+        assert_eq!(
+            drop_listing(b"2 32x"),
+            Err(DecodeError::at(4, ErrorKind::InvalidSize))
+        );
         assert_eq!(
             scan_listing(b"1 120"),
             Ok(ScanListing {

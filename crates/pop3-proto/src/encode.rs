@@ -184,9 +184,7 @@ fn put_base64(out: &mut BytesMut, data: &[u8]) {
     let start = out.len();
     let len = base64::encoded_len(data.len(), true).unwrap_or(0);
     out.resize(start + len, 0);
-    let written = STANDARD
-        .encode_slice(data, &mut out[start..])
-        .unwrap_or(0);
+    let written = STANDARD.encode_slice(data, &mut out[start..]).unwrap_or(0);
     out.truncate(start + written);
 }
 
@@ -211,7 +209,12 @@ mod tests {
     fn commands() {
         assert_eq!(line(Command::Stat), "STAT\r\n");
         assert_eq!(line(Command::List { message: None }), "LIST\r\n");
-        assert_eq!(line(Command::List { message: Some(n(2)) }), "LIST 2\r\n");
+        assert_eq!(
+            line(Command::List {
+                message: Some(n(2))
+            }),
+            "LIST 2\r\n"
+        );
         assert_eq!(
             line(Command::Top {
                 message: n(1),
@@ -234,7 +237,9 @@ mod tests {
         assert_eq!(
             line(Command::Apop {
                 name: "mrose".into(),
-                digest: "c4c9334bac560ecc979e58001b3e22fb".parse::<ApopDigest>().unwrap()
+                digest: "c4c9334bac560ecc979e58001b3e22fb"
+                    .parse::<ApopDigest>()
+                    .unwrap()
             }),
             "APOP mrose c4c9334bac560ecc979e58001b3e22fb\r\n"
         );
@@ -277,7 +282,10 @@ mod tests {
         let mut out = BytesMut::new();
         response(&Response::ok("2 320"), &mut out);
         response(&Response::ok(""), &mut out);
-        response(&Response::err("").with_code(ResponseCode::SYS_TEMP), &mut out);
+        response(
+            &Response::err("").with_code(ResponseCode::SYS_TEMP),
+            &mut out,
+        );
         response(&Response::err("no\r\nsuch"), &mut out);
         response(&Response::err("[bracket] text"), &mut out);
         assert_eq!(
@@ -302,7 +310,13 @@ mod tests {
     #[test]
     fn listings() {
         let mut out = BytesMut::new();
-        drop_listing(&DropListing { count: 2, size: 320 }, &mut out);
+        drop_listing(
+            &DropListing {
+                count: 2,
+                size: 320,
+            },
+            &mut out,
+        );
         scan_listing(
             &ScanListing {
                 message: n(1),

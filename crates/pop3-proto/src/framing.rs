@@ -297,8 +297,8 @@ impl DotUnstuffer {
             return None;
         }
         if self.at_line_start {
-            match buf.first()? {
-                b'.' => match *buf.get(1)? {
+            if buf[0] == b'.' {
+                match *buf.get(1)? {
                     b'\r' => {
                         if *buf.get(2)? == b'\n' {
                             buf.advance(3);
@@ -313,8 +313,7 @@ impl DotUnstuffer {
                         return Some(BodyFrame::End);
                     }
                     _ => buf.advance(1),
-                },
-                _ => {}
+                }
             }
             self.at_line_start = false;
             if buf.is_empty() {
@@ -468,7 +467,10 @@ mod tests {
         assert_eq!(stuff(&[b"a.b\r\n"]), b"a.b\r\n.\r\n");
         // Split between the line end and the dot.
         assert_eq!(stuff(&[b"a\r\n", b".b\r\n"]), b"a\r\n..b\r\n.\r\n");
-        assert_eq!(stuff(&[b"a\r", b"\n", b".", b"b\r\n"]), b"a\r\n..b\r\n.\r\n");
+        assert_eq!(
+            stuff(&[b"a\r", b"\n", b".", b"b\r\n"]),
+            b"a\r\n..b\r\n.\r\n"
+        );
         // A dot at the very start of the body.
         assert_eq!(stuff(&[b".start\r\n"]), b"..start\r\n.\r\n");
         assert_eq!(stuff(&[b"", b".start\r\n"]), b"..start\r\n.\r\n");
@@ -484,7 +486,9 @@ mod tests {
             let mut z = DotStuffer::new();
             for piece in body.chunks(step) {
                 s.encode(piece, &mut copied);
-                z.encode_bytes(Bytes::copy_from_slice(piece), |b| sliced.extend_from_slice(&b));
+                z.encode_bytes(Bytes::copy_from_slice(piece), |b| {
+                    sliced.extend_from_slice(&b)
+                });
             }
             s.finish(&mut copied);
             sliced.extend_from_slice(&z.finish_bytes());
@@ -623,7 +627,11 @@ mod tests {
     fn top_cuts_after_the_header_and_n_lines() {
         let msg = b"From: a\r\nSubject: b\r\n\r\nline 1\r\nline 2\r\nline 3\r\n";
         for step in 1..=msg.len() {
-            assert_eq!(top(msg, 0, step), b"From: a\r\nSubject: b\r\n\r\n", "step {step}");
+            assert_eq!(
+                top(msg, 0, step),
+                b"From: a\r\nSubject: b\r\n\r\n",
+                "step {step}"
+            );
             assert_eq!(
                 top(msg, 2, step),
                 b"From: a\r\nSubject: b\r\n\r\nline 1\r\nline 2\r\n"
@@ -632,7 +640,10 @@ mod tests {
             assert_eq!(top(msg, u64::MAX, step), msg);
         }
         // No blank line: all header.
-        assert_eq!(top(b"From: a\r\nSubject: b\r\n", 0, 4), b"From: a\r\nSubject: b\r\n");
+        assert_eq!(
+            top(b"From: a\r\nSubject: b\r\n", 0, 4),
+            b"From: a\r\nSubject: b\r\n"
+        );
         // No header at all.
         assert_eq!(top(b"\r\nbody 1\r\nbody 2\r\n", 1, 3), b"\r\nbody 1\r\n");
         // Bare LFs.

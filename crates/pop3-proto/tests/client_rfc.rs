@@ -2,6 +2,12 @@
 //! fed byte for byte as the RFCs print them, and the client must send the
 //! RFCs' client lines byte for byte and read the right values.
 
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a fake clock starts at any instant"
+)]
+
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
@@ -93,7 +99,14 @@ fn rfc1939_section_10_example_session() {
     // S:    +OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>
     h.server("+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n");
     let events = h.events();
-    let [Event::GreetingReceived { ok: true, timestamp: Some(ts), .. }] = &events[..] else {
+    let [
+        Event::GreetingReceived {
+            ok: true,
+            timestamp: Some(ts),
+            ..
+        },
+    ] = &events[..]
+    else {
         panic!("{events:?}");
     };
     assert_eq!(ts.as_str(), "<1896.697170952@dbc.mtview.ca.us>");
@@ -113,7 +126,13 @@ fn rfc1939_section_10_example_session() {
     h.server("+OK 2 320\r\n");
     assert!(matches!(
         &h.events()[..],
-        [Event::StatReceived { listing: DropListing { count: 2, size: 320 }, .. }]
+        [Event::StatReceived {
+            listing: DropListing {
+                count: 2,
+                size: 320
+            },
+            ..
+        }]
     ));
     // C:    LIST
     // S:    +OK 2 messages (320 octets)
@@ -130,8 +149,14 @@ fn rfc1939_section_10_example_session() {
     assert_eq!(
         listings,
         &[
-            ScanListing { message: n(1), size: 120 },
-            ScanListing { message: n(2), size: 200 }
+            ScanListing {
+                message: n(1),
+                size: 120
+            },
+            ScanListing {
+                message: n(2),
+                size: 200
+            }
         ]
     );
     for (msg, size) in [(1, 120), (2, 200)] {
@@ -165,7 +190,12 @@ fn rfc1939_section_10_example_session() {
     let events = h.events();
     assert!(matches!(
         &events[..],
-        [Event::OkReceived { .. }, Event::Closed { reason: CloseReason::Quit }]
+        [
+            Event::OkReceived { .. },
+            Event::Closed {
+                reason: CloseReason::Quit
+            }
+        ]
     ));
     assert!(h.client.is_closed());
 }
@@ -285,14 +315,20 @@ fn rfc1939_user_and_pass_examples() {
     h.client.pass(b"secret").unwrap();
     assert_eq!(h.sent(), "PASS secret\r\n");
     h.server("-ERR maildrop already locked\r\n");
-    assert!(matches!(&h.events()[..], [Event::OkReceived { .. }, Event::ErrReceived { .. }]));
+    assert!(matches!(
+        &h.events()[..],
+        [Event::OkReceived { .. }, Event::ErrReceived { .. }]
+    ));
     assert_eq!(h.client.state(), State::Authorization);
     h.client.user("mrose").unwrap();
     h.server("+OK mrose is a real hoopy frood\r\n");
     h.client.pass(b"secret").unwrap();
     h.server("+OK mrose's maildrop has 2 messages (320 octets)\r\n");
     assert_eq!(h.sent(), "USER mrose\r\nPASS secret\r\n");
-    assert!(matches!(&h.events()[..], [Event::OkReceived { .. }, Event::LoggedIn { .. }]));
+    assert!(matches!(
+        &h.events()[..],
+        [Event::OkReceived { .. }, Event::LoggedIn { .. }]
+    ));
 }
 
 /// RFC 1939 §4: QUIT before login.
@@ -329,9 +365,15 @@ fn rfc2449_capa_example() {
                 Mechanism::new("KERBEROS_V4").unwrap()
             ]),
             Capability::RespCodes,
-            Capability::LoginDelay { seconds: 900, per_user: false },
+            Capability::LoginDelay {
+                seconds: 900,
+                per_user: false
+            },
             Capability::Pipelining,
-            Capability::Expire { policy: Expire::Days(60), per_user: false },
+            Capability::Expire {
+                policy: Expire::Days(60),
+                per_user: false
+            },
             Capability::Uidl,
             Capability::Implementation("Shlemazle-Plotz-v302".into()),
         ]
@@ -345,7 +387,11 @@ fn rfc2449_capa_example() {
     h.server("+OK\r\n+OK Logged in.\r\n+OK 0 0\r\n");
     assert!(matches!(
         &h.events()[..],
-        [Event::OkReceived { .. }, Event::LoggedIn { .. }, Event::StatReceived { .. }]
+        [
+            Event::OkReceived { .. },
+            Event::LoggedIn { .. },
+            Event::StatReceived { .. }
+        ]
     ));
 }
 
@@ -485,7 +531,10 @@ fn commands_out_of_state_are_refused() {
     );
     h.client.stat().unwrap();
     let mut h = Harness::greeted("+OK POP3 server ready\r\n");
-    assert_eq!(h.client.user("a\r\nQUIT"), Err(ClientError::InvalidArgument));
+    assert_eq!(
+        h.client.user("a\r\nQUIT"),
+        Err(ClientError::InvalidArgument)
+    );
     assert_eq!(h.client.pass(b""), Err(ClientError::InvalidArgument));
     assert_eq!(
         h.client.auth_plain(Some("a\0b"), "c", b"d"),
@@ -530,6 +579,10 @@ fn protocol_errors_close_the_session() {
     let mut h = Harness::greeted("+OK ready\r\n");
     h.server("+OK surprise\r\n");
     assert_eq!(close_reason(&mut h), Some(CloseReason::ProtocolError));
+    // A server's parting words, as Dovecot's on autologout.
+    let mut h = Harness::greeted("+OK ready\r\n");
+    h.server("-ERR Disconnected for inactivity.\r\n");
+    assert_eq!(close_reason(&mut h), Some(CloseReason::ServerClosed));
     // A first line over 512 octets.
     let mut h = Harness::greeted("+OK ready\r\n");
     h.client.noop().ok();
@@ -552,7 +605,12 @@ fn protocol_errors_close_the_session() {
     let events = h.events();
     assert!(matches!(
         &events[..],
-        [Event::GreetingReceived { ok: false, .. }, Event::Closed { reason: CloseReason::GreetingRejected }]
+        [
+            Event::GreetingReceived { ok: false, .. },
+            Event::Closed {
+                reason: CloseReason::GreetingRejected
+            }
+        ]
     ));
 }
 
@@ -591,7 +649,9 @@ fn responses_time_out() {
     assert!(h.client.is_closed());
     assert!(matches!(
         h.events().last(),
-        Some(Event::Closed { reason: CloseReason::TimedOut })
+        Some(Event::Closed {
+            reason: CloseReason::TimedOut
+        })
     ));
 }
 

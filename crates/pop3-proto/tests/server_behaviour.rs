@@ -1,6 +1,12 @@
 //! The server beyond the RFC examples: what real clients send, limits, STLS,
 //! timers, pipelining, and bodies streamed with backpressure.
 
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a fake clock starts at any instant"
+)]
+
 mod common;
 
 use std::time::Duration;
@@ -46,7 +52,10 @@ fn pipelined_commands_are_answered_in_order() {
     h.server.login_succeeded(maildrop(&[5, 7])).unwrap();
     assert_eq!(h.output(), "+OK Logged in.\r\n+OK 2 12\r\n");
     let events = h.take_events();
-    assert!(matches!(&events[..], [Event::BodyRequested { .. }]), "{events:?}");
+    assert!(
+        matches!(&events[..], [Event::BodyRequested { .. }]),
+        "{events:?}"
+    );
     h.server.send_body(Bytes::from_static(b"abc\r\n")).unwrap();
     assert_eq!(
         h.output(),
@@ -109,7 +118,10 @@ fn listings_stream_within_the_transmit_budget() {
         buf.clear();
     }
     assert!(calls > 300, "{calls}");
-    assert_eq!(total, "+OK 100000 messages:\r\n".len() + 100_000 * 9 + 488_895 + 3);
+    assert_eq!(
+        total,
+        "+OK 100000 messages:\r\n".len() + 100_000 * 9 + 488_895 + 3
+    );
 }
 
 /// fetchmail asks for a whole message with `TOP n 99999999`.
@@ -120,7 +132,10 @@ fn fetchmail_top_with_a_huge_line_count() {
     let events = h.take_events();
     assert!(matches!(
         &events[..],
-        [Event::BodyRequested { lines: Some(99_999_999), .. }]
+        [Event::BodyRequested {
+            lines: Some(99_999_999),
+            ..
+        }]
     ));
     let body = message(300);
     h.server.send_body(body.clone()).unwrap();
@@ -146,7 +161,9 @@ fn top_says_when_it_has_enough() {
     assert_eq!(out, "+OK\r\nSubject: x\r\n\r\nfirst\r\n.\r\n");
     assert_eq!(h.server.body_demand(), Some(BodyDemand::Enough));
     // Later chunks are dropped; the next command waits for body_end.
-    h.server.body_chunk(Bytes::from_static(b"third\r\n")).unwrap();
+    h.server
+        .body_chunk(Bytes::from_static(b"third\r\n"))
+        .unwrap();
     assert_eq!(h.send("NOOP\r\n"), "");
     h.server.body_end().unwrap();
     assert_eq!(h.server.body_demand(), None);
@@ -322,7 +339,10 @@ fn a_body_that_cannot_be_read() {
     h.server.body_chunk(Bytes::from_static(b"half")).unwrap();
     h.server.body_failed(BodyFailure::TemporaryFailure).unwrap();
     assert!(h.server.is_closed());
-    assert_eq!(closed_reason(&h.take_events()), Some(CloseReason::BodyFailed));
+    assert_eq!(
+        closed_reason(&h.take_events()),
+        Some(CloseReason::BodyFailed)
+    );
 }
 
 /// Dovecot's pop3-login closes after 3 bad commands in a row.
@@ -334,7 +354,10 @@ fn three_bad_commands_before_login_close_the_session() {
     assert_eq!(h.send("STAT\r\n"), "-ERR Unknown command.\r\n");
     // A good command starts the count again.
     assert_eq!(h.send("CAPA\r\n").lines().next(), Some("+OK"));
-    assert_eq!(h.send("FOO\r\nBAR\r\n"), "-ERR Unknown command.\r\n-ERR Unknown command.\r\n");
+    assert_eq!(
+        h.send("FOO\r\nBAR\r\n"),
+        "-ERR Unknown command.\r\n-ERR Unknown command.\r\n"
+    );
     assert_eq!(
         h.send("BAZ\r\nNOOP\r\n"),
         "-ERR Unknown command.\r\n-ERR Too many bad commands.\r\n"
@@ -363,7 +386,11 @@ fn twenty_bad_commands_after_login_close_the_session() {
     assert!(h.server.is_closed());
     // Closing this way is not QUIT: nothing is expunged.
     let events = h.take_events();
-    assert!(!events.iter().any(|e| matches!(e, Event::UpdateRequested { .. })));
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::UpdateRequested { .. }))
+    );
 }
 
 /// RFC 2449 §4: commands are up to 255 octets; a longer line is an error
@@ -403,7 +430,10 @@ fn numbers_that_overflow_are_errors() {
     );
     assert_eq!(h.send("DELE 0\r\n"), "-ERR There's no message 0.\r\n");
     assert_eq!(h.send("DELE -1\r\n"), "-ERR Invalid message number: -1\r\n");
-    assert_eq!(h.send("RETR 1x\r\n"), "-ERR Noise after message number: x\r\n");
+    assert_eq!(
+        h.send("RETR 1x\r\n"),
+        "-ERR Noise after message number: x\r\n"
+    );
     assert_eq!(h.send("TOP 1 x\r\n"), "-ERR Invalid size: x\r\n");
     assert_eq!(h.send("STAT\r\n"), "+OK 1 1\r\n");
 }
@@ -454,7 +484,10 @@ fn stls_discards_pipelined_plaintext() {
     assert!(matches!(&events[..], [Event::TlsRequested]), "{events:?}");
     // Now under TLS: USER is offered and works; STLS is gone.
     let capa = h.send("CAPA\r\n");
-    assert!(capa.contains("\r\nUSER\r\n") && !capa.contains("STLS"), "{capa}");
+    assert!(
+        capa.contains("\r\nUSER\r\n") && !capa.contains("STLS"),
+        "{capa}"
+    );
     assert_eq!(h.send("USER mrose\r\n"), "+OK\r\n");
 }
 
@@ -469,7 +502,11 @@ fn plaintext_logins_need_tls() {
     assert_eq!(h.send("USER mrose\r\n"), refused);
     assert_eq!(h.send("PASS secret\r\n"), refused);
     assert_eq!(h.send("AUTH PLAIN AGJvYgBwdw==\r\n"), refused);
-    assert!(!h.take_events().iter().any(|e| matches!(e, Event::LoginRequested { .. })));
+    assert!(
+        !h.take_events()
+            .iter()
+            .any(|e| matches!(e, Event::LoginRequested { .. }))
+    );
     // Implicit TLS (port 995): allowed, and STLS is not offered.
     let mut options = Options::default();
     options.implicit_tls = true;
@@ -497,14 +534,21 @@ fn autologout_after_ten_minutes_of_silence() {
     h.advance(Duration::from_secs(1));
     // The DELE above was activity: the timer starts again from now.
     assert!(!h.server.is_closed());
-    assert_eq!(h.server.poll_timeout(), Some(h.now + Duration::from_secs(600)));
+    assert_eq!(
+        h.server.poll_timeout(),
+        Some(h.now + Duration::from_secs(600))
+    );
     h.advance(Duration::from_secs(600));
     assert!(h.server.is_closed());
     // Dovecot says why.
     assert_eq!(h.output(), "-ERR Disconnected for inactivity.\r\n");
     let events = h.take_events();
     assert_eq!(closed_reason(&events), Some(CloseReason::TimedOut));
-    assert!(!events.iter().any(|e| matches!(e, Event::UpdateRequested { .. })));
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::UpdateRequested { .. }))
+    );
     assert_eq!(h.server.poll_timeout(), None);
 }
 
@@ -527,7 +571,10 @@ fn a_dropped_connection_deletes_nothing() {
 #[test]
 fn quit_waits_for_the_expunge() {
     let mut h = logged_in(&[1, 2]);
-    assert_eq!(h.send("DELE 2\r\nQUIT\r\nDELE 1\r\n"), "+OK Marked to be deleted.\r\n");
+    assert_eq!(
+        h.send("DELE 2\r\nQUIT\r\nDELE 1\r\n"),
+        "+OK Marked to be deleted.\r\n"
+    );
     let events = h.take_events();
     let [Event::UpdateRequested { deleted }] = &events[..] else {
         panic!("{events:?}");
@@ -537,7 +584,10 @@ fn quit_waits_for_the_expunge() {
     assert_eq!(h.server.state(), pop3_proto::server::State::Update);
     h.server.update_succeeded().unwrap();
     assert_eq!(h.output(), "+OK Logging out, messages deleted.\r\n");
-    assert_eq!(h.server.update_succeeded(), Err(ServerError::NoUpdatePending));
+    assert_eq!(
+        h.server.update_succeeded(),
+        Err(ServerError::NoUpdatePending)
+    );
 }
 
 /// Decisions out of turn are API errors, not protocol errors.
@@ -549,10 +599,14 @@ fn decisions_out_of_turn() {
         Err(ServerError::NoLoginPending)
     );
     assert_eq!(
-        h.server.login_failed(pop3_proto::server::LoginFailure::InvalidCredentials),
+        h.server
+            .login_failed(pop3_proto::server::LoginFailure::InvalidCredentials),
         Err(ServerError::NoLoginPending)
     );
-    assert_eq!(h.server.sasl_challenge(b""), Err(ServerError::NoSaslPending));
+    assert_eq!(
+        h.server.sasl_challenge(b""),
+        Err(ServerError::NoSaslPending)
+    );
     assert_eq!(
         h.server.body_chunk(Bytes::new()),
         Err(ServerError::NoBodyPending)

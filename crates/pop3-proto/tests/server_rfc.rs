@@ -6,6 +6,8 @@
 //! example of free text ("+OK mrose's maildrop has 2 messages (320 octets)")
 //! the server sends Dovecot's text instead, and the comment quotes the RFC.
 
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
 mod common;
 
 use bytes::Bytes;
@@ -56,7 +58,10 @@ fn rfc1939_section_10_example_session() {
         "+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n"
     );
     // C:    APOP mrose c4c9334bac560ecc979e58001b3e22fb
-    assert_eq!(h.send("APOP mrose c4c9334bac560ecc979e58001b3e22fb\r\n"), "");
+    assert_eq!(
+        h.send("APOP mrose c4c9334bac560ecc979e58001b3e22fb\r\n"),
+        ""
+    );
     answer_apop(&mut h, &[120, 200]);
     // RFC: +OK mrose's maildrop has 2 messages (320 octets)
     assert_eq!(h.output(), "+OK Logged in.\r\n");
@@ -68,7 +73,10 @@ fn rfc1939_section_10_example_session() {
     // S:    1 120
     // S:    2 200
     // S:    .
-    assert_eq!(h.send("LIST\r\n"), "+OK 2 messages:\r\n1 120\r\n2 200\r\n.\r\n");
+    assert_eq!(
+        h.send("LIST\r\n"),
+        "+OK 2 messages:\r\n1 120\r\n2 200\r\n.\r\n"
+    );
     // C:    RETR 1
     // S:    +OK 120 octets
     // S:    <the POP3 server sends message 1>
@@ -81,7 +89,10 @@ fn rfc1939_section_10_example_session() {
     ));
     let first = message(120);
     h.server.send_body(first.clone()).unwrap();
-    let expected = format!("+OK 120 octets\r\n{}.\r\n", std::str::from_utf8(&first).unwrap());
+    let expected = format!(
+        "+OK 120 octets\r\n{}.\r\n",
+        std::str::from_utf8(&first).unwrap()
+    );
     assert_eq!(h.output(), expected);
     // C:    DELE 1
     // S:    +OK message 1 deleted   (Dovecot: "+OK Marked to be deleted.")
@@ -92,7 +103,10 @@ fn rfc1939_section_10_example_session() {
     h.take_events();
     let second = message(200);
     h.server.send_body(second.clone()).unwrap();
-    let expected = format!("+OK 200 octets\r\n{}.\r\n", std::str::from_utf8(&second).unwrap());
+    let expected = format!(
+        "+OK 200 octets\r\n{}.\r\n",
+        std::str::from_utf8(&second).unwrap()
+    );
     assert_eq!(h.output(), expected);
     // C:    DELE 2
     assert_eq!(h.send("DELE 2\r\n"), "+OK Marked to be deleted.\r\n");
@@ -116,7 +130,10 @@ fn logged_in(sizes: &[u64]) -> ServerHarness {
     h.output();
     h.send("USER mrose\r\nPASS secret\r\n");
     let events = h.take_events();
-    assert!(matches!(&events[..], [Event::LoginRequested { .. }]), "{events:?}");
+    assert!(
+        matches!(&events[..], [Event::LoginRequested { .. }]),
+        "{events:?}"
+    );
     h.server.login_succeeded(maildrop(sizes)).unwrap();
     assert_eq!(h.output(), "+OK Logged in.\r\n");
     h
@@ -132,7 +149,9 @@ fn rfc1939_quit_in_authorization() {
     assert!(h.server.is_closed());
     let events = h.take_events();
     assert!(
-        !events.iter().any(|e| matches!(e, Event::UpdateRequested { .. })),
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::UpdateRequested { .. })),
         "{events:?}"
     );
 }
@@ -142,7 +161,10 @@ fn rfc1939_quit_in_authorization() {
 fn rfc1939_stat_and_list() {
     let mut h = logged_in(&[120, 200]);
     assert_eq!(h.send("STAT\r\n"), "+OK 2 320\r\n");
-    assert_eq!(h.send("LIST\r\n"), "+OK 2 messages:\r\n1 120\r\n2 200\r\n.\r\n");
+    assert_eq!(
+        h.send("LIST\r\n"),
+        "+OK 2 messages:\r\n1 120\r\n2 200\r\n.\r\n"
+    );
     // C: LIST 2
     // S: +OK 2 200
     assert_eq!(h.send("LIST 2\r\n"), "+OK 2 200\r\n");
@@ -356,7 +378,10 @@ fn rfc2449_in_use_response_code() {
     assert!(out.starts_with("-ERR [IN-USE] "), "{out}");
     // Every failure carries its RFC 2449/3206 code.
     for (reason, code) in [
-        (LoginFailure::InvalidCredentials, "-ERR [AUTH] Authentication failed.\r\n"),
+        (
+            LoginFailure::InvalidCredentials,
+            "-ERR [AUTH] Authentication failed.\r\n",
+        ),
         (LoginFailure::LoginDelay, "-ERR [LOGIN-DELAY] "),
         (LoginFailure::TemporaryFailure, "-ERR [SYS/TEMP] "),
         (LoginFailure::PermanentFailure, "-ERR [SYS/PERM] "),
@@ -498,7 +523,11 @@ algorithm=md5-sess,charset=utf-8";
     let [Event::SaslResponseReceived { response }] = &events[..] else {
         panic!("{events:?}");
     };
-    assert!(response.expose().starts_with(b"charset=utf-8,username=\"chris\""));
+    assert!(
+        response
+            .expose()
+            .starts_with(b"charset=utf-8,username=\"chris\"")
+    );
     h.server
         .sasl_challenge(b"rspauth=0b971462cef5e8f930db9a33b02fc9a0")
         .unwrap();
@@ -526,7 +555,10 @@ fn rfc5034_cancel_empty_and_bad_base64() {
     let mut h = ServerHarness::new(plaintext_options());
     h.output();
     assert_eq!(h.send("AUTH PLAIN\r\n"), "+ \r\n");
-    assert_eq!(h.send("*\r\n"), "-ERR Authentication aborted by client.\r\n");
+    assert_eq!(
+        h.send("*\r\n"),
+        "-ERR Authentication aborted by client.\r\n"
+    );
     assert_eq!(h.send("AUTH PLAIN\r\n"), "+ \r\n");
     assert_eq!(
         h.send("not base64!\r\n"),

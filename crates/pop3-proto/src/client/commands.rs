@@ -162,7 +162,11 @@ impl Client {
     /// [`Event::BodyChunkReceived`]: super::Event::BodyChunkReceived
     /// [`Event::BodyEnded`]: super::Event::BodyEnded
     pub fn retr(&mut self, message: MessageNumber) -> Result<CommandId, ClientError> {
-        self.issue(Valid::Transaction, &crate::Command::Retr { message }, Expect::Body)
+        self.issue(
+            Valid::Transaction,
+            &crate::Command::Retr { message },
+            Expect::Body,
+        )
     }
 
     /// `TOP msg n` (RFC 1939 §7): the header and `n` body lines, as for
@@ -177,7 +181,11 @@ impl Client {
 
     /// `DELE msg` (RFC 1939 §5).
     pub fn dele(&mut self, message: MessageNumber) -> Result<CommandId, ClientError> {
-        self.issue(Valid::Transaction, &crate::Command::Dele { message }, Expect::Simple)
+        self.issue(
+            Valid::Transaction,
+            &crate::Command::Dele { message },
+            Expect::Simple,
+        )
     }
 
     /// `RSET` (RFC 1939 §5).

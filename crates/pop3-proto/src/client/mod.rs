@@ -243,6 +243,10 @@ pub enum CloseReason {
     /// The server broke the protocol: a malformed or overlong line, or a
     /// response to no command. The session cannot be resynchronised.
     ProtocolError,
+    /// The server sent `-ERR` with no command outstanding, as servers do
+    /// before they drop a connection (Dovecot: `-ERR Disconnected for
+    /// inactivity.`).
+    ServerClosed,
     /// A listing longer than [`Options::max_listing`].
     ListingTooLong,
     /// No response within [`Options::timeout`].
@@ -258,11 +262,17 @@ enum Expect {
     Login,
     /// AUTH PLAIN; the response to send after an empty challenge when it did
     /// not go as an initial response.
-    AuthPlain { response: Option<Secret<Vec<u8>>> },
+    AuthPlain {
+        response: Option<Secret<Vec<u8>>>,
+    },
     Capa,
     Stat,
-    List { all: bool },
-    Uidl { all: bool },
+    List {
+        all: bool,
+    },
+    Uidl {
+        all: bool,
+    },
     Body,
     Stls,
     Quit,
@@ -272,10 +282,7 @@ impl Expect {
     /// Whether nothing may be sent after this command before its response:
     /// STLS (RFC 2595 §4), and AUTH whose next line is a SASL response.
     fn is_barrier(&self) -> bool {
-        matches!(
-            self,
-            Self::Stls | Self::AuthPlain { response: Some(_) }
-        )
+        matches!(self, Self::Stls | Self::AuthPlain { response: Some(_) })
     }
 
     fn is_login(&self) -> bool {

@@ -30,10 +30,7 @@ impl Client {
                 },
                 _ => {
                     if self.state != State::Greeting && self.in_flight.is_empty() {
-                        if !self.input.is_empty() {
-                            // A response to no command: the server is out of step.
-                            self.close(CloseReason::ProtocolError);
-                        }
+                        self.unsolicited();
                         return;
                     }
                     let limit = match (&self.reading, self.in_flight.front()) {
@@ -62,6 +59,21 @@ impl Client {
                 break;
             }
         }
+    }
+
+    /// Input with no command outstanding: a server's parting `-ERR`, or a
+    /// server out of step.
+    fn unsolicited(&mut self) {
+        if self.input.is_empty() {
+            return;
+        }
+        self.lines.set_limit(self.options.max_response_line);
+        let reason = match self.lines.read_line(&mut self.input) {
+            None => return,
+            Some(Ok(line)) if line.starts_with(b"-ERR") => CloseReason::ServerClosed,
+            Some(_) => CloseReason::ProtocolError,
+        };
+        self.close(reason);
     }
 
     fn front_id(&self) -> super::CommandId {
@@ -262,10 +274,10 @@ impl Client {
     /// The front command is answered: the next one may go.
     fn complete(&mut self) {
         self.reading = Reading::Status;
-        if let Some(done) = self.in_flight.pop_front() {
-            if done.expect.is_login() {
-                self.logins = self.logins.saturating_sub(1);
-            }
+        if let Some(done) = self.in_flight.pop_front()
+            && done.expect.is_login()
+        {
+            self.logins = self.logins.saturating_sub(1);
         }
         self.flush();
     }

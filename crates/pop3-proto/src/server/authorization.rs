@@ -3,9 +3,7 @@
 
 use crate::{Command, Mechanism, ResponseCode, SaslResponse, Secret, ServerError, decode};
 
-use super::{
-    Credentials, Event, LoginFailure, Maildrop, Pending, Server, Session, State,
-};
+use super::{Credentials, Event, LoginFailure, Maildrop, Pending, Server, Session, State};
 
 /// Dovecot's reply when a password would cross an unprotected connection.
 const PLAINTEXT_DISALLOWED: &str =
@@ -229,7 +227,8 @@ impl Server {
         else {
             return self.auth_error("Authentication failed.");
         };
-        let (Ok(authzid), Ok(authcid)) = (std::str::from_utf8(authzid), std::str::from_utf8(authcid))
+        let (Ok(authzid), Ok(authcid)) =
+            (std::str::from_utf8(authzid), std::str::from_utf8(authcid))
         else {
             return self.auth_error("Authentication failed.");
         };

@@ -365,9 +365,13 @@ enum Pending {
     /// LoginRequested is with the application.
     Login,
     /// An application-run SASL exchange: its next step is awaited.
-    SaslStep { mechanism: Mechanism },
+    SaslStep {
+        mechanism: Mechanism,
+    },
     /// The client's line of a SASL exchange is awaited (after `+ `).
-    SaslLine { mechanism: Mechanism },
+    SaslLine {
+        mechanism: Mechanism,
+    },
     /// UpdateRequested is with the application.
     Update,
 }
@@ -625,9 +629,7 @@ impl Server {
             (_, b"CAPA" | b"QUIT") => true,
             (State::Authorization, b"USER" | b"PASS" | b"APOP" | b"AUTH" | b"STLS") => true,
             (State::Authorization, b"UTF8") => o.utf8,
-            (State::Transaction, b"STAT" | b"LIST" | b"RETR" | b"DELE" | b"NOOP" | b"RSET") => {
-                true
-            }
+            (State::Transaction, b"STAT" | b"LIST" | b"RETR" | b"DELE" | b"NOOP" | b"RSET") => true,
             (State::Transaction, b"TOP") => o.top,
             (State::Transaction, b"UIDL") => o.uidl,
             _ => false,
@@ -820,7 +822,13 @@ fn printable(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(
             bytes
                 .iter()
-                .map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '?' })
+                .map(|&b| {
+                    if (0x20..0x7f).contains(&b) {
+                        b as char
+                    } else {
+                        '?'
+                    }
+                })
                 .collect(),
         )
     }

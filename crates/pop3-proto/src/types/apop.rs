@@ -225,9 +225,18 @@ mod tests {
         assert_eq!(ApopTimestamp::find_in(b"POP3 server ready"), None);
         assert_eq!(ApopTimestamp::find_in(b"odd <unclosed"), None);
         assert_eq!(ApopTimestamp::find_in(b"empty <> here"), None);
-        assert_eq!(ApopTimestamp::new("no-brackets"), Err(ValueError::MissingDelimiter));
-        assert_eq!(ApopTimestamp::new("<a b>"), Err(ValueError::InvalidOctet(b' ')));
-        assert_eq!(ApopTimestamp::new("<a<b>"), Err(ValueError::InvalidOctet(b'<')));
+        assert_eq!(
+            ApopTimestamp::new("no-brackets"),
+            Err(ValueError::MissingDelimiter)
+        );
+        assert_eq!(
+            ApopTimestamp::new("<a b>"),
+            Err(ValueError::InvalidOctet(b' '))
+        );
+        assert_eq!(
+            ApopTimestamp::new("<a<b>"),
+            Err(ValueError::InvalidOctet(b'<'))
+        );
     }
 
     #[test]

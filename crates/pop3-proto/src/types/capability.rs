@@ -335,7 +335,10 @@ mod tests {
 
     #[test]
     fn tags_are_case_insensitive_and_unknown_ones_kept() {
-        assert_eq!(Capability::decode(b"pipelining").unwrap(), Capability::Pipelining);
+        assert_eq!(
+            Capability::decode(b"pipelining").unwrap(),
+            Capability::Pipelining
+        );
         // Dovecot lists CAPA itself.
         round_trip(
             "CAPA",

@@ -91,7 +91,9 @@ impl TryFrom<&[u8]> for Mechanism {
                 return Ok(known);
             }
         }
-        Ok(Self(Cow::Owned(String::from_utf8_lossy(&upper).into_owned())))
+        Ok(Self(Cow::Owned(
+            String::from_utf8_lossy(&upper).into_owned(),
+        )))
     }
 }
 
@@ -123,7 +125,10 @@ mod tests {
     fn names_of_rfc4422() {
         assert_eq!(Mechanism::new("Plain").unwrap(), Mechanism::PLAIN);
         assert_eq!(Mechanism::new("digest-md5").unwrap().as_str(), "DIGEST-MD5");
-        assert_eq!(Mechanism::new("KERBEROS_V4").unwrap().as_str(), "KERBEROS_V4");
+        assert_eq!(
+            Mechanism::new("KERBEROS_V4").unwrap().as_str(),
+            "KERBEROS_V4"
+        );
         assert_eq!(Mechanism::new(&"A".repeat(20)).unwrap().as_str().len(), 20);
         assert_eq!(Mechanism::new(&"A".repeat(21)), Err(ValueError::TooLong));
         assert_eq!(Mechanism::new(""), Err(ValueError::Empty));

@@ -40,7 +40,10 @@ impl MessageNumber {
     /// The message number of the listing entry at `index` (0-based), unless it
     /// does not fit 32 bits.
     pub fn from_index(index: usize) -> Option<Self> {
-        u32::try_from(index).ok()?.checked_add(1).and_then(Self::new)
+        u32::try_from(index)
+            .ok()?
+            .checked_add(1)
+            .and_then(Self::new)
     }
 }
 

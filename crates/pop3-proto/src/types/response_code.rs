@@ -177,10 +177,22 @@ mod tests {
     fn abnf_of_rfc2449_section_3() {
         assert_eq!(ResponseCode::new(""), Err(ValueError::Empty));
         assert_eq!(ResponseCode::new("A]"), Err(ValueError::InvalidOctet(b']')));
-        assert_eq!(ResponseCode::new("A B"), Err(ValueError::InvalidOctet(b' ')));
-        assert_eq!(ResponseCode::new("SYS/"), Err(ValueError::InvalidOctet(b'/')));
-        assert_eq!(ResponseCode::new("/SYS"), Err(ValueError::InvalidOctet(b'/')));
-        assert_eq!(ResponseCode::new("A//B"), Err(ValueError::InvalidOctet(b'/')));
+        assert_eq!(
+            ResponseCode::new("A B"),
+            Err(ValueError::InvalidOctet(b' '))
+        );
+        assert_eq!(
+            ResponseCode::new("SYS/"),
+            Err(ValueError::InvalidOctet(b'/'))
+        );
+        assert_eq!(
+            ResponseCode::new("/SYS"),
+            Err(ValueError::InvalidOctet(b'/'))
+        );
+        assert_eq!(
+            ResponseCode::new("A//B"),
+            Err(ValueError::InvalidOctet(b'/'))
+        );
         assert!(ResponseCode::new("X-[ODD]-NAME.1").is_err());
         assert!(ResponseCode::new("X-ODD.NAME").is_ok());
         assert_eq!(

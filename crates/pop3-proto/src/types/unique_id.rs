@@ -112,20 +112,17 @@ mod tests {
     fn limits_of_rfc1939_section_7() {
         let longest = "~".repeat(70);
         assert!(UniqueId::try_from(longest.as_str()).is_ok());
-        assert_eq!(
-            UniqueId::try_from("~".repeat(71)),
-            Err(ValueError::TooLong)
-        );
+        assert_eq!(UniqueId::try_from("~".repeat(71)), Err(ValueError::TooLong));
         assert_eq!(UniqueId::try_from(""), Err(ValueError::Empty));
-        assert_eq!(UniqueId::try_from("a b"), Err(ValueError::InvalidOctet(b' ')));
+        assert_eq!(
+            UniqueId::try_from("a b"),
+            Err(ValueError::InvalidOctet(b' '))
+        );
         assert_eq!(
             UniqueId::try_from(&b"a\x7f"[..]),
             Err(ValueError::InvalidOctet(0x7f))
         );
-        assert_eq!(
-            UniqueId::try_from("é"),
-            Err(ValueError::InvalidOctet(0xc3))
-        );
+        assert_eq!(UniqueId::try_from("é"), Err(ValueError::InvalidOctet(0xc3)));
         assert!(UniqueId::try_from("!").is_ok());
     }
 }

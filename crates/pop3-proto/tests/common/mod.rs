@@ -1,6 +1,11 @@
 //! Helpers shared by the integration tests: a server driven byte for byte.
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a fake clock starts at any instant"
+)]
 
 use std::time::{Duration, Instant};
 
