@@ -169,12 +169,13 @@ pub(crate) fn put_text(out: &mut BytesMut, text: &[u8]) {
     }
 }
 
-/// Appends octets that must only not end the line: CR and LF as `?`.
+/// Appends octets that must only not end the line: LF as `?` (a CR alone
+/// ends no line, and a password may hold one).
 fn put_line_safe(out: &mut BytesMut, bytes: &[u8]) {
     let start = out.len();
     out.extend_from_slice(bytes);
     for b in &mut out[start..] {
-        if *b == b'\r' || *b == b'\n' {
+        if *b == b'\n' {
             *b = b'?';
         }
     }
@@ -273,7 +274,7 @@ mod tests {
             line(Command::Pass {
                 password: Secret::new(Cow::Borrowed(&b"p\r\nQUIT"[..]))
             }),
-            "PASS p??QUIT\r\n"
+            "PASS p\r?QUIT\r\n"
         );
     }
 

@@ -201,9 +201,10 @@ impl DotStuffer {
     }
 
     /// Like [`encode`](Self::encode), without copying: hands `emit` slices of
-    /// `chunk`, with a shared `"."` between two slices where a line starts with
-    /// a dot. A chunk with no line that starts with `.` goes out as it came.
-    pub fn encode_bytes(&mut self, mut chunk: Bytes, mut emit: impl FnMut(Bytes)) {
+    /// `chunk`. Where a line starts with a dot, one slice ends with that dot
+    /// and the next starts with it, so it goes out twice. A chunk with no
+    /// line that starts with `.` goes out as it came.
+    pub fn encode_bytes(&mut self, chunk: Bytes, mut emit: impl FnMut(Bytes)) {
         let Some(&last) = chunk.last() else {
             return;
         };
@@ -212,13 +213,18 @@ impl DotStuffer {
             _ => [self.tail[1], last],
         };
         if self.at_line_start && chunk[0] == b'.' {
-            emit(Bytes::from_static(b"."));
+            emit(chunk.slice(..1));
         }
-        while let Some(pos) = LINE_DOT.find(&chunk) {
-            emit(chunk.split_to(pos + 1));
-            emit(Bytes::from_static(b"."));
+        let mut start = 0;
+        for pos in LINE_DOT.find_iter(&chunk) {
+            emit(chunk.slice(start..pos + 2));
+            start = pos + 1;
         }
-        emit(chunk);
+        emit(if start == 0 {
+            chunk
+        } else {
+            chunk.slice(start..)
+        });
         self.at_line_start = last == b'\n';
         self.tail = tail;
     }

@@ -685,3 +685,26 @@ fn bodies_split_anywhere() {
         assert_eq!(order, vec![retr, noop]);
     }
 }
+
+/// `handle_input_buf` takes the caller's read buffer without copying: the
+/// body chunks are slices of it.
+#[test]
+fn bodies_arrive_without_copies() {
+    let mut h = logged_in();
+    h.client.retr(n(1)).unwrap();
+    let mut read = BytesMut::with_capacity(1 << 16);
+    read.extend_from_slice(b"+OK 12 octets\r\n");
+    h.client.handle_input_buf(&mut read);
+    assert!(read.is_empty());
+    read.extend_from_slice(b"hello\r\n..world\r\n.\r\n");
+    let range = read.as_ptr() as usize..read.as_ptr() as usize + read.len();
+    h.client.handle_input_buf(&mut read);
+    let mut body = Vec::new();
+    for e in h.events() {
+        if let Event::BodyChunkReceived { data, .. } = e {
+            assert!(range.contains(&(data.as_ptr() as usize)));
+            body.extend_from_slice(&data);
+        }
+    }
+    assert_eq!(body, b"hello\r\n.world\r\n");
+}

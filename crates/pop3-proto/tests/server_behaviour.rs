@@ -717,3 +717,44 @@ fn greetings() {
     server.poll_transmit(&mut buf);
     assert_eq!(&buf[..], b"+OK Dovecot ready. <a.b@c>\r\n");
 }
+
+/// `poll_transmit_bytes` hands out the body as slices of the application's
+/// `Bytes`, the stuffed dots as their own pieces: no copy of the message.
+#[test]
+fn bodies_go_out_without_copies() {
+    let body = Bytes::from(format!(
+        "{}\r\n.dot\r\n{}\r\n",
+        "a".repeat(100_000),
+        "b".repeat(100_000)
+    ));
+    let mut h = logged_in(&[body.len() as u64]);
+    h.send("RETR 1\r\n");
+    h.take_events();
+    h.server.send_body(body.clone()).unwrap();
+    let range = body.as_ptr() as usize..body.as_ptr() as usize + body.len();
+    let mut wire = Vec::new();
+    let mut borrowed = 0;
+    while let Some(piece) = h.server.poll_transmit_bytes() {
+        if range.contains(&(piece.as_ptr() as usize)) {
+            borrowed += piece.len();
+        }
+        wire.extend_from_slice(&piece);
+    }
+    // Every octet is the body's own; the stuffed dot is its dot, sent twice.
+    assert_eq!(borrowed, body.len() + 1);
+    let expected = format!(
+        "+OK {} octets\r\n{}\r\n..dot\r\n{}\r\n.\r\n",
+        body.len(),
+        "a".repeat(100_000),
+        "b".repeat(100_000)
+    );
+    assert_eq!(String::from_utf8(wire).unwrap(), expected);
+    // Both ways of draining may be mixed.
+    h.server.handle_input(b"LIST\r\nNOOP\r\n");
+    let first = h.server.poll_transmit_bytes().unwrap();
+    let rest = h.output();
+    assert_eq!(
+        format!("{}{rest}", std::str::from_utf8(&first).unwrap()),
+        format!("+OK 1 messages:\r\n1 {}\r\n.\r\n+OK\r\n", body.len())
+    );
+}

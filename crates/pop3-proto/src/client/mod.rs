@@ -376,6 +376,24 @@ impl Client {
         self.process();
     }
 
+    /// Like [`handle_input`](Self::handle_input), taking the bytes out of
+    /// `data` without copying them: the body chunks the client hands out are
+    /// then slices of the caller's read buffer. `data` is left empty.
+    pub fn handle_input_buf(&mut self, data: &mut BytesMut) {
+        if self.state == State::Closed || data.is_empty() {
+            data.clear();
+            return;
+        }
+        self.active = true;
+        let incoming = data.split();
+        if self.input.is_empty() {
+            self.input = incoming;
+        } else {
+            self.input.unsplit(incoming);
+        }
+        self.process();
+    }
+
     /// Tells the client the time; when a response has been outstanding for
     /// [`Options::timeout`] with no input, the session closes.
     pub fn handle_timeout(&mut self, now: Instant) {

@@ -384,8 +384,14 @@ pub struct Server {
     state: State,
     input: BytesMut,
     lines: LineReader,
+    /// Output ready to go, oldest first: replies frozen out of `out`, and
+    /// body pieces sliced from the application's chunks.
+    queue: VecDeque<Bytes>,
+    /// Replies written since, after everything in `queue`.
     out: BytesMut,
     stream: Option<Stream>,
+    /// An empty chunk queue kept from the last body, for the next.
+    spare_chunks: VecDeque<Bytes>,
     events: VecDeque<Event>,
     pending: Pending,
     /// After a successful USER: the name PASS completes.
@@ -420,8 +426,10 @@ impl Server {
             tls: options.implicit_tls,
             state: State::Authorization,
             input: BytesMut::new(),
+            queue: VecDeque::new(),
             out: BytesMut::new(),
             stream: None,
+            spare_chunks: VecDeque::new(),
             events: VecDeque::new(),
             pending: Pending::None,
             user: None,
@@ -473,6 +481,7 @@ impl Server {
         // Dovecot tells an idle client why, unless it is in the middle of a
         // response the client is not reading.
         let mid_response = self.stream.is_some();
+        self.queue.clear();
         self.out.clear();
         self.stream = None;
         if !mid_response {
@@ -492,19 +501,23 @@ impl Server {
             if room == 0 {
                 break;
             }
+            if let Some(front) = self.queue.front_mut() {
+                let n = front.len().min(room);
+                buf.extend_from_slice(&front[..n]);
+                if n == front.len() {
+                    self.queue.pop_front();
+                } else {
+                    front.advance(n);
+                }
+                continue;
+            }
             if !self.out.is_empty() {
                 let n = self.out.len().min(room);
                 buf.extend_from_slice(&self.out[..n]);
                 self.out.advance(n);
                 continue;
             }
-            if self.stream.is_some() {
-                if self.generate(buf, room) {
-                    continue;
-                }
-                break;
-            }
-            if !self.process() {
+            if !self.refill(room) {
                 break;
             }
         }
@@ -513,6 +526,42 @@ impl Server {
             self.active = true;
         }
         written
+    }
+
+    /// The next piece of output, without copying: message bodies leave as
+    /// slices of the application's [`Bytes`], with the stuffed dots as
+    /// separate pieces. An alternative to
+    /// [`poll_transmit`](Self::poll_transmit) for drivers that write
+    /// [`Bytes`] (or gather them into vectored writes); the two may be mixed.
+    pub fn poll_transmit_bytes(&mut self) -> Option<Bytes> {
+        loop {
+            if let Some(piece) = self.queue.pop_front() {
+                self.active = true;
+                return Some(piece);
+            }
+            if !self.out.is_empty() {
+                self.active = true;
+                // Replies are short: a copy keeps `out`'s buffer for reuse,
+                // where splitting it off would cost a new one each time.
+                let piece = Bytes::copy_from_slice(&self.out);
+                self.out.clear();
+                return Some(piece);
+            }
+            if !self.refill(self.options.max_transmit.max(1)) {
+                return None;
+            }
+        }
+    }
+
+    /// With `queue` and `out` empty: generates up to `room` octets of the
+    /// open multi-line response, or reads further commands. Returns whether
+    /// anything changed.
+    fn refill(&mut self, room: usize) -> bool {
+        if self.stream.is_some() {
+            self.generate(room)
+        } else {
+            self.process()
+        }
     }
 
     /// The next event, if any.
@@ -560,7 +609,12 @@ impl Server {
     /// streaming, output is full or input is exhausted. Returns whether it
     /// produced anything.
     fn process(&mut self) -> bool {
-        let before = (self.out.len(), self.events.len(), self.stream.is_some());
+        let before = (
+            self.queue.len(),
+            self.out.len(),
+            self.events.len(),
+            self.stream.is_some(),
+        );
         loop {
             if self.state == State::Closed
                 || !matches!(self.pending, Pending::None | Pending::SaslLine { .. })
@@ -585,7 +639,13 @@ impl Server {
                 }
             }
         }
-        before != (self.out.len(), self.events.len(), self.stream.is_some())
+        before
+            != (
+                self.queue.len(),
+                self.out.len(),
+                self.events.len(),
+                self.stream.is_some(),
+            )
     }
 
     /// One whole line from the client.

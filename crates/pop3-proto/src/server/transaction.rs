@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 
 use crate::framing::{DotStuffer, TopLimiter};
 use crate::types::number::put_decimal;
@@ -216,7 +216,7 @@ impl Server {
             message,
             size,
             top: lines.map(TopLimiter::new),
-            chunks: VecDeque::new(),
+            chunks: std::mem::take(&mut self.spare_chunks),
             queued: 0,
             stuffer: DotStuffer::new(),
             started: false,
@@ -244,63 +244,70 @@ impl Server {
             return;
         }
         body.started = true;
-        let text = match body.top {
-            None => format!("{} octets", body.size),
-            Some(_) => String::new(),
-        };
-        self.ok(&text);
+        // RETR's "+OK 120 octets" (RFC 1939 §5's example, and Dovecot's),
+        // TOP's bare "+OK".
+        match body.top {
+            None => {
+                self.out.extend_from_slice(b"+OK ");
+                put_decimal(&mut self.out, body.size);
+                self.out.extend_from_slice(b" octets\r\n");
+            }
+            Some(_) => self.out.extend_from_slice(b"+OK\r\n"),
+        }
     }
 
-    /// Writes up to `room` octets of the open stream into `buf`. Returns
-    /// whether it wrote anything or closed the stream.
-    pub(super) fn generate(&mut self, buf: &mut BytesMut, room: usize) -> bool {
-        let start = buf.len();
+    /// Generates up to `room` octets of the open stream: listing lines into
+    /// `out`, body pieces into `queue` (both empty when this is called).
+    /// Returns whether it produced anything or closed the stream.
+    pub(super) fn generate(&mut self, room: usize) -> bool {
         let session = &self.session;
+        let out = &mut self.out;
         let done = match &mut self.stream {
             None => return false,
             Some(Stream::Scan { next }) => {
-                while buf.len() - start < room && *next < session.len() {
+                while out.len() < room && *next < session.len() {
                     if let Some(entry) = session.live_at(*next) {
-                        put_decimal(buf, *next as u64 + 1);
-                        buf.extend_from_slice(b" ");
-                        put_decimal(buf, entry.size);
-                        buf.extend_from_slice(b"\r\n");
+                        put_decimal(out, *next as u64 + 1);
+                        out.extend_from_slice(b" ");
+                        put_decimal(out, entry.size);
+                        out.extend_from_slice(b"\r\n");
                     }
                     *next += 1;
                 }
                 *next >= session.len()
             }
             Some(Stream::Uidl { next }) => {
-                while buf.len() - start < room && *next < session.len() {
+                while out.len() < room && *next < session.len() {
                     if let Some(entry) = session.live_at(*next) {
-                        put_decimal(buf, *next as u64 + 1);
-                        buf.extend_from_slice(b" ");
-                        buf.extend_from_slice(entry.uid.as_str().as_bytes());
-                        buf.extend_from_slice(b"\r\n");
+                        put_decimal(out, *next as u64 + 1);
+                        out.extend_from_slice(b" ");
+                        out.extend_from_slice(entry.uid.as_str().as_bytes());
+                        out.extend_from_slice(b"\r\n");
                     }
                     *next += 1;
                 }
                 *next >= session.len()
             }
-            Some(Stream::Body(_)) => return self.generate_body(buf, room),
+            Some(Stream::Body(_)) => return self.generate_body(room),
         };
         if done {
-            crate::encode::terminator(buf);
+            crate::encode::terminator(&mut self.out);
             self.stream = None;
             return true;
         }
-        buf.len() > start
+        !self.out.is_empty()
     }
 
-    fn generate_body(&mut self, buf: &mut BytesMut, room: usize) -> bool {
+    fn generate_body(&mut self, room: usize) -> bool {
         let Some(Stream::Body(body)) = &mut self.stream else {
             return false;
         };
         if !body.started {
             return false;
         }
-        let start = buf.len();
-        while buf.len() - start < room {
+        let queue = &mut self.queue;
+        let mut produced = 0;
+        while produced < room {
             if body.top.as_ref().is_some_and(TopLimiter::is_done) {
                 body.chunks.clear();
                 body.queued = 0;
@@ -308,28 +315,33 @@ impl Server {
             let Some(chunk) = body.chunks.front_mut() else {
                 break;
             };
-            let take = chunk.len().min(room - (buf.len() - start));
-            let mut piece = chunk.split_to(take);
-            if chunk.is_empty() {
-                body.chunks.pop_front();
-            }
+            let take = chunk.len().min(room - produced);
+            let mut piece = if take == chunk.len() {
+                body.chunks.pop_front().unwrap_or_default()
+            } else {
+                chunk.split_to(take)
+            };
             body.queued -= take;
+            produced += take;
             if let Some(top) = &mut body.top {
                 let keep = top.take(&piece);
                 piece.truncate(keep);
             }
-            body.stuffer.encode(&piece, buf);
+            body.stuffer.encode_bytes(piece, |b| queue.push_back(b));
         }
         let complete = body.chunks.is_empty()
             && (body.ended || body.top.as_ref().is_some_and(TopLimiter::is_done));
         if complete && !body.terminated {
-            body.stuffer.finish(buf);
+            queue.push_back(body.stuffer.finish_bytes());
             body.terminated = true;
         }
         if body.terminated && body.ended {
-            self.stream = None;
+            if let Some(Stream::Body(body)) = self.stream.take() {
+                // Keep the queue's allocation for the next body.
+                self.spare_chunks = body.chunks;
+            }
             return true;
         }
-        buf.len() > start
+        !self.queue.is_empty()
     }
 }
