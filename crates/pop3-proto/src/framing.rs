@@ -157,7 +157,9 @@ impl LineReader {
 #[derive(Clone, Debug)]
 pub struct DotStuffer {
     at_line_start: bool,
-    /// The last two octets of the body so far (0 before any).
+    /// Whether any body octet was written.
+    written: bool,
+    /// The last two octets of the body so far.
     tail: [u8; 2],
 }
 
@@ -172,6 +174,7 @@ impl DotStuffer {
     pub fn new() -> Self {
         Self {
             at_line_start: true,
+            written: false,
             tail: [0; 2],
         }
     }
@@ -194,6 +197,7 @@ impl DotStuffer {
         }
         out.extend_from_slice(&chunk[start..]);
         self.at_line_start = last == b'\n';
+        self.written = true;
         self.tail = match chunk {
             [.., a, b] => [*a, *b],
             _ => [self.tail[1], last],
@@ -226,6 +230,7 @@ impl DotStuffer {
             chunk.slice(start..)
         });
         self.at_line_start = last == b'\n';
+        self.written = true;
         self.tail = tail;
     }
 
@@ -237,7 +242,7 @@ impl DotStuffer {
 
     /// [`finish`](Self::finish), as a shared static [`Bytes`].
     pub fn finish_bytes(&mut self) -> Bytes {
-        let end = if self.tail != [0; 2] && self.tail != *b"\r\n" {
+        let end = if self.written && self.tail != *b"\r\n" {
             Bytes::from_static(b"\r\n.\r\n")
         } else {
             Bytes::from_static(b".\r\n")
@@ -248,7 +253,7 @@ impl DotStuffer {
 
     /// Whether no body octet has been written since the start.
     pub fn is_empty(&self) -> bool {
-        self.tail == [0; 2] && self.at_line_start
+        !self.written
     }
 }
 
@@ -518,6 +523,15 @@ mod tests {
         assert_eq!(stuff(&[b"split\r", b"\n"]), b"split\r\n.\r\n");
         assert_eq!(stuff(&[b"\r", b"\n"]), b"\r\n.\r\n");
         assert_eq!(stuff(&[b"\n"]), b"\n\r\n.\r\n");
+        // Found by fuzzing (pop3_roundtrip): a body ending in two NULs was
+        // taken for an empty one and lost its line end.
+        assert_eq!(stuff(&[b"a\0\0"]), b"a\0\0\r\n.\r\n");
+        assert_eq!(stuff(&[b"\0", b"\0"]), b"\0\0\r\n.\r\n");
+        let mut z = DotStuffer::new();
+        let mut out = Vec::new();
+        z.encode_bytes(Bytes::from_static(b"\0\0"), |b| out.extend_from_slice(&b));
+        out.extend_from_slice(&z.finish_bytes());
+        assert_eq!(out, b"\0\0\r\n.\r\n");
     }
 
     #[test]
