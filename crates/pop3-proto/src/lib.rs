@@ -86,7 +86,10 @@
 //!
 //! Message bodies stream both ways: the server dot-stuffs the application's
 //! chunks as it sends them and never copies a message whole; the client hands
-//! out unstuffed slices of what it read.
+//! out unstuffed slices of what it read. Drivers that can, skip the copy
+//! altogether: `Server::poll_transmit_bytes` hands out slices of the
+//! application's [`bytes::Bytes`], and `Client::handle_input_buf` takes the
+//! read buffer itself.
 //!
 //! # Layout
 //!

@@ -17,7 +17,9 @@ fn body_round_trip(data: &[u8]) {
         if i % 2 == 0 {
             stuffer.encode(piece, &mut wire);
         } else {
-            stuffer.encode_bytes(Bytes::copy_from_slice(piece), |b| wire.extend_from_slice(&b));
+            stuffer.encode_bytes(Bytes::copy_from_slice(piece), |b| {
+                wire.extend_from_slice(&b)
+            });
         }
     }
     stuffer.finish(&mut wire);

@@ -758,3 +758,66 @@ fn bodies_go_out_without_copies() {
         format!("+OK 1 messages:\r\n1 {}\r\n.\r\n+OK\r\n", body.len())
     );
 }
+
+/// The autologout timer is for an idle client: while the application has a
+/// decision to make, the session waits for it.
+#[test]
+fn the_timer_waits_for_the_application() {
+    let mut h = ServerHarness::new(plaintext_options());
+    h.output();
+    h.send("USER a\r\nPASS b\r\n");
+    h.take_events();
+    h.advance(Duration::from_secs(600));
+    h.advance(Duration::from_secs(600));
+    h.advance(Duration::from_secs(600));
+    assert!(!h.server.is_closed());
+    h.server.login_succeeded(maildrop(&[1, 1 << 20])).unwrap();
+    assert_eq!(h.output(), "+OK Logged in.\r\n");
+    // A body the application is still reading from its store.
+    h.send("RETR 1\r\n");
+    h.advance(Duration::from_secs(600));
+    h.advance(Duration::from_secs(600));
+    assert!(!h.server.is_closed());
+    h.server.send_body(Bytes::from_static(b"x\r\n")).unwrap();
+    assert_eq!(h.output(), "+OK 1 octets\r\nx\r\n.\r\n");
+    h.send("QUIT\r\n");
+    h.advance(Duration::from_secs(600));
+    h.advance(Duration::from_secs(600));
+    assert!(!h.server.is_closed());
+    h.server.update_succeeded().unwrap();
+    assert_eq!(h.output(), "+OK Logging out.\r\n");
+}
+
+/// Every refusal the server makes alone is reported for logs.
+#[test]
+fn refusals_are_reported() {
+    let mut h = logged_in(&[1]);
+    h.send("RETR 7\r\nFROB\r\n");
+    let replies: Vec<String> = h
+        .take_events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::CommandRejected { reply } => Some(reply),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(replies, ["There's no message 7.", "Unknown command: FROB"]);
+}
+
+/// A client that stops reading a body it asked for is logged out all the
+/// same: a full buffer is the client's doing, not the application's.
+#[test]
+fn a_client_that_stops_reading_times_out() {
+    let mut h = logged_in(&[1 << 20]);
+    h.send("RETR 1\r\n");
+    h.take_events();
+    h.server.body_chunk(message(1 << 20)).unwrap();
+    assert_eq!(h.server.body_demand(), Some(BodyDemand::Full));
+    h.advance(Duration::from_secs(600));
+    h.advance(Duration::from_secs(600));
+    assert!(h.server.is_closed());
+    // Mid-response, Dovecot sends no farewell: it would corrupt the body.
+    let mut buf = BytesMut::new();
+    assert_eq!(h.server.poll_transmit(&mut buf), 0);
+    assert_eq!(closed_reason(&h.take_events()), Some(CloseReason::TimedOut));
+}

@@ -467,13 +467,23 @@ impl Server {
     }
 
     /// Tells the server the time. When the autologout timer has run out with
-    /// no input or output since it was set, the session closes without
-    /// entering UPDATE (RFC 1939 §3). Calling it early is harmless.
+    /// no input or output since it was set, and no decision of the
+    /// application's pending, the session closes without entering UPDATE
+    /// (RFC 1939 §3). Calling it early is harmless.
     pub fn handle_timeout(&mut self, now: Instant) {
         if self.state == State::Closed || now < self.deadline {
             return;
         }
-        if self.active {
+        // The timer is for an idle client, not a slow application: while a
+        // decision is pending (a login, an expunge) the session waits.
+        let deciding = matches!(
+            self.pending,
+            Pending::Login | Pending::SaslStep { .. } | Pending::Update
+        ) || matches!(
+            self.body_demand(),
+            Some(BodyDemand::More | BodyDemand::Enough)
+        );
+        if self.active || deciding {
             self.active = false;
             self.deadline = now + self.options.autologout;
             return;

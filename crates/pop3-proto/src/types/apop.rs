@@ -13,7 +13,7 @@ use crate::{DecodeError, ErrorKind, ValueError};
 ///                 ;MUST conform to RFC-822 msg-id
 /// ```
 ///
-/// > [it] MUST be different each time the POP3 server issues a banner
+/// > \[it\] MUST be different each time the POP3 server issues a banner
 /// > greeting.
 ///
 /// This crate reads no clock and no random source: the application makes
