@@ -8,3 +8,7 @@
 //!   response, a `UID FETCH` command with many items, `UID SEARCH`, and FETCH
 //!   responses with 1 KiB, 64 KiB and 1 MiB `BODY[]` literals, decoded and
 //!   encoded, with a `memcpy` of the same bytes as the floor.
+//! - `pop3`: `pop3-proto` command parsing, and RETR bodies of 4 KiB, 64 KiB
+//!   and 10 MiB dot-stuffed and unstuffed (framing zero-copy and copying,
+//!   and through the server and client machines), against a `memcpy` and a
+//!   `memmem` scan of the same bytes.

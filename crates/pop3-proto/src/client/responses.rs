@@ -1,0 +1,284 @@
+//! Reading the server's responses, in the order of the commands.
+
+use std::mem;
+
+use bytes::Bytes;
+
+use crate::framing::{BodyFrame, DotUnstuffer, LineTooLong};
+use crate::{Capability, ResponseLine, SaslResponse, Status, decode, encode};
+
+use super::{Client, CloseReason, Event, Expect, Listing, Reading, State};
+
+impl Client {
+    /// Reads as much of the input as makes whole responses.
+    pub(super) fn process(&mut self) {
+        while self.state != State::Closed {
+            let progressed = match &mut self.reading {
+                Reading::Body(unstuffer) => match unstuffer.decode(&mut self.input) {
+                    Some(BodyFrame::Data(data)) => {
+                        let id = self.front_id();
+                        self.events.push_back(Event::BodyChunkReceived { id, data });
+                        true
+                    }
+                    Some(BodyFrame::End) => {
+                        let id = self.front_id();
+                        self.events.push_back(Event::BodyEnded { id });
+                        self.complete();
+                        true
+                    }
+                    None => false,
+                },
+                _ => {
+                    if self.state != State::Greeting && self.in_flight.is_empty() {
+                        self.unsolicited();
+                        return;
+                    }
+                    let limit = match (&self.reading, self.in_flight.front()) {
+                        (Reading::Status, Some(cmd))
+                            if matches!(cmd.expect, Expect::AuthPlain { .. }) =>
+                        {
+                            self.options.max_challenge_line
+                        }
+                        _ => self.options.max_response_line,
+                    };
+                    self.lines.set_limit(limit);
+                    match self.lines.read_line(&mut self.input) {
+                        None => false,
+                        Some(Err(LineTooLong { .. })) => {
+                            self.close(CloseReason::ProtocolError);
+                            false
+                        }
+                        Some(Ok(line)) => {
+                            self.line(line);
+                            true
+                        }
+                    }
+                }
+            };
+            if !progressed {
+                break;
+            }
+        }
+    }
+
+    /// Input with no command outstanding: a server's parting `-ERR`, or a
+    /// server out of step.
+    fn unsolicited(&mut self) {
+        if self.input.is_empty() {
+            return;
+        }
+        self.lines.set_limit(self.options.max_response_line);
+        let reason = match self.lines.read_line(&mut self.input) {
+            None => return,
+            Some(Ok(line)) if line.starts_with(b"-ERR") => CloseReason::ServerClosed,
+            Some(_) => CloseReason::ProtocolError,
+        };
+        self.close(reason);
+    }
+
+    fn front_id(&self) -> super::CommandId {
+        self.in_flight
+            .front()
+            .map_or(super::CommandId(u64::MAX), |c| c.id)
+    }
+
+    fn line(&mut self, line: Bytes) {
+        match mem::replace(&mut self.reading, Reading::Status) {
+            Reading::Greeting => self.greeting(&line),
+            Reading::Status => self.status(&line),
+            Reading::Lines(listing) => self.listing_line(listing, &line),
+            body @ Reading::Body(_) => self.reading = body,
+        }
+    }
+
+    fn greeting(&mut self, line: &[u8]) {
+        let Ok(greeting) = decode::greeting(line) else {
+            return self.close(CloseReason::ProtocolError);
+        };
+        let ok = greeting.response.is_ok();
+        self.timestamp = greeting.timestamp.clone();
+        self.events.push_back(Event::GreetingReceived {
+            ok,
+            code: greeting.response.code.clone(),
+            text: greeting.response.text.into_owned(),
+            timestamp: greeting.timestamp,
+        });
+        if !ok {
+            return self.close(CloseReason::GreetingRejected);
+        }
+        self.state = State::Authorization;
+        self.flush();
+    }
+
+    /// The first line of the front command's response.
+    fn status(&mut self, line: &[u8]) {
+        let response = match decode::response_line(line) {
+            Ok(ResponseLine::Status(response)) => response,
+            Ok(ResponseLine::Challenge(_)) => return self.challenge(),
+            Err(_) => return self.close(CloseReason::ProtocolError),
+        };
+        let Some(front) = self.in_flight.front_mut() else {
+            return;
+        };
+        let id = front.id;
+        if response.status == Status::Err {
+            let quit = matches!(front.expect, Expect::Quit);
+            self.events.push_back(Event::ErrReceived {
+                id,
+                code: response.code,
+                text: response.text.into_owned(),
+            });
+            self.complete();
+            if quit {
+                self.close(CloseReason::Quit);
+            }
+            return;
+        }
+        let text = response.text;
+        match front.expect {
+            Expect::Simple => {
+                self.events.push_back(Event::OkReceived {
+                    id,
+                    code: response.code,
+                    text: text.into_owned(),
+                });
+                self.complete();
+            }
+            Expect::Login | Expect::AuthPlain { .. } => {
+                self.state = State::Transaction;
+                self.events.push_back(Event::LoggedIn { id });
+                self.complete();
+            }
+            Expect::Capa => self.reading = Reading::Lines(Listing::Capa(Vec::new())),
+            Expect::Stat => match decode::drop_listing(text.as_bytes()) {
+                Ok(listing) => {
+                    self.events.push_back(Event::StatReceived { id, listing });
+                    self.complete();
+                }
+                Err(_) => self.close(CloseReason::ProtocolError),
+            },
+            Expect::List { all: true } => self.reading = Reading::Lines(Listing::Scan(Vec::new())),
+            Expect::List { all: false } => match decode::scan_listing(text.as_bytes()) {
+                Ok(listing) => {
+                    self.events.push_back(Event::ListReceived {
+                        id,
+                        listings: vec![listing],
+                    });
+                    self.complete();
+                }
+                Err(_) => self.close(CloseReason::ProtocolError),
+            },
+            Expect::Uidl { all: true } => self.reading = Reading::Lines(Listing::Uid(Vec::new())),
+            Expect::Uidl { all: false } => match decode::uid_listing(text.as_bytes()) {
+                Ok(listing) => {
+                    self.events.push_back(Event::UidlReceived {
+                        id,
+                        listings: vec![listing],
+                    });
+                    self.complete();
+                }
+                Err(_) => self.close(CloseReason::ProtocolError),
+            },
+            Expect::Body => self.reading = Reading::Body(DotUnstuffer::new()),
+            Expect::Stls => {
+                // RFC 2595 §4: the client MUST discard cached capabilities;
+                // and nothing the server sent after this line in plaintext may
+                // be read as if it came over TLS.
+                self.input.clear();
+                self.capabilities = None;
+                self.tls = true;
+                self.events.push_back(Event::TlsRequested { id });
+                self.complete();
+            }
+            Expect::Quit => {
+                self.events.push_back(Event::OkReceived {
+                    id,
+                    code: response.code,
+                    text: text.into_owned(),
+                });
+                self.complete();
+                self.close(CloseReason::Quit);
+            }
+        }
+    }
+
+    /// A `+ ` challenge: AUTH PLAIN without an initial response sends its
+    /// response now; any other challenge is cancelled with `*` (RFC 5034 §4),
+    /// and the server's `-ERR` follows.
+    fn challenge(&mut self) {
+        let Some(front) = self.in_flight.front_mut() else {
+            return self.close(CloseReason::ProtocolError);
+        };
+        let response = match &mut front.expect {
+            Expect::AuthPlain { response } => response.take(),
+            _ => return self.close(CloseReason::ProtocolError),
+        };
+        match response {
+            Some(data) => encode::sasl_response(&SaslResponse::Data(data), &mut self.out),
+            None => encode::sasl_response(&SaslResponse::Cancel, &mut self.out),
+        }
+        self.flush();
+    }
+
+    /// One line of a multi-line listing.
+    fn listing_line(&mut self, mut listing: Listing, line: &[u8]) {
+        let id = self.front_id();
+        let line = match line {
+            b"." => {
+                match listing {
+                    Listing::Capa(capabilities) => {
+                        self.capabilities = Some(capabilities.clone());
+                        self.events
+                            .push_back(Event::CapabilitiesReceived { id, capabilities });
+                    }
+                    Listing::Scan(listings) => {
+                        self.events.push_back(Event::ListReceived { id, listings });
+                    }
+                    Listing::Uid(listings) => {
+                        self.events.push_back(Event::UidlReceived { id, listings });
+                    }
+                }
+                self.complete();
+                return;
+            }
+            // RFC 1939 §3: a stuffed dot is stripped.
+            [b'.', rest @ ..] => rest,
+            line => line,
+        };
+        let len = match &listing {
+            Listing::Capa(v) => v.len(),
+            Listing::Scan(v) => v.len(),
+            Listing::Uid(v) => v.len(),
+        };
+        if len >= self.options.max_listing {
+            return self.close(CloseReason::ListingTooLong);
+        }
+        let parsed = match &mut listing {
+            // A malformed capability line is skipped: the others still say
+            // what the server offers.
+            Listing::Capa(caps) => {
+                if let Ok(cap) = Capability::decode(line) {
+                    caps.push(cap);
+                }
+                true
+            }
+            Listing::Scan(v) => decode::scan_listing(line).map(|l| v.push(l)).is_ok(),
+            Listing::Uid(v) => decode::uid_listing(line).map(|l| v.push(l)).is_ok(),
+        };
+        if !parsed {
+            return self.close(CloseReason::ProtocolError);
+        }
+        self.reading = Reading::Lines(listing);
+    }
+
+    /// The front command is answered: the next one may go.
+    fn complete(&mut self) {
+        self.reading = Reading::Status;
+        if let Some(done) = self.in_flight.pop_front()
+            && done.expect.is_login()
+        {
+            self.logins = self.logins.saturating_sub(1);
+        }
+        self.flush();
+    }
+}

@@ -1,0 +1,644 @@
+//! The POP3 server state machine: AUTHORIZATION, TRANSACTION and UPDATE
+//! (RFC 1939 §3), with STLS, SASL, PIPELINING and UTF8.
+//!
+//! [`Server`] does no I/O. It reads the commands it is handed, answers what it
+//! can alone (CAPA, STAT, LIST, UIDL, DELE, RSET, NOOP, bad commands), and
+//! asks the application, through [`Event`]s, for the rest: whether a login is
+//! good and what the maildrop holds, each message body, and the expunge at
+//! QUIT. It never sends a later reply before an earlier one, so pipelined
+//! commands are answered in order (RFC 2449 §6.6).
+//!
+//! The replies follow Dovecot's wording where the RFC leaves the text free.
+//!
+//! # The drive loop
+//!
+//! After every `handle_*` call or decision, drain [`Server::poll_transmit`]
+//! and [`Server::poll_event`] until both are empty, answering events as they
+//! come; then wait for input (while [`Server::wants_read`]) or for
+//! [`Server::poll_timeout`]. Once [`Server::is_closed`], send what
+//! `poll_transmit` still has and close the connection.
+//!
+//! ```no_run
+//! use std::time::Instant;
+//! use bytes::{Bytes, BytesMut};
+//! use pop3_proto::UniqueId;
+//! use pop3_proto::server::{Credentials, Event, LoginFailure, Maildrop, MaildropEntry, Options, Server};
+//!
+//! # fn read_socket() -> Vec<u8> { Vec::new() }
+//! # fn write_socket(_: &[u8]) {}
+//! # fn start_tls() {}
+//! # fn now() -> Instant { unimplemented!() }
+//! # fn check_password(_: &str, _: &[u8]) -> bool { true }
+//! # fn load_message(_: u32) -> Bytes { Bytes::new() }
+//! # fn expunge(_: &[pop3_proto::MessageNumber]) {}
+//! let mut server = Server::new(Options::default(), now());
+//! let mut out = BytesMut::new();
+//! loop {
+//!     // Drain: bytes to send and events to answer, until both are empty.
+//!     loop {
+//!         while server.poll_transmit(&mut out) > 0 {
+//!             write_socket(&out);
+//!             out.clear();
+//!         }
+//!         let Some(event) = server.poll_event() else { break };
+//!         match event {
+//!             Event::LoginRequested { credentials: Credentials::User { user, password } } => {
+//!                 if check_password(&user, password.expose()) {
+//!                     let listing = Maildrop::from_iter([MaildropEntry::new(
+//!                         120,
+//!                         UniqueId::try_from("whqtswO00WBw418f9t5JxYwZ")?,
+//!                     )]);
+//!                     server.login_succeeded(listing)?;
+//!                 } else {
+//!                     server.login_failed(LoginFailure::InvalidCredentials)?;
+//!                 }
+//!             }
+//!             Event::LoginRequested { .. } => server.login_failed(LoginFailure::InvalidCredentials)?,
+//!             Event::TlsRequested => start_tls(),
+//!             Event::BodyRequested { message, .. } => server.send_body(load_message(message.get()))?,
+//!             Event::UpdateRequested { deleted } => {
+//!                 expunge(&deleted);
+//!                 server.update_succeeded()?;
+//!             }
+//!             _ => {}
+//!         }
+//!     }
+//!     if server.is_closed() {
+//!         break;
+//!     }
+//!     // Wait for input or the deadline (a real driver waits for both).
+//!     if server.wants_read() {
+//!         server.handle_input(&read_socket());
+//!     }
+//!     server.handle_timeout(now());
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod authorization;
+mod event;
+mod maildrop;
+mod options;
+mod transaction;
+mod update;
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use bytes::{Buf, Bytes, BytesMut};
+
+use crate::framing::{LineReader, LineTooLong};
+use crate::{ApopTimestamp, Capability, DecodeError, ErrorKind, Mechanism, ResponseCode, decode};
+
+pub use event::{BodyDemand, BodyFailure, CloseReason, Credentials, Event, LoginFailure, State};
+pub use maildrop::{Maildrop, MaildropEntry};
+pub use options::Options;
+
+use maildrop::Session;
+use transaction::Stream;
+
+/// What the server waits for before it reads the next command.
+#[derive(Debug)]
+enum Pending {
+    None,
+    /// LoginRequested is with the application.
+    Login,
+    /// An application-run SASL exchange: its next step is awaited.
+    SaslStep {
+        mechanism: Mechanism,
+    },
+    /// The client's line of a SASL exchange is awaited (after `+ `).
+    SaslLine {
+        mechanism: Mechanism,
+    },
+    /// UpdateRequested is with the application.
+    Update,
+}
+
+/// A POP3 server connection, sans I/O. See the [module docs](self) for the
+/// drive loop.
+#[derive(Debug)]
+pub struct Server {
+    options: Options,
+    state: State,
+    input: BytesMut,
+    lines: LineReader,
+    /// Output ready to go, oldest first: replies frozen out of `out`, and
+    /// body pieces sliced from the application's chunks.
+    queue: VecDeque<Bytes>,
+    /// Replies written since, after everything in `queue`.
+    out: BytesMut,
+    stream: Option<Stream>,
+    /// An empty chunk queue kept from the last body, for the next.
+    spare_chunks: VecDeque<Bytes>,
+    events: VecDeque<Event>,
+    pending: Pending,
+    /// After a successful USER: the name PASS completes.
+    user: Option<String>,
+    apop: Option<ApopTimestamp>,
+    tls: bool,
+    utf8: bool,
+    session: Session,
+    bad_commands: u32,
+    deadline: Instant,
+    /// Input or output since the deadline was last set.
+    active: bool,
+}
+
+impl Server {
+    /// A server session that has just accepted a connection at `now`; its
+    /// greeting is ready in [`poll_transmit`](Self::poll_transmit).
+    pub fn new(options: Options, now: Instant) -> Self {
+        Self::start(options, None, now)
+    }
+
+    /// A server session that offers APOP: `timestamp` goes in the greeting
+    /// (RFC 1939 §7) and must differ for every connection.
+    pub fn with_apop(options: Options, timestamp: ApopTimestamp, now: Instant) -> Self {
+        Self::start(options, Some(timestamp), now)
+    }
+
+    fn start(options: Options, apop: Option<ApopTimestamp>, now: Instant) -> Self {
+        let mut server = Self {
+            lines: LineReader::new(options.max_command_line),
+            deadline: now + options.autologout,
+            tls: options.implicit_tls,
+            state: State::Authorization,
+            input: BytesMut::new(),
+            queue: VecDeque::new(),
+            out: BytesMut::new(),
+            stream: None,
+            spare_chunks: VecDeque::new(),
+            events: VecDeque::new(),
+            pending: Pending::None,
+            user: None,
+            apop,
+            utf8: false,
+            session: Session::default(),
+            bad_commands: 0,
+            active: false,
+            options,
+        };
+        let mut greeting = server.options.greeting.clone();
+        if let Some(ts) = &server.apop {
+            greeting.push(' ');
+            greeting.push_str(ts.as_str());
+        }
+        server.ok(&greeting);
+        server
+    }
+
+    /// Hands the server bytes that arrived from the client. Commands are
+    /// read and answered as far as the session can go without a decision.
+    pub fn handle_input(&mut self, data: &[u8]) {
+        if self.state == State::Closed || data.is_empty() {
+            return;
+        }
+        self.active = true;
+        self.input.extend_from_slice(data);
+        if self.input.len() > self.options.max_buffered_input.saturating_mul(2) {
+            self.input.clear();
+            self.err("Too much pipelined input.");
+            self.close(CloseReason::InputOverflow);
+            return;
+        }
+        self.process();
+    }
+
+    /// Tells the server the time. When the autologout timer has run out with
+    /// no input or output since it was set, and no decision of the
+    /// application's pending, the session closes without entering UPDATE
+    /// (RFC 1939 §3). Calling it early is harmless.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if self.state == State::Closed || now < self.deadline {
+            return;
+        }
+        // The timer is for an idle client, not a slow application: while a
+        // decision is pending (a login, an expunge) the session waits.
+        let deciding = matches!(
+            self.pending,
+            Pending::Login | Pending::SaslStep { .. } | Pending::Update
+        ) || matches!(
+            self.body_demand(),
+            Some(BodyDemand::More | BodyDemand::Enough)
+        );
+        if self.active || deciding {
+            self.active = false;
+            self.deadline = now + self.options.autologout;
+            return;
+        }
+        // Dovecot tells an idle client why, unless it is in the middle of a
+        // response the client is not reading.
+        let mid_response = self.stream.is_some();
+        self.queue.clear();
+        self.out.clear();
+        self.stream = None;
+        if !mid_response {
+            self.err("Disconnected for inactivity.");
+        }
+        self.close(CloseReason::TimedOut);
+    }
+
+    /// Appends bytes to send to `buf`, at most
+    /// [`Options::max_transmit`]; returns how many. Sending them may let the
+    /// server read further pipelined commands, so events can follow.
+    pub fn poll_transmit(&mut self, buf: &mut BytesMut) -> usize {
+        let start = buf.len();
+        let budget = self.options.max_transmit.max(1);
+        loop {
+            let room = budget.saturating_sub(buf.len() - start);
+            if room == 0 {
+                break;
+            }
+            if let Some(front) = self.queue.front_mut() {
+                let n = front.len().min(room);
+                buf.extend_from_slice(&front[..n]);
+                if n == front.len() {
+                    self.queue.pop_front();
+                } else {
+                    front.advance(n);
+                }
+                continue;
+            }
+            if !self.out.is_empty() {
+                let n = self.out.len().min(room);
+                buf.extend_from_slice(&self.out[..n]);
+                self.out.advance(n);
+                continue;
+            }
+            if !self.refill(room) {
+                break;
+            }
+        }
+        let written = buf.len() - start;
+        if written > 0 {
+            self.active = true;
+        }
+        written
+    }
+
+    /// The next piece of output, without copying: message bodies leave as
+    /// slices of the application's [`Bytes`], with the stuffed dots as
+    /// separate pieces. An alternative to
+    /// [`poll_transmit`](Self::poll_transmit) for drivers that write
+    /// [`Bytes`] (or gather them into vectored writes); the two may be mixed.
+    pub fn poll_transmit_bytes(&mut self) -> Option<Bytes> {
+        loop {
+            if let Some(piece) = self.queue.pop_front() {
+                self.active = true;
+                return Some(piece);
+            }
+            if !self.out.is_empty() {
+                self.active = true;
+                // Replies are short: a copy keeps `out`'s buffer for reuse,
+                // where splitting it off would cost a new one each time.
+                let piece = Bytes::copy_from_slice(&self.out);
+                self.out.clear();
+                return Some(piece);
+            }
+            if !self.refill(self.options.max_transmit.max(1)) {
+                return None;
+            }
+        }
+    }
+
+    /// With `queue` and `out` empty: generates up to `room` octets of the
+    /// open multi-line response, or reads further commands. Returns whether
+    /// anything changed.
+    fn refill(&mut self, room: usize) -> bool {
+        if self.stream.is_some() {
+            self.generate(room)
+        } else {
+            self.process()
+        }
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// When to call [`handle_timeout`](Self::handle_timeout) next; `None` once
+    /// closed.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        (self.state != State::Closed).then_some(self.deadline)
+    }
+
+    /// The session's state.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// Whether the session is over. Send what [`poll_transmit`] still has,
+    /// then close the connection.
+    ///
+    /// [`poll_transmit`]: Self::poll_transmit
+    pub fn is_closed(&self) -> bool {
+        self.state == State::Closed
+    }
+
+    /// Whether the server takes more input now. It stops reading while it
+    /// holds [`Options::max_buffered_input`] octets of unread commands.
+    pub fn wants_read(&self) -> bool {
+        self.state != State::Closed && self.input.len() < self.options.max_buffered_input
+    }
+
+    /// Whether TLS is active (implicit, or after STLS).
+    pub fn is_tls(&self) -> bool {
+        self.tls
+    }
+
+    /// Whether the client enabled UTF-8 mode (RFC 6856): UTF-8 may be sent
+    /// in headers.
+    pub fn is_utf8(&self) -> bool {
+        self.utf8
+    }
+
+    /// Reads and answers commands until a decision is needed, a response is
+    /// streaming, output is full or input is exhausted. Returns whether it
+    /// produced anything.
+    fn process(&mut self) -> bool {
+        let before = (
+            self.queue.len(),
+            self.out.len(),
+            self.events.len(),
+            self.stream.is_some(),
+        );
+        loop {
+            if self.state == State::Closed
+                || !matches!(self.pending, Pending::None | Pending::SaslLine { .. })
+                || self.stream.is_some()
+                || self.out.len() >= self.options.max_transmit
+            {
+                break;
+            }
+            let Some(line) = self.lines.read_line(&mut self.input) else {
+                break;
+            };
+            match line {
+                Ok(line) => self.line(line),
+                Err(LineTooLong { .. }) => {
+                    if matches!(self.pending, Pending::SaslLine { .. }) {
+                        self.pending = Pending::None;
+                        self.lines.set_limit(self.options.max_command_line);
+                        self.reject("Authentication failed: response too long.");
+                    } else {
+                        self.bad("Input line too long.");
+                    }
+                }
+            }
+        }
+        before
+            != (
+                self.queue.len(),
+                self.out.len(),
+                self.events.len(),
+                self.stream.is_some(),
+            )
+    }
+
+    /// One whole line from the client.
+    fn line(&mut self, line: Bytes) {
+        if let Pending::SaslLine { mechanism } = &self.pending {
+            let mechanism = mechanism.clone();
+            self.pending = Pending::None;
+            self.lines.set_limit(self.options.max_command_line);
+            self.sasl_line(mechanism, &line);
+            return;
+        }
+        match decode::command_line(&line) {
+            Ok(cmd) => match self.state {
+                State::Authorization => self.authorization(cmd),
+                State::Transaction => self.transaction(cmd),
+                State::Update | State::Closed => {}
+            },
+            Err(e) => {
+                // A command out of its state is unknown there, whatever its
+                // arguments.
+                let keyword = &line[..memchr::memchr(b' ', &line).unwrap_or(line.len())];
+                if self.knows(keyword) {
+                    self.invalid(&line, e);
+                } else {
+                    self.unknown(keyword);
+                }
+            }
+        }
+    }
+
+    /// Whether `keyword` names a command the session takes in its state.
+    fn knows(&self, keyword: &[u8]) -> bool {
+        let mut upper = [0u8; 4];
+        if keyword.len() > 4 {
+            return false;
+        }
+        upper[..keyword.len()].copy_from_slice(keyword);
+        upper.make_ascii_uppercase();
+        let o = &self.options;
+        match (self.state, &upper[..keyword.len()]) {
+            (_, b"CAPA" | b"QUIT") => true,
+            (State::Authorization, b"USER" | b"PASS" | b"APOP" | b"AUTH" | b"STLS") => true,
+            (State::Authorization, b"UTF8") => o.utf8,
+            (State::Transaction, b"STAT" | b"LIST" | b"RETR" | b"DELE" | b"NOOP" | b"RSET") => true,
+            (State::Transaction, b"TOP") => o.top,
+            (State::Transaction, b"UIDL") => o.uidl,
+            _ => false,
+        }
+    }
+
+    /// Answers a line that is not a valid command, in Dovecot's words.
+    fn invalid(&mut self, line: &[u8], e: DecodeError) {
+        let (Some(kind), Some(offset)) = (e.kind(), e.offset()) else {
+            return;
+        };
+        let keyword = &line[..memchr::memchr(b' ', line).unwrap_or(line.len())];
+        let rest = printable(&line[offset.min(line.len())..]);
+        let text = match kind {
+            ErrorKind::EmptyLine | ErrorKind::UnknownCommand => {
+                return self.unknown(keyword);
+            }
+            ErrorKind::InvalidMessageNumber => format!("Invalid message number: {rest}"),
+            ErrorKind::MessageNumberTooLarge => format!("Message number too large: {rest}"),
+            ErrorKind::NoiseAfterMessageNumber => format!("Noise after message number: {rest}"),
+            ErrorKind::ZeroMessageNumber => "There's no message 0.".into(),
+            ErrorKind::InvalidLineCount => format!("Invalid size: {rest}"),
+            ErrorKind::LineCountTooLarge => format!("Size too large: {rest}"),
+            ErrorKind::NoiseAfterLineCount => format!("Noise after size: {rest}"),
+            ErrorKind::InvalidDigest => "Invalid characters in MD5 response.".into(),
+            ErrorKind::InvalidMechanism => "Unsupported authentication mechanism.".into(),
+            ErrorKind::InvalidBase64 => "Invalid base64 data in initial response.".into(),
+            ErrorKind::MissingArgument => match keyword.to_ascii_uppercase().as_slice() {
+                b"USER" => "No username given.".into(),
+                b"PASS" => "No password given.".into(),
+                _ => "Invalid parameters.".into(),
+            },
+            _ => "Invalid parameters.".into(),
+        };
+        // Before login only unknown commands count against the client, as in
+        // Dovecot's pop3-login; after it, every malformed one does.
+        if self.state == State::Authorization {
+            self.reject(&text);
+        } else {
+            self.bad(&text);
+        }
+    }
+
+    /// `-ERR` for an unknown command, or one out of its state: Dovecot says
+    /// `Unknown command.` before login and names it after.
+    fn unknown(&mut self, keyword: &[u8]) {
+        if self.state == State::Authorization {
+            self.bad("Unknown command.");
+        } else {
+            let name = printable(&keyword.to_ascii_uppercase()).into_owned();
+            self.bad(&format!("Unknown command: {name}"));
+        }
+    }
+
+    /// `-ERR text` that counts as a bad command; too many in a row close the
+    /// session.
+    fn bad(&mut self, text: &str) {
+        self.reject(text);
+        self.bad_commands += 1;
+        let limit = match self.state {
+            State::Authorization => self.options.max_bad_commands_before_login,
+            _ => self.options.max_bad_commands,
+        };
+        if self.bad_commands >= limit.max(1) {
+            self.err("Too many bad commands.");
+            self.close(CloseReason::TooManyBadCommands);
+        }
+    }
+
+    /// `-ERR text`, reported as a rejected command.
+    fn reject(&mut self, text: &str) {
+        self.err(text);
+        self.events.push_back(Event::CommandRejected {
+            reply: text.to_owned(),
+        });
+    }
+
+    /// A command went through: the bad-command count starts again.
+    fn good(&mut self) {
+        self.bad_commands = 0;
+    }
+
+    fn ok(&mut self, text: &str) {
+        self.reply(true, None, text);
+    }
+
+    fn err(&mut self, text: &str) {
+        self.reply(false, None, text);
+    }
+
+    fn reply(&mut self, ok: bool, code: Option<&ResponseCode>, text: &str) {
+        self.out
+            .extend_from_slice(if ok { b"+OK" } else { b"-ERR" });
+        if let Some(code) = code {
+            self.out.extend_from_slice(b" [");
+            self.out.extend_from_slice(code.as_str().as_bytes());
+            self.out.extend_from_slice(b"]");
+        }
+        if !text.is_empty() {
+            self.out.extend_from_slice(b" ");
+            crate::encode::put_text(&mut self.out, text.as_bytes());
+        }
+        self.out.extend_from_slice(b"\r\n");
+    }
+
+    fn close(&mut self, reason: CloseReason) {
+        if self.state == State::Closed {
+            return;
+        }
+        self.state = State::Closed;
+        self.pending = Pending::None;
+        self.input.clear();
+        self.events.push_back(Event::Closed { reason });
+    }
+
+    /// The capabilities CAPA lists now: USER, SASL and STLS only before login,
+    /// as Dovecot does.
+    fn capabilities(&self) -> Vec<Capability> {
+        let o = &self.options;
+        let before_login = self.state == State::Authorization;
+        let mut caps = Vec::new();
+        if o.top {
+            caps.push(Capability::Top);
+        }
+        if o.uidl {
+            caps.push(Capability::Uidl);
+        }
+        caps.push(Capability::RespCodes);
+        if o.pipelining {
+            caps.push(Capability::Pipelining);
+        }
+        caps.push(Capability::AuthRespCode);
+        if o.utf8 {
+            caps.push(Capability::Utf8 { user: true });
+        }
+        if let Some(policy) = o.expire {
+            caps.push(Capability::Expire {
+                policy,
+                per_user: false,
+            });
+        }
+        if let Some(seconds) = o.login_delay {
+            caps.push(Capability::LoginDelay {
+                seconds,
+                per_user: false,
+            });
+        }
+        if before_login {
+            if o.stls && !self.tls {
+                caps.push(Capability::Stls);
+            }
+            if self.plaintext_allowed() {
+                caps.push(Capability::User);
+            }
+            let mechs = self.mechanisms();
+            if !mechs.is_empty() {
+                caps.push(Capability::Sasl(mechs));
+            }
+        }
+        if let Some(text) = &o.implementation {
+            caps.push(Capability::Implementation(text.clone()));
+        }
+        caps
+    }
+
+    /// Whether a password may cross this connection now.
+    fn plaintext_allowed(&self) -> bool {
+        self.tls || self.options.allow_plaintext_without_tls
+    }
+
+    /// The SASL mechanisms usable now: plaintext ones only where passwords may
+    /// cross (RFC 5034 §4).
+    fn mechanisms(&self) -> Vec<Mechanism> {
+        self.options
+            .sasl_mechanisms
+            .iter()
+            .filter(|m| !m.is_plaintext() || self.plaintext_allowed())
+            .cloned()
+            .collect()
+    }
+}
+
+/// Client text for a reply: printable ASCII kept, the rest as `?`, at most 64
+/// octets.
+fn printable(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    let bytes = &bytes[..bytes.len().min(64)];
+    if bytes.iter().all(|b| (0x20..0x7f).contains(b)) {
+        String::from_utf8_lossy(bytes)
+    } else {
+        std::borrow::Cow::Owned(
+            bytes
+                .iter()
+                .map(|&b| {
+                    if (0x20..0x7f).contains(&b) {
+                        b as char
+                    } else {
+                        '?'
+                    }
+                })
+                .collect(),
+        )
+    }
+}
