@@ -17,17 +17,17 @@ use mailbox_traits::{
     UserId,
 };
 
-pub const ALICE: (&str, &str) = ("alice", "wonderland");
-pub const BOB: (&str, &str) = ("bob", "builder");
+pub(crate) const ALICE: (&str, &str) = ("alice", "wonderland");
+pub(crate) const BOB: (&str, &str) = ("bob", "builder");
 
 /// How a test server is set up.
 #[derive(Clone, Debug)]
-pub struct Setup {
-    pub plaintext: PlaintextAuth,
-    pub failure_delay: Duration,
-    pub max_connections: usize,
-    pub grace: Duration,
-    pub pop3s: bool,
+pub(crate) struct Setup {
+    pub(crate) plaintext: PlaintextAuth,
+    pub(crate) failure_delay: Duration,
+    pub(crate) max_connections: usize,
+    pub(crate) grace: Duration,
+    pub(crate) pop3s: bool,
 }
 
 impl Default for Setup {
@@ -43,16 +43,16 @@ impl Default for Setup {
 }
 
 /// A server on a Maildir in `dir`.
-pub struct TestServer {
-    pub server: Option<RunningServer>,
-    pub store: MaildirStore,
-    pub pop3: SocketAddr,
-    pub pop3s: Option<SocketAddr>,
-    pub cert: PathBuf,
+pub(crate) struct TestServer {
+    pub(crate) server: Option<RunningServer>,
+    pub(crate) store: MaildirStore,
+    pub(crate) pop3: SocketAddr,
+    pub(crate) pop3s: Option<SocketAddr>,
+    pub(crate) cert: PathBuf,
 }
 
 /// The Maildir store under `dir/mail`, without fsync (a throwaway directory).
-pub fn store(dir: &Path) -> MaildirStore {
+pub(crate) fn store(dir: &Path) -> MaildirStore {
     let mut options = Options::default();
     options.fsync = false;
     MaildirStore::with_options(dir.join("mail"), options).unwrap()
@@ -60,7 +60,7 @@ pub fn store(dir: &Path) -> MaildirStore {
 
 /// Starts a server for alice and bob on `dir`, with a self-signed
 /// certificate kept in `dir/tls`.
-pub async fn start(dir: &Path, setup: Setup) -> TestServer {
+pub(crate) async fn start(dir: &Path, setup: Setup) -> TestServer {
     let store = store(dir);
     let mut users = Users::new(["example.org"]);
     for (name, password) in [ALICE, BOB] {
@@ -93,12 +93,12 @@ pub async fn start(dir: &Path, setup: Setup) -> TestServer {
 }
 
 impl TestServer {
-    pub fn running(&self) -> &RunningServer {
+    pub(crate) fn running(&self) -> &RunningServer {
         self.server.as_ref().unwrap()
     }
 
     /// Delivers `message` to `user`'s INBOX as SMTP would.
-    pub async fn deliver(&self, user: &str, message: &[u8]) {
+    pub(crate) async fn deliver(&self, user: &str, message: &[u8]) {
         let id = UserId::new(user);
         let date = InternalDate::from_unix(1_700_000_000).unwrap();
         let results = self
@@ -112,12 +112,12 @@ impl TestServer {
     }
 
     /// `user`'s INBOX now.
-    pub async fn inbox(&self, user: &str) -> Snapshot {
+    pub(crate) async fn inbox(&self, user: &str) -> Snapshot {
         inbox_of(&self.store, user).await
     }
 
     /// Waits until no session is open (a dropped client has been noticed).
-    pub async fn wait_idle(&self) {
+    pub(crate) async fn wait_idle(&self) {
         let start = Instant::now();
         while self.running().sessions() > 0 {
             assert!(
@@ -129,13 +129,13 @@ impl TestServer {
     }
 
     /// Runs a poplib case against the plain POP3 listener.
-    pub async fn poplib(&self, case: &str, user: (&str, &str), args: &[&str]) -> Vec<String> {
+    pub(crate) async fn poplib(&self, case: &str, user: (&str, &str), args: &[&str]) -> Vec<String> {
         poplib_at(self.pop3, case, user, args).await
     }
 }
 
 /// A user's INBOX in `store`.
-pub async fn inbox_of(store: &MaildirStore, user: &str) -> Snapshot {
+pub(crate) async fn inbox_of(store: &MaildirStore, user: &str) -> Snapshot {
     let account = store.account(&UserId::new(user)).await.unwrap();
     let inbox = account.open_mailbox(&MailboxName::inbox()).await.unwrap();
     inbox.snapshot(Access::ReadOnly).await.unwrap()
@@ -143,7 +143,7 @@ pub async fn inbox_of(store: &MaildirStore, user: &str) -> Snapshot {
 
 /// Runs `case` of tests/clients/poplib_client.py against `addr`; returns
 /// its `key: value` lines. Fails the test if the script fails.
-pub async fn poplib_at(
+pub(crate) async fn poplib_at(
     addr: SocketAddr,
     case: &str,
     (user, password): (&str, &str),
@@ -165,7 +165,7 @@ pub async fn poplib_at(
 }
 
 /// Runs a program with a 60 s limit; fails the test if it exits non-zero.
-pub async fn run(program: &str, args: &[&str]) -> Output {
+pub(crate) async fn run(program: &str, args: &[&str]) -> Output {
     let output = run_unchecked(program, args).await;
     assert!(
         output.status.success(),
@@ -178,7 +178,7 @@ pub async fn run(program: &str, args: &[&str]) -> Output {
 }
 
 /// Runs a program with a 60 s limit.
-pub async fn run_unchecked(program: &str, args: &[&str]) -> Output {
+pub(crate) async fn run_unchecked(program: &str, args: &[&str]) -> Output {
     let child = tokio::process::Command::new(program)
         .args(args)
         .kill_on_drop(true)
@@ -189,7 +189,7 @@ pub async fn run_unchecked(program: &str, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
 }
 
-pub fn lines(output: &Output) -> Vec<String> {
+pub(crate) fn lines(output: &Output) -> Vec<String> {
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(str::to_owned)
@@ -198,7 +198,7 @@ pub fn lines(output: &Output) -> Vec<String> {
 
 /// A message whose body has lines that start with `.`, the octets POP3
 /// must stuff and unstuff.
-pub fn dotted_message(subject: &str) -> Vec<u8> {
+pub(crate) fn dotted_message(subject: &str) -> Vec<u8> {
     format!(
         "From: Bob <bob@example.org>\r\nTo: alice@example.org\r\nSubject: {subject}\r\n\r\n\
          .leading dot\r\n..two dots\r\n.\r\n. \r\nlast line\r\n"
@@ -208,7 +208,7 @@ pub fn dotted_message(subject: &str) -> Vec<u8> {
 
 /// A message of at least `size` octets in 78-octet lines, with lines that
 /// start with `.` and `..` here and there.
-pub fn big_message(size: usize) -> Vec<u8> {
+pub(crate) fn big_message(size: usize) -> Vec<u8> {
     let mut m = b"From: bob@example.org\r\nTo: alice@example.org\r\nSubject: big\r\n\r\n".to_vec();
     let mut i = 0u64;
     while m.len() < size {
@@ -226,7 +226,7 @@ pub fn big_message(size: usize) -> Vec<u8> {
 }
 
 /// The `value` of every `key: value` line with this key.
-pub fn values<'a>(lines: &'a [String], key: &str) -> Vec<&'a str> {
+pub(crate) fn values<'a>(lines: &'a [String], key: &str) -> Vec<&'a str> {
     let prefix = format!("{key}: ");
     lines
         .iter()
@@ -235,7 +235,7 @@ pub fn values<'a>(lines: &'a [String], key: &str) -> Vec<&'a str> {
 }
 
 /// The one value of `key`.
-pub fn value<'a>(lines: &'a [String], key: &str) -> &'a str {
+pub(crate) fn value<'a>(lines: &'a [String], key: &str) -> &'a str {
     match values(lines, key).as_slice() {
         [one] => one,
         other => panic!("{key}: expected one value, got {other:?} in {lines:#?}"),
@@ -244,7 +244,7 @@ pub fn value<'a>(lines: &'a [String], key: &str) -> &'a str {
 
 /// The UIDL unique-id Dovecot's `%08Xu%08Xv` gives each message of a
 /// snapshot.
-pub fn expected_uidls(snapshot: &Snapshot) -> Vec<String> {
+pub(crate) fn expected_uidls(snapshot: &Snapshot) -> Vec<String> {
     snapshot
         .messages
         .iter()
@@ -258,4 +258,62 @@ pub fn expected_uidls(snapshot: &Snapshot) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// A POP3 client on a bare socket, for what real clients will not send.
+pub(crate) struct Raw {
+    reader: tokio::io::BufReader<tokio::net::tcp::OwnedReadHalf>,
+    writer: tokio::net::tcp::OwnedWriteHalf,
+}
+
+impl Raw {
+    pub(crate) async fn connect(addr: SocketAddr) -> Self {
+        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (read, writer) = stream.into_split();
+        Self {
+            reader: tokio::io::BufReader::new(read),
+            writer,
+        }
+    }
+
+    pub(crate) async fn send(&mut self, data: &[u8]) {
+        use tokio::io::AsyncWriteExt;
+        self.writer.write_all(data).await.unwrap();
+    }
+
+    /// The next line, without its CRLF; `None` at EOF. Fails after 10 s.
+    pub(crate) async fn line(&mut self) -> Option<String> {
+        self.line_within(Duration::from_secs(10))
+            .await
+            .expect("no reply within 10 s")
+    }
+
+    /// The next line, or `Err` if none comes within `limit`.
+    pub(crate) async fn line_within(&mut self, limit: Duration) -> Result<Option<String>, ()> {
+        use tokio::io::AsyncBufReadExt;
+        let mut line = Vec::new();
+        match tokio::time::timeout(limit, self.reader.read_until(b'\n', &mut line)).await {
+            Err(_) => Err(()),
+            Ok(Ok(0)) | Ok(Err(_)) => Ok(None),
+            Ok(Ok(_)) => Ok(Some(
+                String::from_utf8_lossy(line.strip_suffix(b"\r\n").unwrap_or(&line)).into_owned(),
+            )),
+        }
+    }
+
+    /// Sends a command line and returns the reply line.
+    pub(crate) async fn command(&mut self, command: &str) -> String {
+        self.send(format!("{command}\r\n").as_bytes()).await;
+        self.line().await.expect("connection closed")
+    }
+
+    /// Logs in with USER/PASS; returns the PASS reply.
+    pub(crate) async fn login(&mut self, (user, password): (&str, &str)) -> String {
+        assert_eq!(self.command(&format!("USER {user}")).await, "+OK");
+        self.command(&format!("PASS {password}")).await
+    }
+
+    pub(crate) fn into_inner(self) -> tokio::net::TcpStream {
+        self.reader.into_inner().reunite(self.writer).unwrap()
+    }
 }
