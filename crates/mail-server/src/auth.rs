@@ -296,7 +296,11 @@ mod tests {
             assert_eq!(got, Some(alice.clone()), "{login}");
         }
         for login in ["alice@other.org", "alice@", "bob", "@example.org", "al ice"] {
-            assert_eq!(block_on(users.verify_password(login, &pw)).unwrap(), None, "{login}");
+            assert_eq!(
+                block_on(users.verify_password(login, &pw)).unwrap(),
+                None,
+                "{login}"
+            );
         }
         assert_eq!(
             block_on(users.verify_password("alice", &Password::from("pw one "))).unwrap(),

@@ -63,8 +63,7 @@ pub(crate) enum Step {
 /// The protocol side of a driver: answers a machine's events.
 pub(crate) trait Handler<M: Machine>: Send {
     /// Answers `event`, calling the machine's decision methods.
-    fn on_event(&mut self, machine: &mut M, event: M::Event)
-    -> impl Future<Output = Step> + Send;
+    fn on_event(&mut self, machine: &mut M, event: M::Event) -> impl Future<Output = Step> + Send;
 }
 
 /// Timeouts of the driver itself; the protocol's own live in its machine.

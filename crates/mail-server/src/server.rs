@@ -169,7 +169,12 @@ impl<S: MailStore, A: Authenticator> MailServerBuilder<S, A> {
     /// Serves POP3 with implicit TLS (POP3S, RFC 8314 §3.3) on `addr`.
     /// Needs [`tls`](Self::tls).
     pub fn pop3s(mut self, addr: SocketAddr) -> Self {
-        self.listen(Protocol::Pop3, Security::ImplicitTls, addr, pop3::serve::<S, A>);
+        self.listen(
+            Protocol::Pop3,
+            Security::ImplicitTls,
+            addr,
+            pop3::serve::<S, A>,
+        );
         self
     }
 
@@ -461,7 +466,11 @@ impl RunningServer {
         self.sessions.close();
         let open = self.sessions.len();
         if open > 0 {
-            info!(sessions = open, ?grace, "shutting down: waiting for sessions");
+            info!(
+                sessions = open,
+                ?grace,
+                "shutting down: waiting for sessions"
+            );
         }
         let mut report = ShutdownReport {
             closed_at_deadline: 0,

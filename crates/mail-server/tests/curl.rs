@@ -28,7 +28,11 @@ async fn curl_lists_and_retrieves_over_pop3_and_pop3s() {
     let cert = server.cert.to_str().unwrap().to_owned();
 
     // The URL without a message number is LIST.
-    let list = run("curl", &["-sS", "--user", &user, &url("pop3", server.pop3, "")]).await;
+    let list = run(
+        "curl",
+        &["-sS", "--user", &user, &url("pop3", server.pop3, "")],
+    )
+    .await;
     assert_eq!(
         String::from_utf8(list.stdout).unwrap(),
         format!("1 {}\r\n2 {}\r\n", first.len(), second.len())
@@ -56,7 +60,11 @@ async fn curl_lists_and_retrieves_over_pop3_and_pop3s() {
     // RETR, unstuffed by curl back to the stored octets.
     for (number, message) in [(1, &first), (2, &second)] {
         let path = number.to_string();
-        let plain = run("curl", &["-sS", "--user", &user, &url("pop3", server.pop3, &path)]).await;
+        let plain = run(
+            "curl",
+            &["-sS", "--user", &user, &url("pop3", server.pop3, &path)],
+        )
+        .await;
         assert!(plain.stdout == *message, "pop3:// RETR {number} differs");
 
         let implicit = run(
@@ -70,7 +78,10 @@ async fn curl_lists_and_retrieves_over_pop3_and_pop3s() {
             ],
         )
         .await;
-        assert!(implicit.stdout == *message, "pop3s:// RETR {number} differs");
+        assert!(
+            implicit.stdout == *message,
+            "pop3s:// RETR {number} differs"
+        );
 
         let stls = run(
             "curl",
@@ -85,7 +96,10 @@ async fn curl_lists_and_retrieves_over_pop3_and_pop3s() {
             ],
         )
         .await;
-        assert!(stls.stdout == *message, "pop3:// STLS RETR {number} differs");
+        assert!(
+            stls.stdout == *message,
+            "pop3:// STLS RETR {number} differs"
+        );
     }
 
     // curl's pop3s:// checks the certificate too, against the kept one.

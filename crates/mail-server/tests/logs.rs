@@ -73,6 +73,9 @@ async fn sessions_are_logged_without_passwords() {
         "logged in user=bob messages=0",
         "STLS: starting TLS",
     ] {
-        assert!(logs.contains(expected), "{expected:?} not in the logs:\n{logs}");
+        assert!(
+            logs.contains(expected),
+            "{expected:?} not in the logs:\n{logs}"
+        );
     }
 }

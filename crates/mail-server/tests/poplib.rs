@@ -36,10 +36,7 @@ async fn user_pass_list_uidl_top_retr_byte_for_byte() {
     assert_eq!(value(&lines, "stat"), format!("2 {total}"));
     assert_eq!(
         values(&lines, "list"),
-        [
-            format!("1 {}", first.len()),
-            format!("2 {}", second.len())
-        ]
+        [format!("1 {}", first.len()), format!("2 {}", second.len())]
     );
     let inbox = server.inbox("alice").await;
     assert_eq!(values(&lines, "uidl"), expected_uidls(&inbox));
@@ -144,7 +141,10 @@ async fn uidl_is_stable_across_sessions_and_restarts() {
     let mut server = start(dir.path(), Setup::default()).await;
     for i in 0..3 {
         server
-            .deliver("alice", format!("Subject: {i}\r\n\r\nbody {i}\r\n").as_bytes())
+            .deliver(
+                "alice",
+                format!("Subject: {i}\r\n\r\nbody {i}\r\n").as_bytes(),
+            )
             .await;
     }
     let first = server.poplib("uidl", ALICE, &[]).await;
@@ -159,7 +159,9 @@ async fn uidl_is_stable_across_sessions_and_restarts() {
     // message gets a new one.
     server.server.take().unwrap().shutdown().await;
     let server = start(dir.path(), Setup::default()).await;
-    server.deliver("alice", b"Subject: 3\r\n\r\nbody 3\r\n").await;
+    server
+        .deliver("alice", b"Subject: 3\r\n\r\nbody 3\r\n")
+        .await;
     let after = server.poplib("uidl", ALICE, &[]).await;
     let after = values(&after, "uidl");
     assert_eq!(after.len(), 4);
@@ -174,7 +176,10 @@ async fn dele_then_dropped_connection_keeps_dele_then_quit_removes() {
     let server = start(dir.path(), Setup::default()).await;
     for i in 0..2 {
         server
-            .deliver("alice", format!("Subject: {i}\r\n\r\nbody {i}\r\n").as_bytes())
+            .deliver(
+                "alice",
+                format!("Subject: {i}\r\n\r\nbody {i}\r\n").as_bytes(),
+            )
             .await;
     }
     let before = server.inbox("alice").await;
@@ -252,7 +257,10 @@ async fn login_with_a_local_domain() {
     let out = run_unchecked(
         "python3",
         &[
-            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/poplib_client.py"),
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/clients/poplib_client.py"
+            ),
             "wrong",
             "127.0.0.1",
             &server.pop3.port().to_string(),

@@ -76,7 +76,10 @@ async fn plaintext_pipelined_after_stls_is_discarded() {
         line
     };
     // The USER never reached the session.
-    assert_eq!(exchange("PASS wonderland").await, "-ERR No username given.\r\n");
+    assert_eq!(
+        exchange("PASS wonderland").await,
+        "-ERR No username given.\r\n"
+    );
     assert_eq!(exchange("USER alice").await, "+OK\r\n");
     assert_eq!(exchange("PASS wonderland").await, "+OK Logged in.\r\n");
     assert_eq!(exchange("QUIT").await, "+OK Logging out.\r\n");
@@ -107,7 +110,10 @@ async fn shutdown_lets_open_sessions_finish_and_refuses_new_ones() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     // The open session goes on to its end, QUIT included.
-    assert_eq!(session.command("STAT").await, format!("+OK 1 {second_size}"));
+    assert_eq!(
+        session.command("STAT").await,
+        format!("+OK 1 {second_size}")
+    );
     assert_eq!(
         session.command("QUIT").await,
         "+OK Logging out, messages deleted."
@@ -129,7 +135,9 @@ async fn shutdown_closes_sessions_left_at_the_deadline() {
         ..Setup::default()
     };
     let mut server = start(dir.path(), setup).await;
-    server.deliver("alice", b"Subject: x\r\n\r\nkeep me\r\n").await;
+    server
+        .deliver("alice", b"Subject: x\r\n\r\nkeep me\r\n")
+        .await;
     let mut idle = Raw::connect(server.pop3).await;
     idle.line().await.unwrap();
     assert_eq!(idle.login(ALICE).await, "+OK Logged in.");
@@ -186,9 +194,7 @@ async fn garbage_does_not_hurt_other_sessions() {
     let file = dir.path().join("bob.eml");
     let file_arg = file.to_str().unwrap().to_owned();
     let addr = server.pop3;
-    let reader = tokio::spawn(async move {
-        poplib_at(addr, "retr", BOB, &["1", &file_arg]).await
-    });
+    let reader = tokio::spawn(async move { poplib_at(addr, "retr", BOB, &["1", &file_arg]).await });
 
     // Binary junk: unknown commands, then the pre-login limit (Dovecot's
     // three) closes the session.
@@ -225,8 +231,14 @@ async fn garbage_does_not_hurt_other_sessions() {
     other.send(b"USER alice\r\nPASS wonderland\r\n").await;
     assert_eq!(other.line().await.unwrap(), "+OK");
     assert_eq!(other.line().await.unwrap(), "+OK Logged in.");
-    assert_eq!(other.command("RETR 99").await, "-ERR There's no message 99.");
-    assert_eq!(other.command("LIST x").await, "-ERR Invalid message number: x");
+    assert_eq!(
+        other.command("RETR 99").await,
+        "-ERR There's no message 99."
+    );
+    assert_eq!(
+        other.command("LIST x").await,
+        "-ERR Invalid message number: x"
+    );
     assert_eq!(other.command("STAT").await, "+OK 0 0");
 
     let lines = reader.await.unwrap();

@@ -23,8 +23,8 @@ use std::time::Instant;
 
 use futures::future::BoxFuture;
 use mailbox_traits::{
-    Access, Account, Authenticator, Flag, FlagOp, Flags, MailStore, Mailbox, MailboxName,
-    Password, StoreError, Uid, UserId,
+    Access, Account, Authenticator, Flag, FlagOp, Flags, MailStore, Mailbox, MailboxName, Password,
+    StoreError, Uid, UserId,
 };
 use pop3_proto::MessageNumber;
 use pop3_proto::server::{BodyFailure, Credentials, Event, LoginFailure, Server};
@@ -34,8 +34,8 @@ use crate::connection::{Connection, Outbox};
 use crate::driver::{self, End, Handler, Machine, Step};
 use crate::server::Shared;
 
-pub(crate) use lock::Pop3Locks;
 use lock::Pop3Lock;
+pub(crate) use lock::Pop3Locks;
 
 impl Machine for Server {
     type Event = Event;

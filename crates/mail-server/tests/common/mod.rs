@@ -13,8 +13,7 @@ use bytes::Bytes;
 use mail_server::{MailServer, PlaintextAuth, RunningServer, Security, TlsSource, Users};
 use mailbox_maildir::{MaildirStore, Options};
 use mailbox_traits::{
-    Access, Account, InternalDate, LocalDelivery, MailStore, Mailbox, MailboxName, Snapshot,
-    UserId,
+    Access, Account, InternalDate, LocalDelivery, MailStore, Mailbox, MailboxName, Snapshot, UserId,
 };
 
 pub(crate) const ALICE: (&str, &str) = ("alice", "wonderland");
@@ -129,7 +128,12 @@ impl TestServer {
     }
 
     /// Runs a poplib case against the plain POP3 listener.
-    pub(crate) async fn poplib(&self, case: &str, user: (&str, &str), args: &[&str]) -> Vec<String> {
+    pub(crate) async fn poplib(
+        &self,
+        case: &str,
+        user: (&str, &str),
+        args: &[&str],
+    ) -> Vec<String> {
         poplib_at(self.pop3, case, user, args).await
     }
 }
@@ -217,7 +221,10 @@ pub(crate) fn big_message(size: usize) -> Vec<u8> {
             3 => "..",
             _ => "",
         };
-        let line = format!("{prefix}{i:010} {}\r\n", "abcdefghijklmnopqrstuvwxyz0123456789_-=+");
+        let line = format!(
+            "{prefix}{i:010} {}\r\n",
+            "abcdefghijklmnopqrstuvwxyz0123456789_-=+"
+        );
         m.extend_from_slice(line.as_bytes());
         i += 1;
     }
