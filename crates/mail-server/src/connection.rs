@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use bytes::{Buf, Bytes};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
+use tokio::time::Sleep;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
@@ -58,6 +59,9 @@ pub(crate) struct Connection {
     /// Output was handed to the stream and not flushed yet (TLS buffers
     /// records until flushed).
     unflushed: bool,
+    /// The machine's deadline, kept registered with the runtime's timer and
+    /// moved rather than made anew for every wait.
+    timer: Pin<Box<Sleep>>,
 }
 
 /// Output waiting for the socket: pieces as the machine handed them out,
@@ -115,6 +119,7 @@ impl Connection {
             input: vec![0; READ_CHUNK].into_boxed_slice(),
             outbox: Outbox::default(),
             unflushed: false,
+            timer: Box::pin(tokio::time::sleep(Duration::from_secs(3600))),
         })
     }
 
@@ -170,12 +175,18 @@ impl Connection {
         read: bool,
         deadline: Option<Instant>,
     ) -> io::Result<Io> {
-        let mut sleep = deadline.map(|d| Box::pin(tokio::time::sleep_until(d.into())));
+        if let Some(deadline) = deadline {
+            let deadline = tokio::time::Instant::from_std(deadline);
+            if self.timer.deadline() != deadline {
+                self.timer.as_mut().reset(deadline);
+            }
+        }
         let Self {
             stream,
             input,
             outbox,
             unflushed,
+            timer,
             ..
         } = self;
         poll_fn(|cx| {
@@ -204,8 +215,8 @@ impl Connection {
                     return Poll::Ready(Ok(if n == 0 { Io::Eof } else { Io::Input(n) }));
                 }
             }
-            if let Some(sleep) = &mut sleep {
-                ready!(sleep.as_mut().poll(cx));
+            if deadline.is_some() {
+                ready!(timer.as_mut().poll(cx));
                 return Poll::Ready(Ok(Io::Deadline));
             }
             Poll::Pending

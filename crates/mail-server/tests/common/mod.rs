@@ -3,6 +3,7 @@
 //! and real clients (Python's poplib, curl) run as child processes.
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
