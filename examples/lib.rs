@@ -8,3 +8,5 @@
 //!   table to copy into a mail client.
 //! - `embed-pop3`: serving POP3 for an application's own users from its own
 //!   store, in a few lines of `mail-server`'s builder.
+//! - `pop3-load`: a load run on 127.0.0.1: RETR per second with several POP3
+//!   clients downloading from a Maildir at once.

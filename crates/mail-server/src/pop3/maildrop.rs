@@ -18,16 +18,14 @@ pub(crate) fn unique_id(uid: Uid, validity: UidValidity) -> UniqueId {
     UniqueId::try_from(text.as_str()).unwrap_or_else(|_| unreachable!("hex unique-id"))
 }
 
-/// The listing handed to the POP3 machine at login, and the UID of each
-/// message number, from a snapshot of INBOX.
-pub(crate) fn listing(snapshot: &Snapshot) -> (Maildrop, Vec<Uid>) {
-    let uids = snapshot.messages.iter().map(|m| m.uid).collect();
-    let maildrop = snapshot
+/// The listing handed to the POP3 machine at login, from a snapshot of
+/// INBOX: message `n` is the snapshot's `n`-th message, in UID order.
+pub(crate) fn listing(snapshot: &Snapshot) -> Maildrop {
+    snapshot
         .messages
         .iter()
         .map(|m| MaildropEntry::new(m.size, unique_id(m.uid, snapshot.uid_validity)))
-        .collect();
-    (maildrop, uids)
+        .collect()
 }
 
 #[cfg(test)]
@@ -61,8 +59,7 @@ mod tests {
             highest_modseq: ModSeq::MIN,
             messages: vec![meta(3, 120), meta(9, 5)],
         };
-        let (maildrop, uids) = listing(&snapshot);
-        assert_eq!(uids, [Uid::new(3).unwrap(), Uid::new(9).unwrap()]);
+        let maildrop = listing(&snapshot);
         assert_eq!(maildrop.size(), 125);
         let ids: Vec<&str> = maildrop.entries().iter().map(|e| e.uid.as_str()).collect();
         assert_eq!(ids, ["0000000300000007", "0000000900000007"]);

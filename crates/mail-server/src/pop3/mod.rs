@@ -24,7 +24,7 @@ use std::time::Instant;
 use futures::future::BoxFuture;
 use mailbox_traits::{
     Access, Account, Authenticator, Flag, FlagOp, Flags, MailStore, Mailbox, MailboxName, Password,
-    StoreError, Uid, UserId,
+    Snapshot, StoreError, Uid, UserId,
 };
 use pop3_proto::MessageNumber;
 use pop3_proto::server::{BodyFailure, Credentials, Event, LoginFailure, Server};
@@ -114,6 +114,8 @@ struct OpenMaildrop<M> {
     mailbox: M,
     /// The UID of message number `n` at index `n - 1`.
     uids: Vec<Uid>,
+    /// Whether message `n` has `\Seen` (as of login, or set since).
+    seen: Vec<bool>,
     _lock: Pop3Lock,
 }
 
@@ -201,12 +203,18 @@ impl<S: MailStore, A: Authenticator> Pop3Handler<S, A> {
             return machine.login_failed(LoginFailure::InUse);
         };
         match self.open(&user).await {
-            Ok((mailbox, listing, uids)) => {
-                info!(%user, messages = uids.len(), octets = listing.size(), "logged in");
+            Ok((mailbox, listing, snapshot)) => {
+                let (uids, seen) = snapshot
+                    .messages
+                    .iter()
+                    .map(|m| (m.uid, m.flags.is_seen()))
+                    .unzip();
+                info!(%user, messages = listing.len(), octets = listing.size(), "logged in");
                 self.maildrop = Some(OpenMaildrop {
                     user,
                     mailbox,
                     uids,
+                    seen,
                     _lock: lock,
                 });
                 machine.login_succeeded(listing)
@@ -225,13 +233,13 @@ impl<S: MailStore, A: Authenticator> Pop3Handler<S, A> {
     async fn open(
         &self,
         user: &UserId,
-    ) -> Result<(MailboxOf<S>, pop3_proto::server::Maildrop, Vec<Uid>), StoreError> {
+    ) -> Result<(MailboxOf<S>, pop3_proto::server::Maildrop, Snapshot), StoreError> {
         let account = self.shared.store.account(user).await?;
         let mailbox = account.open_mailbox(&MailboxName::inbox()).await?;
         // Read-only: POP3 claims no \Recent, so IMAP clients still see new mail as new.
         let snapshot = mailbox.snapshot(Access::ReadOnly).await?;
-        let (listing, uids) = maildrop::listing(&snapshot);
-        Ok((mailbox, listing, uids))
+        let listing = maildrop::listing(&snapshot);
+        Ok((mailbox, listing, snapshot))
     }
 
     async fn body(
@@ -240,24 +248,28 @@ impl<S: MailStore, A: Authenticator> Pop3Handler<S, A> {
         message: MessageNumber,
         lines: Option<u64>,
     ) -> Result<(), pop3_proto::ServerError> {
-        let Some(drop) = &self.maildrop else {
+        let Some(drop) = &mut self.maildrop else {
             return machine.body_failed(BodyFailure::TemporaryFailure);
         };
-        let Some(&uid) = drop.uids.get(message.index()) else {
+        let index = message.index();
+        let Some(&uid) = drop.uids.get(index) else {
             return machine.body_failed(BodyFailure::Expunged);
         };
         match drop.mailbox.read(uid).await {
             Ok(bytes) => {
                 debug!(%message, %uid, octets = bytes.len(), top = ?lines, "sending message");
                 machine.send_body(bytes)?;
-                if lines.is_none() {
+                // RETR marks the message read; TOP does not. A message read
+                // before costs no store update.
+                if lines.is_none() && !drop.seen[index] {
                     let seen = Flags::from([Flag::Seen]);
-                    if let Err(e) = drop
+                    match drop
                         .mailbox
                         .update_flags(&[uid], FlagOp::Add, &seen, None)
                         .await
                     {
-                        warn!(%uid, error = %e, "cannot set \\Seen");
+                        Ok(_) => drop.seen[index] = true,
+                        Err(e) => warn!(%uid, error = %e, "cannot set \\Seen"),
                     }
                 }
                 Ok(())
