@@ -64,9 +64,9 @@ pub struct Settings {
     /// How long a failed login waits before its reply. Default 2 s,
     /// Dovecot's `auth_failure_delay`.
     pub auth_failure_delay: Duration,
-    /// The most connections served at once; further clients wait in the
-    /// listen queue until one ends. Default 1000, Dovecot's
-    /// `default_client_limit`.
+    /// The most connections served at once, over all listeners; further
+    /// clients wait, unanswered, until a session ends. Default 1000,
+    /// Dovecot's `default_client_limit`.
     pub max_connections: usize,
     /// How long a TLS handshake may take. Default 30 s, this crate's choice
     /// (Dovecot allows a login process that long to finish one).
@@ -334,15 +334,6 @@ struct Acceptor<S, A> {
 impl<S: MailStore, A: Authenticator> Acceptor<S, A> {
     async fn run(self) {
         loop {
-            // The cap: no accept until a session slot is free, so clients
-            // beyond it wait in the kernel's listen queue.
-            let permit = tokio::select! {
-                permit = self.permits.clone().acquire_owned() => match permit {
-                    Ok(permit) => permit,
-                    Err(_) => break,
-                },
-                () = self.stop.cancelled() => break,
-            };
             let accepted = tokio::select! {
                 accepted = self.listener.accept() => accepted,
                 () = self.stop.cancelled() => break,
@@ -355,6 +346,22 @@ impl<S: MailStore, A: Authenticator> Acceptor<S, A> {
                     warn!(error = %e, "accept failed");
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
+                }
+            };
+            // The cap: past it, the client just accepted waits unanswered
+            // for a free slot, and this listener accepts no one else
+            // meanwhile; later clients wait in the kernel's listen queue.
+            let permit = match self.permits.clone().try_acquire_owned() {
+                Ok(permit) => permit,
+                Err(_) => {
+                    debug!(%peer, "connection cap reached: the client waits");
+                    tokio::select! {
+                        permit = self.permits.clone().acquire_owned() => match permit {
+                            Ok(permit) => permit,
+                            Err(_) => break,
+                        },
+                        () = self.stop.cancelled() => break,
+                    }
                 }
             };
             let span = info_span!("session", proto = self.protocol.name(), %peer);

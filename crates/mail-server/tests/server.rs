@@ -168,8 +168,11 @@ async fn connection_cap_holds_further_clients_until_a_slot_frees() {
     let server = start(dir.path(), setup).await;
     let mut first = Raw::connect(server.pop3).await;
     assert_eq!(first.line().await.unwrap(), "+OK POP3 server ready");
-    // The cap is the server's, over all listeners: POP3S takes a slot too.
-    let pop3s = tokio::net::TcpStream::connect(server.pop3s.unwrap())
+    // An idle listener holds no slot: a second POP3 client is served.
+    let mut second = Raw::connect(server.pop3).await;
+    assert_eq!(second.line().await.unwrap(), "+OK POP3 server ready");
+    // The cap is over all listeners: POP3S waits too.
+    let tls_waiting = tokio::net::TcpStream::connect(server.pop3s.unwrap())
         .await
         .unwrap();
     let mut waiting = Raw::connect(server.pop3).await;
@@ -180,9 +183,34 @@ async fn connection_cap_holds_further_clients_until_a_slot_frees() {
             .is_err(),
         "a third client was served past the cap of two"
     );
+    // Slots go to waiting clients first come, first served: the POP3S
+    // client, then the POP3 one.
     assert_eq!(first.command("QUIT").await, "+OK Logging out");
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_file(&server.cert).unwrap())
+        .unwrap();
+    let config = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let tls = connector
+        .connect(ServerName::try_from("localhost").unwrap(), tls_waiting)
+        .await
+        .unwrap();
+    let mut tls = BufReader::new(tls);
+    let mut greeting = String::new();
+    tls.read_line(&mut greeting).await.unwrap();
+    assert_eq!(greeting, "+OK POP3 server ready\r\n");
+    assert!(
+        waiting
+            .line_within(Duration::from_millis(300))
+            .await
+            .is_err()
+    );
+    assert_eq!(second.command("QUIT").await, "+OK Logging out");
     assert_eq!(waiting.line().await.unwrap(), "+OK POP3 server ready");
-    drop(pop3s);
+    drop(tls);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
