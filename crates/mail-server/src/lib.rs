@@ -88,13 +88,12 @@ mod connection;
 mod driver;
 mod error;
 mod pop3;
+mod running;
 mod server;
 mod tls;
 
 pub use auth::{PlaintextAuth, Users, hash_password};
 pub use error::{Error, UsersError};
-pub use server::{
-    Listening, MailServer, MailServerBuilder, Protocol, RunningServer, Security, Settings,
-    ShutdownReport,
-};
+pub use running::{Listening, RunningServer, ShutdownReport};
+pub use server::{MailServer, MailServerBuilder, Protocol, Security, Settings};
 pub use tls::{SelfSigned, TlsSource};

@@ -1,4 +1,4 @@
-//! The builder, the listeners, and the running server.
+//! The builder and the settings.
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -8,15 +8,12 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use mailbox_traits::{Authenticator, MailStore};
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
-use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
-use tracing::{Instrument, debug, info, info_span, warn};
 
 use crate::connection::Connection;
 use crate::driver::DriverLimits;
 use crate::pop3::{self, Pop3Locks};
+use crate::running::{Listening, RunningServer};
 use crate::{Error, PlaintextAuth, TlsSource};
 
 /// A mail protocol a listener serves.
@@ -117,7 +114,14 @@ impl<S, A> Shared<S, A> {
 }
 
 /// A session driver's entry point.
-type Serve<S, A> = fn(Arc<Shared<S, A>>, Connection) -> BoxFuture<'static, ()>;
+pub(crate) type Serve<S, A> = fn(Arc<Shared<S, A>>, Connection) -> BoxFuture<'static, ()>;
+
+/// A listener bound by [`MailServerBuilder::start`].
+pub(crate) struct Bound<S, A> {
+    pub(crate) listener: TcpListener,
+    pub(crate) listening: Listening,
+    pub(crate) serve: Serve<S, A>,
+}
 
 struct ListenerSpec<S, A> {
     protocol: Protocol,
@@ -258,8 +262,15 @@ impl<S: MailStore, A: Authenticator> MailServerBuilder<S, A> {
                     addr: spec.addr,
                     source,
                 })?;
-            let addr = listener.local_addr()?;
-            bound.push((listener, spec, addr));
+            bound.push(Bound {
+                listening: Listening {
+                    protocol: spec.protocol,
+                    security: spec.security,
+                    addr: listener.local_addr()?,
+                },
+                listener,
+                serve: spec.serve,
+            });
         }
 
         let shared = Arc::new(Shared {
@@ -269,37 +280,7 @@ impl<S: MailStore, A: Authenticator> MailServerBuilder<S, A> {
             pop3_locks: Pop3Locks::default(),
             settings: self.settings,
         });
-        let running = RunningServer {
-            listeners: bound
-                .iter()
-                .map(|(_, spec, addr)| Listening {
-                    protocol: spec.protocol,
-                    security: spec.security,
-                    addr: *addr,
-                })
-                .collect(),
-            stop_accepting: CancellationToken::new(),
-            close_sessions: CancellationToken::new(),
-            sessions: TaskTracker::new(),
-            grace: shared.settings.shutdown_grace,
-        };
-        let permits = Arc::new(Semaphore::new(shared.settings.max_connections.max(1)));
-        for (listener, spec, addr) in bound {
-            info!(protocol = %spec.protocol, security = ?spec.security, %addr, "listening");
-            let accept = Acceptor {
-                listener,
-                protocol: spec.protocol,
-                security: spec.security,
-                serve: spec.serve,
-                shared: shared.clone(),
-                permits: permits.clone(),
-                stop: running.stop_accepting.clone(),
-                close: running.close_sessions.clone(),
-                sessions: running.sessions.clone(),
-            };
-            tokio::spawn(accept.run());
-        }
-        Ok(running)
+        Ok(RunningServer::launch(shared, bound))
     }
 }
 
@@ -315,227 +296,5 @@ impl<S, A> fmt::Debug for MailServerBuilder<S, A> {
             .field("tls", &self.tls)
             .field("listeners", &listeners)
             .finish_non_exhaustive()
-    }
-}
-
-/// One listener's accept loop.
-struct Acceptor<S, A> {
-    listener: TcpListener,
-    protocol: Protocol,
-    security: Security,
-    serve: Serve<S, A>,
-    shared: Arc<Shared<S, A>>,
-    permits: Arc<Semaphore>,
-    stop: CancellationToken,
-    close: CancellationToken,
-    sessions: TaskTracker,
-}
-
-impl<S: MailStore, A: Authenticator> Acceptor<S, A> {
-    async fn run(self) {
-        loop {
-            let accepted = tokio::select! {
-                accepted = self.listener.accept() => accepted,
-                () = self.stop.cancelled() => break,
-            };
-            let (tcp, peer) = match accepted {
-                Ok(pair) => pair,
-                Err(e) => {
-                    // Out of file descriptors, most likely: wait a little
-                    // rather than spin.
-                    warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            };
-            // The cap: past it, the client just accepted waits unanswered
-            // for a free slot, and this listener accepts no one else
-            // meanwhile; later clients wait in the kernel's listen queue.
-            let permit = match self.permits.clone().try_acquire_owned() {
-                Ok(permit) => permit,
-                Err(_) => {
-                    debug!(%peer, "connection cap reached: the client waits");
-                    tokio::select! {
-                        permit = self.permits.clone().acquire_owned() => match permit {
-                            Ok(permit) => permit,
-                            Err(_) => break,
-                        },
-                        () = self.stop.cancelled() => break,
-                    }
-                }
-            };
-            let span = info_span!("session", proto = self.protocol.name(), %peer);
-            let shared = self.shared.clone();
-            let close = self.close.clone();
-            let (security, serve) = (self.security, self.serve);
-            self.sessions.spawn(
-                async move {
-                    let _permit = permit;
-                    tokio::select! {
-                        () = open(shared, tcp, peer, security, serve) => {}
-                        () = close.cancelled() => info!("closed at shutdown"),
-                    }
-                }
-                .instrument(span),
-            );
-        }
-        debug!(protocol = %self.protocol, "stopped accepting");
-    }
-}
-
-/// Sets a connection up (the implicit-TLS handshake) and runs its driver.
-async fn open<S: MailStore, A: Authenticator>(
-    shared: Arc<Shared<S, A>>,
-    tcp: tokio::net::TcpStream,
-    peer: SocketAddr,
-    security: Security,
-    serve: Serve<S, A>,
-) {
-    let mut conn = match Connection::new(tcp, peer) {
-        Ok(conn) => conn,
-        Err(e) => return debug!(error = %e, "connection lost at accept"),
-    };
-    if security == Security::ImplicitTls {
-        let Some(acceptor) = &shared.tls else {
-            return;
-        };
-        if let Err(e) = conn
-            .start_tls(acceptor, shared.settings.tls_handshake_timeout)
-            .await
-        {
-            return info!(error = %e, "TLS handshake failed");
-        }
-    }
-    serve(shared, conn).await;
-}
-
-/// A listener of a running server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Listening {
-    /// What it serves.
-    pub protocol: Protocol,
-    /// Plain or implicit TLS.
-    pub security: Security,
-    /// The address it is bound to (with the port picked for port 0).
-    pub addr: SocketAddr,
-}
-
-/// A started server. Dropping it stops accepting and closes every session
-/// at once; [`shutdown`](Self::shutdown) is the graceful way.
-#[derive(Debug)]
-pub struct RunningServer {
-    listeners: Vec<Listening>,
-    stop_accepting: CancellationToken,
-    close_sessions: CancellationToken,
-    sessions: TaskTracker,
-    grace: Duration,
-}
-
-/// How a graceful shutdown went.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ShutdownReport {
-    /// Sessions still open at the deadline, which were closed.
-    pub closed_at_deadline: usize,
-}
-
-impl RunningServer {
-    /// The listeners, in the order they were added.
-    pub fn listeners(&self) -> &[Listening] {
-        &self.listeners
-    }
-
-    /// The address of the first listener for `protocol` with `security`.
-    pub fn local_addr(&self, protocol: Protocol, security: Security) -> Option<SocketAddr> {
-        self.listeners
-            .iter()
-            .find(|l| l.protocol == protocol && l.security == security)
-            .map(|l| l.addr)
-    }
-
-    /// Sessions open now.
-    pub fn sessions(&self) -> usize {
-        self.sessions.len()
-    }
-
-    /// Graceful shutdown: stops accepting at once, lets open sessions finish
-    /// for the grace period ([`Settings::shutdown_grace`]), then closes the
-    /// rest. A POP3 session closed this way never reached UPDATE, so it
-    /// deletes nothing (RFC 1939 §6).
-    pub async fn shutdown(self) -> ShutdownReport {
-        let grace = self.grace;
-        self.shutdown_within(grace).await
-    }
-
-    /// [`shutdown`](Self::shutdown) with another grace period.
-    pub async fn shutdown_within(self, grace: Duration) -> ShutdownReport {
-        self.stop_accepting.cancel();
-        self.sessions.close();
-        let open = self.sessions.len();
-        if open > 0 {
-            info!(
-                sessions = open,
-                ?grace,
-                "shutting down: waiting for sessions"
-            );
-        }
-        let mut report = ShutdownReport {
-            closed_at_deadline: 0,
-        };
-        if tokio::time::timeout(grace, self.sessions.wait())
-            .await
-            .is_err()
-        {
-            report.closed_at_deadline = self.sessions.len();
-            warn!(
-                sessions = report.closed_at_deadline,
-                "shutdown deadline: closing the remaining sessions"
-            );
-            self.close_sessions.cancel();
-            self.sessions.wait().await;
-        }
-        info!("shut down");
-        report
-    }
-
-    /// Serves until Ctrl-C or SIGTERM, then shuts down gracefully; a second
-    /// signal during the grace period closes every session at once.
-    pub async fn run_until_signal(self) -> std::io::Result<ShutdownReport> {
-        wait_for_signal().await?;
-        info!("signal received: stopping");
-        let close = self.close_sessions.clone();
-        let second = tokio::spawn(async move {
-            if wait_for_signal().await.is_ok() {
-                warn!("second signal: closing every session now");
-                close.cancel();
-            }
-        });
-        let report = self.shutdown().await;
-        second.abort();
-        Ok(report)
-    }
-}
-
-impl Drop for RunningServer {
-    fn drop(&mut self) {
-        self.stop_accepting.cancel();
-        self.close_sessions.cancel();
-    }
-}
-
-/// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM.
-async fn wait_for_signal() -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate())?;
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => r,
-            _ = term.recv() => Ok(()),
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await
     }
 }
