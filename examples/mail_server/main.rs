@@ -219,6 +219,31 @@ mod tests {
             ["+OK Logged in.", "+OK 0 0", "+OK Logging out."]
         );
         server.shutdown().await;
+
+        // A users file with a hash from hash_password (the subcommand's).
+        let file = dir.join("users");
+        let hash = mail_server::hash_password(b"pw2").unwrap();
+        std::fs::write(&file, format!("# test users\nfrank:{hash}\n")).unwrap();
+        let cli = Cli::parse_from([
+            "mail-server",
+            "--data-dir",
+            data,
+            "--pop3",
+            "127.0.0.1:0",
+            "--pop3s",
+            "off",
+            "--users-file",
+            file.to_str().unwrap(),
+        ]);
+        let (server, table) = start(&cli).await.unwrap();
+        assert!(table.contains("  Users              frank\n"), "{table}");
+        let lines = exchange(
+            server.listeners()[0].addr,
+            "USER frank@localhost\r\nPASS pw2\r\nQUIT\r\n",
+        )
+        .await;
+        assert_eq!(lines[2], "+OK Logged in.");
+        server.shutdown().await;
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

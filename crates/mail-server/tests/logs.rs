@@ -75,6 +75,8 @@ async fn sessions_are_logged_without_passwords() {
         "logged in user=alice messages=1",
         "logged in user=bob messages=0",
         "STLS: starting TLS",
+        "session ended user=alice end=closed retr=0 retr_octets=0 top=0 deleted=0",
+        "session ended user=bob end=closed",
     ] {
         assert!(
             logs.contains(expected),

@@ -100,12 +100,34 @@ async fn session<S: MailStore, A: Authenticator>(shared: Arc<Shared<S, A>>, mut 
     let mut handler = Pop3Handler {
         shared,
         maildrop: None,
+        stats: Stats::default(),
     };
-    match driver::drive(&mut conn, &mut machine, &mut handler, tls.as_ref(), &limits).await {
-        Ok(End::Closed) => debug!("closed"),
-        Ok(End::ClientGone) => info!("client disconnected before QUIT: nothing deleted"),
-        Err(e) => info!(error = %e, "connection lost: nothing deleted"),
+    let end = driver::drive(&mut conn, &mut machine, &mut handler, tls.as_ref(), &limits).await;
+    let how = match &end {
+        Ok(End::Closed) => "closed".to_owned(),
+        Ok(End::ClientGone) => "client left".to_owned(),
+        Err(e) => format!("connection lost: {e}"),
+    };
+    // One line per session, as Dovecot's "Disconnected: Logged out
+    // top=0/0, retr=1/120, del=0/1".
+    let s = &handler.stats;
+    match &handler.maildrop {
+        Some(drop) => info!(
+            user = %drop.user, end = %how, retr = s.retr, retr_octets = s.retr_octets,
+            top = s.top, deleted = s.deleted, "session ended"
+        ),
+        None => debug!(end = %how, "session ended before login"),
     }
+}
+
+/// What a session did, for its last log line.
+#[derive(Debug, Default)]
+struct Stats {
+    retr: u32,
+    retr_octets: u64,
+    top: u32,
+    /// Messages expunged at QUIT.
+    deleted: usize,
 }
 
 /// The logged-in user's INBOX, as the session sees it.
@@ -124,6 +146,7 @@ type MailboxOf<S> = <<S as MailStore>::Account as Account>::Mailbox;
 struct Pop3Handler<S: MailStore, A> {
     shared: Arc<Shared<S, A>>,
     maildrop: Option<OpenMaildrop<MailboxOf<S>>>,
+    stats: Stats,
 }
 
 impl<S: MailStore, A: Authenticator> Handler<Server> for Pop3Handler<S, A> {
@@ -145,7 +168,7 @@ impl<S: MailStore, A: Authenticator> Handler<Server> for Pop3Handler<S, A> {
                 Ok(())
             }
             Event::Closed { reason } => {
-                debug!(?reason, "session closed");
+                debug!(?reason, "POP3 session closed");
                 Ok(())
             }
             _ => Ok(()),
@@ -258,6 +281,13 @@ impl<S: MailStore, A: Authenticator> Pop3Handler<S, A> {
         match drop.mailbox.read(uid).await {
             Ok(bytes) => {
                 debug!(%message, %uid, octets = bytes.len(), top = ?lines, "sending message");
+                match lines {
+                    None => {
+                        self.stats.retr += 1;
+                        self.stats.retr_octets += bytes.len() as u64;
+                    }
+                    Some(_) => self.stats.top += 1,
+                }
                 machine.send_body(bytes)?;
                 // RETR marks the message read; TOP does not. A message read
                 // before costs no store update.
@@ -302,7 +332,8 @@ impl<S: MailStore, A: Authenticator> Pop3Handler<S, A> {
         }
         match drop.mailbox.expunge(&uids).await {
             Ok(expunged) => {
-                info!(user = %drop.user, deleted = expunged.uids.len(), "QUIT: messages deleted");
+                self.stats.deleted = expunged.uids.len();
+                debug!(deleted = self.stats.deleted, "QUIT: messages deleted");
                 machine.update_succeeded()
             }
             Err(e) => {
