@@ -71,7 +71,7 @@ async fn sessions_are_logged_without_passwords() {
     }
     for expected in [
         "session{proto=\"pop3\" peer=127.0.0.1:",
-        "login failed login=alice",
+        "login failed login=\"alice\"",
         "logged in user=alice messages=1",
         "logged in user=bob messages=0",
         "STLS: starting TLS",

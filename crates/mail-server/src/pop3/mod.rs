@@ -212,12 +212,14 @@ impl<S: MailStore, A: Authenticator> Pop3Handler<S, A> {
         let user = match verified {
             Ok(Some(user)) => user,
             Ok(None) => {
-                info!(login = %login, "login failed");
+                // `?`: the name is the client's; escaped, it cannot forge a
+                // log line.
+                info!(login = ?login, "login failed");
                 tokio::time::sleep(self.shared.settings.auth_failure_delay).await;
                 return machine.login_failed(LoginFailure::InvalidCredentials);
             }
             Err(e) => {
-                warn!(login = %login, error = %e, "authentication backend failed");
+                warn!(login = ?login, error = %e, "authentication backend failed");
                 return machine.login_failed(LoginFailure::TemporaryFailure);
             }
         };
