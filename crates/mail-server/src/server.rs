@@ -76,8 +76,9 @@ pub struct Settings {
     /// its daemons at `postfix stop` about as long).
     pub shutdown_grace: Duration,
     /// The POP3 sessions' options: limits, greeting, capabilities. The
-    /// server sets `implicit_tls`, `stls` and `allow_plaintext_without_tls`
-    /// per connection.
+    /// server sets `implicit_tls` and `allow_plaintext_without_tls` per
+    /// connection, and turns `stls` off where there is no certificate or
+    /// TLS is already on.
     pub pop3: pop3_proto::server::Options,
 }
 

@@ -86,7 +86,7 @@ pub(crate) fn serve<S: MailStore, A: Authenticator>(
 async fn session<S: MailStore, A: Authenticator>(shared: Arc<Shared<S, A>>, mut conn: Connection) {
     let mut options = shared.settings.pop3.clone();
     options.implicit_tls = conn.is_tls();
-    options.stls = shared.tls.is_some() && !conn.is_tls();
+    options.stls &= shared.tls.is_some() && !conn.is_tls();
     options.allow_plaintext_without_tls = shared
         .settings
         .plaintext_auth
