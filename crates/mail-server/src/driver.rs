@@ -1,0 +1,142 @@
+//! The session driver every protocol shares.
+//!
+//! A driver runs one sans-IO server machine against one [`Connection`]. It
+//! holds no protocol logic: it moves bytes between the socket and the
+//! machine, sleeps until the machine's `poll_timeout`, and hands each event
+//! to the protocol's [`Handler`], which answers it from the store through
+//! the machine's typed decision methods. SMTP, POP3 and IMAP each add a
+//! [`Machine`] impl for their server and a [`Handler`]; the loop is this one.
+//!
+//! The loop, after the STYLE's drive-loop invariant:
+//!
+//! 1. pull output from the machine until it has none or the outbox is full,
+//!    and hand every event to the handler (whose answers may make more
+//!    output and events);
+//! 2. if the handler asked for TLS: write everything out, run the handshake
+//!    on the same socket, tell the machine, and go on;
+//! 3. if the machine is closed: write what is left and close;
+//! 4. otherwise wait for input (while the machine wants it), for room to
+//!    write, or for the machine's deadline, and feed what came.
+
+use std::future::Future;
+use std::io;
+use std::time::{Duration, Instant};
+
+use tokio_rustls::TlsAcceptor;
+
+use crate::connection::{Connection, Io, Outbox};
+
+/// A sans-IO server machine, as the driver sees it: the `handle_*` and
+/// `poll_*` of STYLE.md's one vocabulary.
+pub(crate) trait Machine: Send {
+    /// What the machine reports or asks.
+    type Event: Send;
+
+    /// Bytes from the client.
+    fn handle_input(&mut self, data: &[u8]);
+    /// The time, when [`poll_timeout`](Self::poll_timeout) has passed.
+    fn handle_timeout(&mut self, now: Instant);
+    /// Moves some output into `out`; `false` when there is none now.
+    fn poll_transmit(&mut self, out: &mut Outbox) -> bool;
+    /// The next event.
+    fn poll_event(&mut self) -> Option<Self::Event>;
+    /// When to call [`handle_timeout`](Self::handle_timeout).
+    fn poll_timeout(&self) -> Option<Instant>;
+    /// Whether the machine reads input now.
+    fn wants_read(&self) -> bool;
+    /// Whether the session is over.
+    fn is_closed(&self) -> bool;
+    /// The TLS handshake the handler asked for has completed. Machines that
+    /// switch to TLS as soon as they accept STARTTLS ignore it.
+    fn tls_started(&mut self) {}
+}
+
+/// What the driver does after an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// Go on.
+    Continue,
+    /// Send what the machine has queued, then start TLS on the socket.
+    StartTls,
+}
+
+/// The protocol side of a driver: answers a machine's events.
+pub(crate) trait Handler<M: Machine>: Send {
+    /// Answers `event`, calling the machine's decision methods.
+    fn on_event(&mut self, machine: &mut M, event: M::Event) -> impl Future<Output = Step> + Send;
+}
+
+/// Timeouts of the driver itself; the protocol's own live in its machine.
+#[derive(Clone, Debug)]
+pub(crate) struct DriverLimits {
+    /// A TLS handshake.
+    pub(crate) handshake: Duration,
+    /// Writing the last output of a closed session.
+    pub(crate) close: Duration,
+}
+
+/// How a session ended.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum End {
+    /// The machine closed the session, and its last output went out.
+    Closed,
+    /// The client went away first.
+    ClientGone,
+}
+
+/// Runs `machine` on `conn` until the session ends.
+pub(crate) async fn drive<M: Machine, H: Handler<M>>(
+    conn: &mut Connection,
+    machine: &mut M,
+    handler: &mut H,
+    tls: Option<&TlsAcceptor>,
+    limits: &DriverLimits,
+) -> io::Result<End> {
+    let mut eof = false;
+    loop {
+        let mut start_tls = false;
+        loop {
+            while conn.outbox().has_room() && machine.poll_transmit(conn.outbox()) {}
+            let Some(event) = machine.poll_event() else {
+                break;
+            };
+            if handler.on_event(machine, event).await == Step::StartTls {
+                start_tls = true;
+            }
+        }
+        if start_tls {
+            let Some(acceptor) = tls else {
+                return Err(io::Error::other("STARTTLS accepted with no TLS configured"));
+            };
+            while machine.poll_transmit(conn.outbox()) {}
+            conn.flush_all(limits.close).await?;
+            conn.start_tls(acceptor, limits.handshake).await?;
+            machine.tls_started();
+            continue;
+        }
+        if machine.is_closed() {
+            loop {
+                while conn.outbox().has_room() && machine.poll_transmit(conn.outbox()) {}
+                if conn.outbox().is_empty() {
+                    break;
+                }
+                conn.flush_all(limits.close).await?;
+            }
+            conn.close(limits.close).await?;
+            return Ok(End::Closed);
+        }
+        if eof && conn.outbox().is_empty() {
+            // Nothing more can come in, and the machine has nothing to say.
+            return Ok(End::ClientGone);
+        }
+        match conn
+            .exchange(!eof && machine.wants_read(), machine.poll_timeout())
+            .await?
+        {
+            Io::Input(n) => machine.handle_input(conn.input(n)),
+            Io::Eof => eof = true,
+            Io::Wrote => {}
+            Io::Deadline => machine.handle_timeout(Instant::now()),
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! The tokio layer of the mail protocol crates: listeners, TLS, limits,
+//! authentication, and a session driver per protocol over any
+//! [`mailbox_traits`] store.
+//!
+//! Serve POP3 for your application's users from your own store in a few
+//! lines. Here the store is the in-memory one, which is its own
+//! authenticator too:
+//!
+//! ```
+//! use mail_server::MailServer;
+//! use mailbox_traits::memory::MemoryStore;
+//! use mailbox_traits::{InternalDate, LocalDelivery};
+//! use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let store = MemoryStore::new();
+//! let alice = store.add_user("alice", "wonderland")?;
+//! let message = "Subject: hi\r\n\r\nHello from the app.\r\n";
+//! let date = InternalDate::from_unix(1_700_000_000)?;
+//! store.deliver(message.into(), &[alice], date).await?;
+//!
+//! let server = MailServer::builder(store.clone(), store)
+//!     .pop3("127.0.0.1:0".parse()?)
+//!     .start()
+//!     .await?;
+//! let addr = server.listeners()[0].addr;
+//!
+//! // Any POP3 client will do; this one is a socket. From loopback,
+//! // USER/PASS is allowed without TLS (Dovecot's rule).
+//! let (read, mut write) = tokio::net::TcpStream::connect(addr).await?.into_split();
+//! let mut lines = BufReader::new(read).lines();
+//! write.write_all(b"USER alice\r\nPASS wonderland\r\nSTAT\r\nUIDL 1\r\nQUIT\r\n").await?;
+//! let mut replies = Vec::new();
+//! while let Some(line) = lines.next_line().await? {
+//!     replies.push(line);
+//! }
+//! assert_eq!(replies, [
+//!     "+OK POP3 server ready",
+//!     "+OK",
+//!     "+OK Logged in.",
+//!     "+OK 1 36",
+//!     "+OK 1 0000000100000001", // UID 1, UIDVALIDITY 1: Dovecot's %08Xu%08Xv
+//!     "+OK Logging out.",
+//! ]);
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What it does
+//!
+//! - [`MailServer::builder`] takes a [`MailStore`](mailbox_traits::MailStore)
+//!   and an [`Authenticator`](mailbox_traits::Authenticator), listeners and
+//!   settings, and [`start`](MailServerBuilder::start)s them; the
+//!   [`RunningServer`] it gives back reports its addresses and shuts down
+//!   gracefully: it stops accepting, lets sessions finish up to a deadline,
+//!   and closes the rest ([`RunningServer::run_until_signal`] does that on
+//!   Ctrl-C or SIGTERM).
+//! - TLS with rustls: implicit-TLS listeners (RFC 8314) and STLS on the
+//!   plain ones, from PEM files or a self-signed certificate made once and
+//!   kept ([`TlsSource`]).
+//! - Policy as Dovecot has it: passwords only over TLS or from loopback
+//!   ([`PlaintextAuth`]), a failed login answered after a delay (2 s), a
+//!   cap on connections, and the protocol machines' own limits (line
+//!   lengths, bad commands, the autologout timer).
+//! - [`Users`]: an authenticator over argon2 password hashes, as a users
+//!   file lists them ([`hash_password`] makes the lines).
+//! - Logs through `tracing`: one span per session with the protocol and
+//!   the peer's address; never a password.
+//!
+//! # Session drivers
+//!
+//! Each protocol is one driver module: it runs the protocol crate's
+//! sans-IO server machine on a connection, and only moves bytes, sleeps
+//! until the machine's deadline, and answers the machine's questions from
+//! the store. The loop they share does the rest, including the switch to
+//! TLS after STARTTLS/STLS on the same socket. POP3 is served now; SMTP
+//! and IMAP join as further drivers.
+//!
+//! POP3 (RFC 1939) serves each user's INBOX: UIDL stays the same across
+//! sessions and restarts (UID and UIDVALIDITY, as Dovecot), sizes are exact,
+//! RETR sets `\Seen`, DELE takes effect only at QUIT, and a second session
+//! of the same user gets `-ERR [IN-USE]`.
+
+mod auth;
+mod connection;
+mod driver;
+mod error;
+mod pop3;
+mod running;
+mod server;
+mod tls;
+
+pub use auth::{PlaintextAuth, Users, hash_password};
+pub use error::{Error, UsersError};
+pub use running::{Listening, RunningServer, ShutdownReport};
+pub use server::{MailServer, MailServerBuilder, Protocol, Security, Settings};
+pub use tls::{SelfSigned, TlsSource};

@@ -1,0 +1,327 @@
+//! Helpers shared by the integration tests: a server on 127.0.0.1 over a
+//! Maildir in a temporary directory, messages delivered through the store,
+//! and real clients (Python's poplib, curl) run as child processes.
+
+#![allow(dead_code, reason = "each test binary uses a different subset")]
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use mail_server::{MailServer, PlaintextAuth, RunningServer, Security, TlsSource, Users};
+use mailbox_maildir::{MaildirStore, Options};
+use mailbox_traits::{
+    Access, Account, InternalDate, LocalDelivery, MailStore, Mailbox, MailboxName, Snapshot, UserId,
+};
+
+pub(crate) const ALICE: (&str, &str) = ("alice", "wonderland");
+pub(crate) const BOB: (&str, &str) = ("bob", "builder");
+
+/// How a test server is set up.
+#[derive(Clone, Debug)]
+pub(crate) struct Setup {
+    pub(crate) plaintext: PlaintextAuth,
+    pub(crate) failure_delay: Duration,
+    pub(crate) max_connections: usize,
+    pub(crate) grace: Duration,
+    pub(crate) pop3s: bool,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            plaintext: PlaintextAuth::TlsOrLoopback,
+            failure_delay: Duration::from_millis(50),
+            max_connections: 100,
+            grace: Duration::from_secs(5),
+            pop3s: true,
+        }
+    }
+}
+
+/// A server on a Maildir in `dir`.
+pub(crate) struct TestServer {
+    pub(crate) server: Option<RunningServer>,
+    pub(crate) store: MaildirStore,
+    pub(crate) pop3: SocketAddr,
+    pub(crate) pop3s: Option<SocketAddr>,
+    pub(crate) cert: PathBuf,
+}
+
+/// The Maildir store under `dir/mail`, without fsync (a throwaway directory).
+pub(crate) fn store(dir: &Path) -> MaildirStore {
+    let mut options = Options::default();
+    options.fsync = false;
+    MaildirStore::with_options(dir.join("mail"), options).unwrap()
+}
+
+/// Starts a server for alice and bob on `dir`, with a self-signed
+/// certificate kept in `dir/tls`.
+pub(crate) async fn start(dir: &Path, setup: Setup) -> TestServer {
+    let store = store(dir);
+    let mut users = Users::new(["example.org"]);
+    for (name, password) in [ALICE, BOB] {
+        users.add_password(name, password.as_bytes()).unwrap();
+        store.create_user(name).await.unwrap();
+    }
+    let localhost: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let mut builder = MailServer::builder(store.clone(), users)
+        .tls(TlsSource::self_signed(dir.join("tls"), "localhost"))
+        .plaintext_auth(setup.plaintext)
+        .auth_failure_delay(setup.failure_delay)
+        .max_connections(setup.max_connections)
+        .shutdown_grace(setup.grace)
+        .pop3(localhost);
+    if setup.pop3s {
+        builder = builder.pop3s(localhost);
+    }
+    let server = builder.start().await.unwrap();
+    let pop3 = server
+        .local_addr(mail_server::Protocol::Pop3, Security::Plain)
+        .unwrap();
+    let pop3s = server.local_addr(mail_server::Protocol::Pop3, Security::ImplicitTls);
+    TestServer {
+        server: Some(server),
+        store,
+        pop3,
+        pop3s,
+        cert: dir.join("tls/cert.pem"),
+    }
+}
+
+impl TestServer {
+    pub(crate) fn running(&self) -> &RunningServer {
+        self.server.as_ref().unwrap()
+    }
+
+    /// Delivers `message` to `user`'s INBOX as SMTP would.
+    pub(crate) async fn deliver(&self, user: &str, message: &[u8]) {
+        let id = UserId::new(user);
+        let date = InternalDate::from_unix(1_700_000_000).unwrap();
+        let results = self
+            .store
+            .deliver(Bytes::copy_from_slice(message), &[id], date)
+            .await
+            .unwrap();
+        results.into_iter().for_each(|r| {
+            r.unwrap();
+        });
+    }
+
+    /// `user`'s INBOX now.
+    pub(crate) async fn inbox(&self, user: &str) -> Snapshot {
+        inbox_of(&self.store, user).await
+    }
+
+    /// Waits until no session is open (a dropped client has been noticed).
+    pub(crate) async fn wait_idle(&self) {
+        let start = Instant::now();
+        while self.running().sessions() > 0 {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "sessions did not end"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Runs a poplib case against the plain POP3 listener.
+    pub(crate) async fn poplib(
+        &self,
+        case: &str,
+        user: (&str, &str),
+        args: &[&str],
+    ) -> Vec<String> {
+        poplib_at(self.pop3, case, user, args).await
+    }
+}
+
+/// A user's INBOX in `store`.
+pub(crate) async fn inbox_of(store: &MaildirStore, user: &str) -> Snapshot {
+    let account = store.account(&UserId::new(user)).await.unwrap();
+    let inbox = account.open_mailbox(&MailboxName::inbox()).await.unwrap();
+    inbox.snapshot(Access::ReadOnly).await.unwrap()
+}
+
+/// Runs `case` of tests/clients/poplib_client.py against `addr`; returns
+/// its `key: value` lines. Fails the test if the script fails.
+pub(crate) async fn poplib_at(
+    addr: SocketAddr,
+    case: &str,
+    (user, password): (&str, &str),
+    args: &[&str],
+) -> Vec<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/poplib_client.py");
+    let port = addr.port().to_string();
+    let mut all = vec![
+        script.to_str().unwrap(),
+        case,
+        "127.0.0.1",
+        &port,
+        user,
+        password,
+    ];
+    all.extend_from_slice(args);
+    let output = run("python3", &all).await;
+    lines(&output)
+}
+
+/// Runs a program with a 60 s limit; fails the test if it exits non-zero.
+pub(crate) async fn run(program: &str, args: &[&str]) -> Output {
+    let output = run_unchecked(program, args).await;
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed: {}\nstdout:\n{}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// Runs a program with a 60 s limit.
+pub(crate) async fn run_unchecked(program: &str, args: &[&str]) -> Output {
+    let child = tokio::process::Command::new(program)
+        .args(args)
+        .kill_on_drop(true)
+        .output();
+    tokio::time::timeout(Duration::from_secs(60), child)
+        .await
+        .unwrap_or_else(|_| panic!("{program} {args:?} took over 60 s"))
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
+}
+
+pub(crate) fn lines(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A message whose body has lines that start with `.`, the octets POP3
+/// must stuff and unstuff.
+pub(crate) fn dotted_message(subject: &str) -> Vec<u8> {
+    format!(
+        "From: Bob <bob@example.org>\r\nTo: alice@example.org\r\nSubject: {subject}\r\n\r\n\
+         .leading dot\r\n..two dots\r\n.\r\n. \r\nlast line\r\n"
+    )
+    .into_bytes()
+}
+
+/// A message of at least `size` octets in 78-octet lines, with lines that
+/// start with `.` and `..` here and there.
+pub(crate) fn big_message(size: usize) -> Vec<u8> {
+    let mut m = b"From: bob@example.org\r\nTo: alice@example.org\r\nSubject: big\r\n\r\n".to_vec();
+    let mut i = 0u64;
+    while m.len() < size {
+        let prefix = match i % 7 {
+            0 => ".",
+            3 => "..",
+            _ => "",
+        };
+        let line = format!(
+            "{prefix}{i:010} {}\r\n",
+            "abcdefghijklmnopqrstuvwxyz0123456789_-=+"
+        );
+        m.extend_from_slice(line.as_bytes());
+        i += 1;
+    }
+    m.extend_from_slice(b".\r\n");
+    m
+}
+
+/// The `value` of every `key: value` line with this key.
+pub(crate) fn values<'a>(lines: &'a [String], key: &str) -> Vec<&'a str> {
+    let prefix = format!("{key}: ");
+    lines
+        .iter()
+        .filter_map(|l| l.strip_prefix(&prefix))
+        .collect()
+}
+
+/// The one value of `key`.
+pub(crate) fn value<'a>(lines: &'a [String], key: &str) -> &'a str {
+    match values(lines, key).as_slice() {
+        [one] => one,
+        other => panic!("{key}: expected one value, got {other:?} in {lines:#?}"),
+    }
+}
+
+/// The UIDL unique-id Dovecot's `%08Xu%08Xv` gives each message of a
+/// snapshot.
+pub(crate) fn expected_uidls(snapshot: &Snapshot) -> Vec<String> {
+    snapshot
+        .messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            format!(
+                "{} {:08X}{:08X}",
+                i + 1,
+                m.uid.get(),
+                snapshot.uid_validity.get()
+            )
+        })
+        .collect()
+}
+
+/// A POP3 client on a bare socket, for what real clients will not send.
+pub(crate) struct Raw {
+    reader: tokio::io::BufReader<tokio::net::tcp::OwnedReadHalf>,
+    writer: tokio::net::tcp::OwnedWriteHalf,
+}
+
+impl Raw {
+    pub(crate) async fn connect(addr: SocketAddr) -> Self {
+        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (read, writer) = stream.into_split();
+        Self {
+            reader: tokio::io::BufReader::new(read),
+            writer,
+        }
+    }
+
+    pub(crate) async fn send(&mut self, data: &[u8]) {
+        use tokio::io::AsyncWriteExt;
+        self.writer.write_all(data).await.unwrap();
+    }
+
+    /// The next line, without its CRLF; `None` at EOF. Fails after 10 s.
+    pub(crate) async fn line(&mut self) -> Option<String> {
+        self.line_within(Duration::from_secs(10))
+            .await
+            .expect("no reply within 10 s")
+    }
+
+    /// The next line, or `Err` if none comes within `limit`.
+    pub(crate) async fn line_within(&mut self, limit: Duration) -> Result<Option<String>, ()> {
+        use tokio::io::AsyncBufReadExt;
+        let mut line = Vec::new();
+        match tokio::time::timeout(limit, self.reader.read_until(b'\n', &mut line)).await {
+            Err(_) => Err(()),
+            Ok(Ok(0)) | Ok(Err(_)) => Ok(None),
+            Ok(Ok(_)) => Ok(Some(
+                String::from_utf8_lossy(line.strip_suffix(b"\r\n").unwrap_or(&line)).into_owned(),
+            )),
+        }
+    }
+
+    /// Sends a command line and returns the reply line.
+    pub(crate) async fn command(&mut self, command: &str) -> String {
+        self.send(format!("{command}\r\n").as_bytes()).await;
+        self.line().await.expect("connection closed")
+    }
+
+    /// Logs in with USER/PASS; returns the PASS reply.
+    pub(crate) async fn login(&mut self, (user, password): (&str, &str)) -> String {
+        assert_eq!(self.command(&format!("USER {user}")).await, "+OK");
+        self.command(&format!("PASS {password}")).await
+    }
+
+    pub(crate) fn into_inner(self) -> tokio::net::TcpStream {
+        self.reader.into_inner().reunite(self.writer).unwrap()
+    }
+}

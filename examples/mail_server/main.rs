@@ -1,0 +1,257 @@
+//! A small, real mail server from the workspace's parts, with no set-up:
+//!
+//! ```text
+//! cargo run --release --example mail-server
+//! cargo run --release --example mail-server -- --help
+//! ```
+//!
+//! It keeps mail in `./mail-data` (a Maildir++ per user, which mutt and
+//! Dovecot read too), serves POP3 on 127.0.0.1:1110 (STLS) and POP3S on
+//! 127.0.0.1:1995 with a self-signed certificate made once, and prints the
+//! settings to give a mail client, with a demo user's password. Logs go to
+//! standard error (`RUST_LOG=debug` for more). Ctrl-C or SIGTERM stops it
+//! gracefully.
+//!
+//! This file only wires the parts together: the flags ([`cli`]), the data
+//! directory and users ([`setup`]), and the settings table ([`table`]).
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line program talks to its user on the terminal"
+)]
+
+mod cli;
+mod setup;
+mod table;
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use clap::Parser;
+use mail_server::{MailServer, RunningServer};
+
+use crate::cli::{Cli, Command};
+use crate::setup::Setup;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::HashPassword { password }) = &cli.command {
+        return hash_password(password.clone());
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mail-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    let (server, table) = start(&cli).await?;
+    println!("{table}");
+    let report = server.run_until_signal().await?;
+    if report.closed_at_deadline > 0 {
+        eprintln!(
+            "mail-server: closed {} session(s) at the shutdown deadline; they deleted nothing",
+            report.closed_at_deadline
+        );
+    }
+    Ok(())
+}
+
+/// Sets up the data directory and starts the listeners; returns the server
+/// and the settings table to print.
+async fn start(cli: &Cli) -> Result<(RunningServer, String), Box<dyn std::error::Error>> {
+    let setup = Setup::from_cli(cli).await?;
+    let mut builder =
+        MailServer::builder(setup.store.clone(), setup.users.clone()).tls(setup.tls.clone());
+    if let Some(addr) = cli.pop3.0 {
+        builder = builder.pop3(addr);
+    }
+    if let Some(addr) = cli.pop3s.0 {
+        builder = builder.pop3s(addr);
+    }
+    if cli.pop3.0.is_none() && cli.pop3s.0.is_none() {
+        return Err("every listener that is served now (--pop3, --pop3s) is off".into());
+    }
+    let server = builder.start().await?;
+    let table = table::settings(cli, &setup, server.listeners());
+    Ok((server, table))
+}
+
+/// `hash-password [PASSWORD]`: prints the hash for a users file.
+fn hash_password(password: Option<String>) -> ExitCode {
+    let password = match password {
+        Some(p) => p,
+        None => {
+            let mut line = String::new();
+            if let Err(e) = std::io::stdin().lock().read_line(&mut line) {
+                eprintln!("mail-server: cannot read the password: {e}");
+                return ExitCode::FAILURE;
+            }
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    if password.is_empty() {
+        eprintln!("mail-server: an empty password");
+        return ExitCode::FAILURE;
+    }
+    match mail_server::hash_password(password.as_bytes()) {
+        Ok(hash) => {
+            println!("{hash}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("mail-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+    use super::*;
+
+    /// A POP3 exchange on a socket: sends `script`, returns every line.
+    async fn exchange(addr: std::net::SocketAddr, script: &str) -> Vec<String> {
+        let (read, mut write) = tokio::net::TcpStream::connect(addr)
+            .await
+            .unwrap()
+            .into_split();
+        write.write_all(script.as_bytes()).await.unwrap();
+        let mut lines = BufReader::new(read).lines();
+        let mut all = Vec::new();
+        while let Some(line) = lines.next_line().await.unwrap() {
+            all.push(line);
+        }
+        all
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn serves_a_demo_user_with_no_setup_and_keeps_it() {
+        let dir = std::env::temp_dir().join(format!("mail-server-example-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let data = dir.to_str().unwrap();
+        let args = [
+            "mail-server",
+            "--data-dir",
+            data,
+            "--pop3",
+            "127.0.0.1:0",
+            "--pop3s",
+            "127.0.0.1:0",
+        ];
+        let cli = Cli::parse_from(args);
+
+        let (server, table) = start(&cli).await.unwrap();
+        let password = std::fs::read_to_string(dir.join("demo-password")).unwrap();
+        let password = password.trim();
+        assert!(
+            table.contains(&format!("  Password           {password}\n")),
+            "{table}"
+        );
+        assert!(table.contains("demo@localhost  (or just demo)"), "{table}");
+        assert!(table.contains("127.0.0.1:2525: not served yet"), "{table}");
+        let pop3 = server.listeners()[0].addr;
+        assert!(
+            table.contains(&format!("{}  STARTTLS", pop3.port())),
+            "{table}"
+        );
+        let cert = std::fs::read(dir.join("tls/cert.pem")).unwrap();
+
+        // The demo user has a welcome message; log in as demo@localhost.
+        let script =
+            format!("USER demo@localhost\r\nPASS {password}\r\nSTAT\r\nTOP 1 0\r\nQUIT\r\n");
+        let lines = exchange(pop3, &script).await;
+        assert_eq!(lines[2], "+OK Logged in.");
+        assert!(lines[3].starts_with("+OK 1 "), "{lines:?}");
+        assert!(lines.contains(&"Subject: Welcome to your mail server".to_owned()));
+        server.shutdown().await;
+
+        // A restart keeps the password, the certificate and the mail, and
+        // does not deliver a second welcome.
+        let (server, table) = start(&cli).await.unwrap();
+        assert!(table.contains(&format!("  Password           {password}\n")));
+        assert_eq!(std::fs::read(dir.join("tls/cert.pem")).unwrap(), cert);
+        let pop3 = server.listeners()[0].addr;
+        let lines = pop3_quit(pop3, password).await;
+        assert!(lines[3].starts_with("+OK 1 "), "{lines:?}");
+        server.shutdown().await;
+
+        // Named users instead of the demo one; an address with no listener.
+        let cli = Cli::parse_from([
+            "mail-server",
+            "--data-dir",
+            data,
+            "--pop3",
+            "127.0.0.1:0",
+            "--pop3s",
+            "off",
+            "--smtp",
+            "off",
+            "--user",
+            "erin:pw1",
+            "--domain",
+            "example.org",
+        ]);
+        let (server, table) = start(&cli).await.unwrap();
+        assert!(table.contains("  Users              erin\n"), "{table}");
+        assert!(table.contains("SSL/TLS: off"), "{table}");
+        assert!(table.contains("  SMTP               off\n"), "{table}");
+        let lines = exchange(
+            server.listeners()[0].addr,
+            "USER erin@example.org\r\nPASS pw1\r\nSTAT\r\nQUIT\r\n",
+        )
+        .await;
+        assert_eq!(
+            lines[2..],
+            ["+OK Logged in.", "+OK 0 0", "+OK Logging out."]
+        );
+        server.shutdown().await;
+
+        // A users file with a hash from hash_password (the subcommand's).
+        let file = dir.join("users");
+        let hash = mail_server::hash_password(b"pw2").unwrap();
+        std::fs::write(&file, format!("# test users\nfrank:{hash}\n")).unwrap();
+        let cli = Cli::parse_from([
+            "mail-server",
+            "--data-dir",
+            data,
+            "--pop3",
+            "127.0.0.1:0",
+            "--pop3s",
+            "off",
+            "--users-file",
+            file.to_str().unwrap(),
+        ]);
+        let (server, table) = start(&cli).await.unwrap();
+        assert!(table.contains("  Users              frank\n"), "{table}");
+        let lines = exchange(
+            server.listeners()[0].addr,
+            "USER frank@localhost\r\nPASS pw2\r\nQUIT\r\n",
+        )
+        .await;
+        assert_eq!(lines[2], "+OK Logged in.");
+        server.shutdown().await;
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    async fn pop3_quit(addr: std::net::SocketAddr, password: &str) -> Vec<String> {
+        exchange(
+            addr,
+            &format!("USER demo\r\nPASS {password}\r\nSTAT\r\nQUIT\r\n"),
+        )
+        .await
+    }
+}
