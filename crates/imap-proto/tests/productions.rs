@@ -305,37 +305,166 @@ fn mailbox_names() {
     command_reject("a SELECT ", "\"Entw\u{fc}rfe\"", "", 5);
 }
 
-/// `resp-text-code`: one of each argument shape.
+fn code_of(r: &Response<'_>) -> Option<Code<'static>> {
+    match r {
+        Response::Tagged(t) => t.text.code.clone().map(IntoStatic::into_static),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn astr(s: &str) -> AString<'static> {
+    AString::from_bytes(s.as_bytes().to_vec(), Mode::Imap4rev1)
+}
+
+/// `resp-text-code`: one of each argument shape, and the value it is.
 #[test]
 fn response_codes() {
-    for (input, re) in [
-        ("[ALERT] x", "[ALERT] x"),
+    let other = |a: &str, t: Option<&str>| {
+        Code::Other(
+            Atom::new(a.to_owned()).unwrap(),
+            t.map(|t| Text::new(t.to_owned()).unwrap()),
+        )
+    };
+    let seq = |a: u32, b: u32| SequenceSet::range(a, b).unwrap();
+    for (input, re, value) in [
+        ("[ALERT] x", "[ALERT] x", Some(Code::Alert)),
         (
             "[BADCHARSET (UTF-8 \"US-ASCII\")] x",
             "[BADCHARSET (UTF-8 \"US-ASCII\")] x",
+            Some(Code::BadCharset(vec![
+                astr("UTF-8"),
+                AString::String(IString::Quoted(Quoted::new(&b"US-ASCII"[..]).unwrap())),
+            ])),
         ),
-        ("[BADCHARSET] x", "[BADCHARSET] x"),
+        (
+            "[BADCHARSET] x",
+            "[BADCHARSET] x",
+            Some(Code::BadCharset(vec![])),
+        ),
+        // RFC 9051 §6.4.4's example: the generic `atom SP text` form.
+        (
+            "[BADCHARSET UTF-8] x",
+            "[BADCHARSET UTF-8] x",
+            Some(other("BADCHARSET", Some("UTF-8"))),
+        ),
+        (
+            "[ALERT foo] x",
+            "[ALERT foo] x",
+            Some(other("ALERT", Some("foo"))),
+        ),
+        (
+            "[UIDNEXT x] y",
+            "[UIDNEXT x] y",
+            Some(other("UIDNEXT", Some("x"))),
+        ),
+        (
+            "[APPENDUID 1 *] y",
+            "[APPENDUID 1 *] y",
+            Some(other("APPENDUID", Some("1 *"))),
+        ),
         (
             "[PERMANENTFLAGS (\\Seen \\*)] x",
             "[PERMANENTFLAGS (\\Seen \\*)] x",
+            Some(Code::PermanentFlags(vec![Flag::Seen, Flag::Wildcard])),
         ),
-        ("[APPENDUID 1 2:4] x", "[APPENDUID 1 2:4] x"),
+        (
+            "[APPENDUID 1 2:4] x",
+            "[APPENDUID 1 2:4] x",
+            Some(Code::AppendUid {
+                uid_validity: 1,
+                uids: seq(2, 4),
+            }),
+        ),
+        (
+            "[COPYUID 9 1:2 3:4] x",
+            "[COPYUID 9 1:2 3:4] x",
+            Some(Code::CopyUid {
+                uid_validity: 9,
+                source: seq(1, 2),
+                destination: seq(3, 4),
+            }),
+        ),
         (
             "[HIGHESTMODSEQ 9223372036854775807] x",
             "[HIGHESTMODSEQ 9223372036854775807] x",
+            Some(Code::HighestModSeq(9223372036854775807)),
         ),
-        ("[X-SOMETHING some text] x", "[X-SOMETHING some text] x"),
-        ("[read-only] x", "[READ-ONLY] x"),
-        ("no code", "no code"),
-        ("", ""),
+        (
+            "[MODIFIED 1:*] x",
+            "[MODIFIED 1:*] x",
+            Some(Code::Modified(SequenceSet::all())),
+        ),
+        ("[UIDNEXT 7] x", "[UIDNEXT 7] x", Some(Code::UidNext(7))),
+        (
+            "[UIDVALIDITY 7] x",
+            "[UIDVALIDITY 7] x",
+            Some(Code::UidValidity(7)),
+        ),
+        ("[UNSEEN 7] x", "[UNSEEN 7] x", Some(Code::Unseen(7))),
+        (
+            "[CAPABILITY IMAP4rev1 IDLE] x",
+            "[CAPABILITY IMAP4rev1 IDLE] x",
+            Some(Code::Capability(vec![
+                Atom::new("IMAP4rev1").unwrap(),
+                Atom::new("IDLE").unwrap(),
+            ])),
+        ),
+        (
+            "[X-SOMETHING some text] x",
+            "[X-SOMETHING some text] x",
+            Some(other("X-SOMETHING", Some("some text"))),
+        ),
+        ("[X-BARE] x", "[X-BARE] x", Some(other("X-BARE", None))),
+        ("[read-only] x", "[READ-ONLY] x", Some(Code::ReadOnly)),
+        ("no code", "no code", None),
     ] {
-        response_case("a OK ", input, "", re, |_| {});
+        response_case("a OK ", input, "", re, |r| {
+            assert_eq!(code_of(r), value, "{input}")
+        });
+    }
+    // Every code without arguments, by its name (RFC 9051 §7.1, RFC 5530,
+    // RFC 4315, RFC 7162, RFC 4978, RFC 6154), decodes to its own variant.
+    for (name, value) in [
+        ("ALERT", Code::Alert),
+        ("PARSE", Code::Parse),
+        ("READ-ONLY", Code::ReadOnly),
+        ("READ-WRITE", Code::ReadWrite),
+        ("TRYCREATE", Code::TryCreate),
+        ("UIDNOTSTICKY", Code::UidNotSticky),
+        ("NOMODSEQ", Code::NoModSeq),
+        ("CLOSED", Code::Closed),
+        ("COMPRESSIONACTIVE", Code::CompressionActive),
+        ("USEATTR", Code::UseAttr),
+        ("UNAVAILABLE", Code::Unavailable),
+        ("AUTHENTICATIONFAILED", Code::AuthenticationFailed),
+        ("AUTHORIZATIONFAILED", Code::AuthorizationFailed),
+        ("EXPIRED", Code::Expired),
+        ("PRIVACYREQUIRED", Code::PrivacyRequired),
+        ("CONTACTADMIN", Code::ContactAdmin),
+        ("NOPERM", Code::NoPerm),
+        ("INUSE", Code::InUse),
+        ("EXPUNGEISSUED", Code::ExpungeIssued),
+        ("CORRUPTION", Code::Corruption),
+        ("SERVERBUG", Code::ServerBug),
+        ("CLIENTBUG", Code::ClientBug),
+        ("CANNOT", Code::Cannot),
+        ("LIMIT", Code::Limit),
+        ("OVERQUOTA", Code::OverQuota),
+        ("ALREADYEXISTS", Code::AlreadyExists),
+        ("NONEXISTENT", Code::NonExistent),
+        ("NOTSAVED", Code::NotSaved),
+        ("HASCHILDREN", Code::HasChildren),
+        ("UNKNOWN-CTE", Code::UnknownCte),
+    ] {
+        let line = format!("[{name}] x");
+        response_case("a NO ", &line, "", &line, |r| {
+            assert_eq!(code_of(r), Some(value.clone()), "{name}")
+        });
     }
     for (input, at) in [
-        ("[ALERT x", 6),
-        ("[UIDNEXT x] y", 9),
-        ("[APPENDUID 1 *] y", 13),
+        ("[ALERT x", 8),
         ("[X-A ] y", 5),
+        ("[X-A a\0b] y", 6),
         ("[]", 1),
     ] {
         response_reject("a OK ", input, "", at);

@@ -315,7 +315,7 @@ fn command_body() -> impl Strategy<Value = CommandBody<'static>> {
                 ],
                 0..3
             )),
-            option::of(astring(true)),
+            option::of(charset()),
             vec(search_key(), 1..3)
         )
             .prop_map(|(uid, returns, charset, criteria)| CommandBody::Search {
@@ -383,9 +383,17 @@ fn command_body() -> impl Strategy<Value = CommandBody<'static>> {
     ]
 }
 
+/// `charset = atom / quoted`.
+fn charset() -> impl Strategy<Value = AString<'static>> {
+    prop_oneof![
+        atom().prop_map(|a| AString::Atom(AtomExt::new(a.as_str().to_owned()).unwrap())),
+        quoted().prop_map(|q| AString::String(IString::Quoted(q))),
+    ]
+}
+
 fn list_mailbox() -> impl Strategy<Value = ListMailbox<'static>> {
     prop_oneof![
-        "[A-Za-z0-9%*/.\\]]{1,8}".prop_map(|s| ListMailbox::Token(s.into())),
+        "[A-Za-z0-9%*/.\\]]{1,8}".prop_map(|s| ListMailbox::Token(ListToken::new(s).unwrap())),
         istring(true).prop_map(ListMailbox::String)
     ]
 }
@@ -416,7 +424,7 @@ fn code() -> impl Strategy<Value = Code<'static>> {
         Just(Code::AuthenticationFailed),
         Just(Code::Closed),
         Just(Code::UnknownCte),
-        vec(astring(false), 0..2).prop_map(Code::BadCharset),
+        vec(charset(), 0..2).prop_map(Code::BadCharset),
         vec(atom(), 1..3).prop_map(Code::Capability),
         vec(prop_oneof![flag(), Just(Flag::Wildcard)], 0..3).prop_map(Code::PermanentFlags),
         nz().prop_map(Code::UidNext),
@@ -741,10 +749,9 @@ fn namespace() -> impl Strategy<Value = Vec<NamespaceDescr<'static>>> {
     )
 }
 
-/// A code with empty text is written without the space before the text,
-/// so only the form that re-decodes the same is generated.
+/// IMAP4rev1's `resp-text` has a text (RFC 3501 §9).
 fn resp_text(code: Option<Code<'static>>, text: Text<'static>) -> Option<RespText<'static>> {
-    if code.is_none() && text.as_str().is_empty() {
+    if text.as_str().is_empty() {
         return None;
     }
     Some(RespText { code, text })
@@ -766,6 +773,9 @@ fn response() -> impl Strategy<Value = Response<'static>> {
             .prop_filter_map("text", |(tag, kind, code, text)| resp_text(code, text)
                 .map(|text| Response::Tagged(Tagged { tag, kind, text }))),
         (option::of(code()), text())
+            .prop_filter("a code needs a text in IMAP4rev1", |(code, text)| code
+                .is_none()
+                || !text.as_str().is_empty())
             .prop_map(|(code, text)| Response::Continuation(Continuation { code, text })),
     ]
 }

@@ -31,7 +31,7 @@ impl<'a> Parser<'a> {
         if self.peek_word(b"CHARSET")? {
             self.pos += 7;
             self.sp()?;
-            charset = Some(self.astring()?);
+            charset = Some(self.charset()?);
             self.sp()?;
         }
         let mut criteria = vec![self.search_key()?];
