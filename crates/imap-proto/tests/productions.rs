@@ -104,6 +104,8 @@ fn astring_quoted_literal() {
         ("{3x}\r\nabc", 2), // literal size
         ("~{1}\r\na", 0),   // literal8 only in APPEND and BINARY
         ("(a", 0),
+        ("{3}\r\na\0b", 6), // CHAR8 has no NUL (RFC 9051 §9)
+        ("{1+}\r\n\0", 6),
     ] {
         command_reject("a LOGIN ", input, " x", at);
     }
@@ -192,6 +194,14 @@ fn dates() {
             "\"07-feb-1994 21:52:25 -0000\"",
             "\" 7-Feb-1994 21:52:25 +0000\"",
         ),
+        (
+            "\" 7-Feb-1994 21:52:25 +9959\"",
+            "\" 7-Feb-1994 21:52:25 +9959\"",
+        ),
+        (
+            "\" 7-Feb-1994 21:52:25 -0159\"",
+            "\" 7-Feb-1994 21:52:25 -0159\"",
+        ),
     ] {
         command_case("a APPEND x ", input, " {1}\r\nz", re, |_| {});
     }
@@ -201,6 +211,11 @@ fn dates() {
         ("\" 7-Fev-1994 21:52:25 +0130\"", 4),
         ("\" 7-Feb-1994 24:52:25 +0130\"", 0),
         ("\" 7-Feb-1994 21:52:25 0130\"", 22),
+        // zone = ("+" / "-") 4DIGIT, hours and minutes: minutes past 59
+        // are refused, not carried into the hours.
+        ("\" 7-Feb-1994 21:52:25 +0199\"", 25),
+        ("\" 7-Feb-1994 21:52:25 +9999\"", 25),
+        ("\" 7-Feb-1994 21:52:25 -0060\"", 25),
     ] {
         command_reject("a APPEND x ", input, " {1}\r\nz", at);
     }
@@ -272,6 +287,19 @@ fn search_keys() {
     ] {
         command_case("a SEARCH ", input, "", re, |_| {});
     }
+    // search-program = ["CHARSET" SP charset SP] ...; charset = atom / quoted.
+    for (input, re) in [
+        ("CHARSET UTF-8 ALL", "CHARSET UTF-8 ALL"),
+        ("CHARSET \"UTF-8\" ALL", "CHARSET \"UTF-8\" ALL"),
+    ] {
+        command_case("a SEARCH ", input, "", re, |b| match b {
+            CommandBody::Search {
+                charset: Some(c), ..
+            } => assert_eq!(c.as_bytes(), b"UTF-8"),
+            other => panic!("{other:?}"),
+        });
+    }
+    command_reject("a SEARCH ", "CHARSET {5}\r\nUTF-8 ALL", "", 8);
     for (input, at) in [
         ("()", 1),
         ("OR SEEN", 7),
@@ -536,6 +564,9 @@ fn mailbox_data() {
         "STATUS \"a b\" (MESSAGES 1 RECENT 0 UIDNEXT 2 UIDVALIDITY 3 UNSEEN 0 DELETED 0 SIZE 9 HIGHESTMODSEQ 7)",
         "ESEARCH",
         "ESEARCH UID COUNT 0",
+        // "ALL" SP sequence-set: `*` is legal there (RFC 4731, RFC 9051 §9).
+        "ESEARCH ALL 1:*",
+        "ESEARCH (TAG \"a\") UID ALL 3,5:*",
         "NAMESPACE NIL NIL NIL",
         "VANISHED (EARLIER) 1:3",
         "QUOTAROOT INBOX",
@@ -548,6 +579,7 @@ fn mailbox_data() {
         ("LIST (Noselect) \"/\" x", 6),
         ("STATUS INBOX (MESSAGES)", 22),
         ("ESEARCH MIN 0", 12),
+        ("ESEARCH ALL $", 12), // "$" is not allowed after ALL (RFC 9051 §9)
         ("NAMESPACE () NIL NIL", 11),
         ("VANISHED 1:*", 11),
     ] {
