@@ -150,7 +150,10 @@ fn the_default_is_dovecots_and_under_the_ceiling() {
     assert!(o.max_depth <= Options::MAX_DEPTH);
     for production in PRODUCTIONS {
         exercise(production, 100, o.max_depth).unwrap();
-        assert!(exercise(production, 101, o.max_depth).is_err(), "{production}");
+        assert!(
+            exercise(production, 101, o.max_depth).is_err(),
+            "{production}"
+        );
     }
 }
 

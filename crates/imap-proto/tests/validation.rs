@@ -18,7 +18,10 @@ fn refused<T: std::fmt::Debug>(r: Result<T, ValueError>, what: &str) {
 
 #[test]
 fn atoms_tags_and_flags() {
-    for s in BAD.iter().chain(&["a b", "a(", "a{", "a\"", "a%", "a*", "a]", ""]) {
+    for s in BAD
+        .iter()
+        .chain(&["a b", "a(", "a{", "a\"", "a%", "a*", "a]", ""])
+    {
         refused(Atom::new(*s), "atom");
         refused(Flag::keyword(*s), "flag keyword");
         // Capability names, mailbox attributes, flag extensions, COMPRESS
@@ -91,7 +94,10 @@ fn the_encoder_refuses_what_the_grammar_cannot_carry() {
             },
         })
     };
-    assert!(matches!(response(&code_text("a]b")), Err(EncodeError::Invalid(_))));
+    assert!(matches!(
+        response(&code_text("a]b")),
+        Err(EncodeError::Invalid(_))
+    ));
     // A charset is an atom or a quoted string (RFC 9051 §9): never a literal.
     let bad_charset = Response::Tagged(Tagged {
         tag: Tag::new("a").unwrap(),
@@ -103,7 +109,10 @@ fn the_encoder_refuses_what_the_grammar_cannot_carry() {
             text: Text::new("x").unwrap(),
         },
     });
-    assert!(matches!(response(&bad_charset), Err(EncodeError::Invalid(_))));
+    assert!(matches!(
+        response(&bad_charset),
+        Err(EncodeError::Invalid(_))
+    ));
     // A hierarchy delimiter is one QUOTED-CHAR.
     let list = |d: char| {
         Response::Data(Data::List(ListItem {
@@ -143,7 +152,11 @@ fn the_encoder_refuses_what_the_grammar_cannot_carry() {
     )]));
     let mut out = BytesMut::new();
     encode::command(&Command::new(Tag::new("a").unwrap(), id), &mut out, &o).unwrap();
-    assert_eq!(&out[..], b"a ID ({6}\r\nname\r\n NIL)\r\n", "a line break makes a literal");
+    assert_eq!(
+        &out[..],
+        b"a ID ({6}\r\nname\r\n NIL)\r\n",
+        "a line break makes a literal"
+    );
 }
 
 /// literal8 (`~{n}`) exists only in APPEND data and BINARY items (RFC 3516

@@ -142,8 +142,13 @@ def value_end(s: bytes) -> int:
 
 
 def rust_string(b: bytes) -> str:
-    s = b.decode("utf-8")
-    return "r####\"" + s + "\"####"
+    """A Rust string literal of the exact bytes (escaped: rustc would turn
+    a raw CRLF in the source into LF)."""
+    out = []
+    for c in b.decode("utf-8"):
+        out.append({"\\": "\\\\", '"': '\\"', "\r": "\\r", "\n": "\\n"}.get(c, c))
+    return '"' + "".join(out) + '"'
+
 
 
 def main() -> None:
