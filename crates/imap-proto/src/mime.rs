@@ -1,10 +1,25 @@
 //! ENVELOPE and BODYSTRUCTURE of a raw RFC 5322 message, as Dovecot computes
 //! them (feature `mime`).
 //!
-//! The MIME structure (parts, boundaries, nested messages, address lists)
-//! comes from the `mail-parser` crate. Dovecot reports header values as they
-//! were sent rather than decoded, so the values are taken from the raw
-//! header fields `mail-parser` locates, and written with Dovecot's rules:
+//! The MIME structure (parts, boundaries, nested messages, the offsets of
+//! headers and bodies, address lists, a multipart's boundary) comes from
+//! the `mail-parser` crate. Two things are read from the raw header fields
+//! that `mail-parser` locates, because `mail-parser` loses what Dovecot
+//! reports (each checked against a real Dovecot in `tests/mime.rs`):
+//!
+//! - `Content-Type`, `Content-Disposition`, `Content-Transfer-Encoding` and
+//!   `Content-Language` values: `mail-parser` folds types, subtypes,
+//!   parameter names and encodings to lower case, where Dovecot keeps them
+//!   as sent (`case_is_kept`: `"TEXT" "PLAIN" ("CHARSET" "US-ASCII")`).
+//! - RFC 2231 parameters: `mail-parser` joins continuations and decodes
+//!   `charset'language'%XX` values into text, where Dovecot keeps an
+//!   extended parameter undecoded, its name with the `*`, after the plain
+//!   ones (`rfc2231`: `("title*" "us-ascii'en'This%20is%20even...")`).
+//!
+//! `Content-ID`, `Content-Description`, `Content-MD5` and
+//! `Content-Location` are taken raw too, since Dovecot reports them as sent
+//! (angle brackets and encoded words kept). Values are written with
+//! Dovecot's rules:
 //!
 //! - `src/lib-mail/message-part-data.c`: the first `Content-*` field of a
 //!   kind wins; type and subtype keep their case; a part without
@@ -472,12 +487,19 @@ fn quoted_or_literal(data: Vec<u8>) -> IString<'static> {
     }
 }
 
+/// A literal; a NUL (which only a `literal8` could carry, and a FETCH
+/// ENVELOPE or BODYSTRUCTURE has none) is written as 0x80, as Dovecot's
+/// header parser does, so the result always encodes.
 fn literal(data: &[u8]) -> IString<'static> {
-    let data = Bytes::copy_from_slice(data);
-    match Literal::new(data.clone()) {
-        Ok(l) => l.into(),
-        Err(_) => Literal::binary(data).into(),
-    }
+    let data: Vec<u8> = data
+        .iter()
+        .map(|&b| if b == 0 { 0x80 } else { b })
+        .collect();
+    // No NUL is left, so `Literal::new` accepts it.
+    Literal::new(Bytes::from(data)).map_or_else(
+        |_| IString::from(Literal::binary(Bytes::new())),
+        IString::from,
+    )
 }
 
 /// Dovecot's `imap_append_string_for_humans`: tabs are spaces, runs of

@@ -207,6 +207,15 @@ fn not_mime() {
     );
 }
 
+/// Dovecot keeps the case of types, subtypes, parameter names, encodings,
+/// dispositions and languages, which `mail-parser` folds to lower case: the
+/// reason `mime` reads these fields from the raw header itself.
+#[test]
+fn case_is_kept() {
+    let raw = include_bytes!("dovecot/messages/case.eml");
+    check(raw, CASE_ENVELOPE, CASE_BODYSTRUCTURE, CASE_BODY);
+}
+
 #[test]
 fn deep_rfc822() {
     let raw = include_bytes!("dovecot/messages/deep_rfc822.eml");
@@ -231,6 +240,10 @@ fn deep150() {
 const ALTERNATIVE_ENVELOPE: &str = "(\"Wed, 03 Apr 2024 18:00:00 -0000\" \"Your ticket #4711\" ((\"Support Team\" NIL \"support\" \"example.com\")) ((\"Support Team\" NIL \"support\" \"example.com\")) ((\"Support Team\" NIL \"support\" \"example.com\")) ((NIL NIL \"customer\" \"example.net\")) ((NIL NIL \"Team\" NIL)(NIL NIL \"one\" \"example.com\")(NIL NIL \"two\" \"example.com\")(NIL NIL NIL NIL)) NIL \"<question@example.net>\" \"<ticket-4711@example.com>\")";
 const ALTERNATIVE_BODYSTRUCTURE: &str = "((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 27 1 NIL NIL NIL NIL)(\"text\" \"html\" (\"charset\" \"us-ascii\") NIL NIL \"quoted-printable\" 63 2 NIL NIL NIL NIL) \"alternative\" (\"boundary\" \"alt-boundary\") NIL NIL NIL)";
 const ALTERNATIVE_BODY: &str = "((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 27 1)(\"text\" \"html\" (\"charset\" \"us-ascii\") NIL NIL \"quoted-printable\" 63 2) \"alternative\")";
+const CASE_ENVELOPE: &str = "(NIL \"case\" ((NIL NIL \"a\" \"example.org\")) ((NIL NIL \"a\" \"example.org\")) ((NIL NIL \"a\" \"example.org\")) NIL NIL NIL NIL NIL)";
+const CASE_BODYSTRUCTURE: &str = "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\" \"Format\" \"Flowed\") NIL NIL \"7BIT\" 7 1 NIL (\"INLINE\" (\"FileName\" \"a.txt\")) (\"EN-us\") NIL)";
+const CASE_BODY: &str =
+    "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\" \"Format\" \"Flowed\") NIL NIL \"7BIT\" 7 1)";
 const DEEP150_ENVELOPE: &str = "(NIL \"deep\" ((NIL NIL \"deep\" \"example.org\")) ((NIL NIL \"deep\" \"example.org\")) ((NIL NIL \"deep\" \"example.org\")) NIL NIL NIL NIL NIL)";
 const DEEP150_BODYSTRUCTURE: &str = "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((\"application\" \"octet-stream\" (\"boundary\" \"bnd099\") NIL NIL \"7bit\" 3833 NIL NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd098\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd097\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd096\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd095\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd094\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd093\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd092\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd091\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd090\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd089\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd088\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd087\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd086\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd085\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd084\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd083\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd082\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd081\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd080\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd079\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd078\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd077\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd076\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd075\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd074\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd073\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd072\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd071\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd070\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd069\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd068\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd067\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd066\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd065\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd064\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd063\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd062\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd061\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd060\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd059\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd058\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd057\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd056\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd055\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd054\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd053\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd052\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd051\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd050\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd049\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd048\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd047\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd046\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd045\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd044\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd043\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd042\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd041\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd040\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd039\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd038\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd037\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd036\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd035\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd034\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd033\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd032\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd031\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd030\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd029\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd028\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd027\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd026\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd025\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd024\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd023\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd022\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd021\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd020\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd019\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd018\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd017\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd016\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd015\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd014\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd013\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd012\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd011\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd010\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd009\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd008\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd007\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd006\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd005\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd004\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd003\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd002\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd001\") NIL NIL NIL) \"mixed\" (\"boundary\" \"bnd000\") NIL NIL NIL)";
 const DEEP150_BODY: &str = "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((\"application\" \"octet-stream\" (\"boundary\" \"bnd099\") NIL NIL \"7bit\" 3833) \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\") \"mixed\")";
@@ -265,3 +278,32 @@ const RELATED_BODY: &str = "((\"text\" \"html\" (\"charset\" \"iso-8859-1\") NIL
 const RFC2231_ENVELOPE: &str = "(NIL \"parameters\" ((NIL NIL \"a\" \"example.org\")) ((NIL NIL \"a\" \"example.org\")) ((NIL NIL \"a\" \"example.org\")) ((NIL NIL \"b\" \"example.org\")) NIL NIL NIL NIL)";
 const RFC2231_BODYSTRUCTURE: &str = "((\"application\" \"x-stuff\" (\"title*\" \"us-ascii'en'This%20is%20even%20more%20%2A%2A%2Afun%2A%2A%2A%20isn't it!\") NIL NIL \"7bit\" 4 NIL (\"attachment\" (\"size\" \"12\" \"filename*\" \"UTF-8''%E2%82%AC%20rates.pdf\")) NIL NIL)(\"application\" \"pdf\" (\"name\" \"long file name.pdf\") NIL NIL \"base64\" 8 NIL (\"attachment\" (\"filename\" \"long file name.pdf\")) NIL NIL)(\"text\" \"plain\" (\"format\" \"flowed\" \"charset*\" \"utf-8'de'%C3%BC\" \"charset\" \"us-ascii\") NIL NIL \"7bit\" 4 0 NIL NIL NIL NIL) \"mixed\" (\"boundary\" \"outer\") NIL NIL NIL)";
 const RFC2231_BODY: &str = "((\"application\" \"x-stuff\" (\"title*\" \"us-ascii'en'This%20is%20even%20more%20%2A%2A%2Afun%2A%2A%2A%20isn't it!\") NIL NIL \"7bit\" 4)(\"application\" \"pdf\" (\"name\" \"long file name.pdf\") NIL NIL \"base64\" 8)(\"text\" \"plain\" (\"format\" \"flowed\" \"charset*\" \"utf-8'de'%C3%BC\" \"charset\" \"us-ascii\") NIL NIL \"7bit\" 4 0) \"mixed\")";
+
+/// Whatever the message holds, the result encodes with the default options:
+/// a NUL in a header is 0x80 (no literal8 in a FETCH ENVELOPE or
+/// BODYSTRUCTURE), and nesting stops at Dovecot's 100 levels.
+#[test]
+fn any_message_encodes() {
+    let raw = b"From: a\0b <a@example.org>\r\nSubject: x\0y\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; name=\"a\0b\"\r\nContent-ID: <\0>\r\n\r\nbody\r\n";
+    let items = vec![
+        FetchItem::Envelope(Box::new(mime::envelope(raw).unwrap())),
+        FetchItem::BodyStructure(mime::body_structure(raw, true).unwrap()),
+        FetchItem::Body(mime::body_structure(raw, false).unwrap()),
+    ];
+    let mut out = BytesMut::new();
+    encode::response(
+        &Response::Data(Data::Fetch { seq: 1, items }),
+        &mut out,
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(memchr_nul(&out).is_none());
+    assert!(
+        out.windows(5).any(|w| w == b"{3}\r\n"),
+        "x 0x80 y is a literal"
+    );
+}
+
+fn memchr_nul(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == 0)
+}
