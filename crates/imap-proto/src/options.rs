@@ -95,9 +95,10 @@ pub struct Options {
     /// The longest line, without the literals in it, in octets. Default 65 536,
     /// Dovecot's `imap_max_line_length` (64 KiB).
     pub max_line: usize,
-    /// The largest literal accepted, in octets. Default `u32::MAX`, the
-    /// largest `number` of RFC 3501 §9; servers lower it to their message
-    /// size limit.
+    /// The largest literal accepted, in octets, by the decoder and by
+    /// [`Framer`](crate::decode::Framer), which refuses a larger one as soon
+    /// as it is announced, before its octets. Default `u32::MAX`, the largest
+    /// `number` of RFC 3501 §9; servers lower it to their message size limit.
     pub max_literal: u64,
     /// How the encoder writes literals in commands.
     pub literals: LiteralPolicy,
