@@ -3,6 +3,7 @@
 #![no_main]
 
 use bytes::{Bytes, BytesMut};
+use imap_proto::decode::{Frame, Framer};
 use imap_proto::{DecodeError, Mode, Options, decode, encode};
 use libfuzzer_sys::fuzz_target;
 
@@ -22,5 +23,21 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(DecodeError::Invalid { offset, .. }) => assert!(offset <= input.len()),
         Err(_) => {}
+    }
+    // A client's framer agrees with the decoder on where a response ends.
+    let mut framer = Framer::responses(&options);
+    loop {
+        match framer.next(data) {
+            Ok(Frame::Literal(a)) => assert!(a.data_offset <= data.len()),
+            Ok(Frame::Complete { len }) => {
+                assert!(len <= data.len());
+                let whole = input.slice(..len);
+                if let Ok((_, used)) = decode::response(&whole, &options) {
+                    assert_eq!(used, len, "the framer and the decoder agree");
+                }
+                return;
+            }
+            Ok(_) | Err(_) => return,
+        }
     }
 });

@@ -90,8 +90,11 @@ pub enum ErrorKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EncodeError {
-    /// IMAP4rev2 removed this response or item (RFC 9051 appendix E): `RECENT`,
-    /// `SEARCH`, `LSUB`, the `\Recent` flag, the `UNSEEN` response code.
+    /// IMAP4rev2 removed this command, response or item (RFC 9051 appendix
+    /// E), and its grammar has no obsolete form of it: `LSUB`, `CHECK`,
+    /// `STATUS RECENT`, the `NEW`, `OLD` and `RECENT` search keys, the
+    /// `UNSEEN` response code. (`RECENT`, `SEARCH` and `\Recent` remain as
+    /// RFC 9051 §9's `obsolete-*` productions.)
     #[error("{0} does not exist in IMAP4rev2")]
     NotInRev2(&'static str),
     /// A mailbox name holds 8-bit UTF-8, which needs UTF8=ACCEPT or IMAP4rev2

@@ -1,10 +1,25 @@
 //! ENVELOPE and BODYSTRUCTURE of a raw RFC 5322 message, as Dovecot computes
 //! them (feature `mime`).
 //!
-//! The MIME structure (parts, boundaries, nested messages, address lists)
-//! comes from the `mail-parser` crate. Dovecot reports header values as they
-//! were sent rather than decoded, so the values are taken from the raw
-//! header fields `mail-parser` locates, and written with Dovecot's rules:
+//! The MIME structure (parts, boundaries, nested messages, the offsets of
+//! headers and bodies, address lists, a multipart's boundary) comes from
+//! the `mail-parser` crate. Two things are read from the raw header fields
+//! that `mail-parser` locates, because `mail-parser` loses what Dovecot
+//! reports (each checked against a real Dovecot in `tests/mime.rs`):
+//!
+//! - `Content-Type`, `Content-Disposition`, `Content-Transfer-Encoding` and
+//!   `Content-Language` values: `mail-parser` folds types, subtypes,
+//!   parameter names and encodings to lower case, where Dovecot keeps them
+//!   as sent (`case_is_kept`: `"TEXT" "PLAIN" ("CHARSET" "US-ASCII")`).
+//! - RFC 2231 parameters: `mail-parser` joins continuations and decodes
+//!   `charset'language'%XX` values into text, where Dovecot keeps an
+//!   extended parameter undecoded, its name with the `*`, after the plain
+//!   ones (`rfc2231`: `("title*" "us-ascii'en'This%20is%20even...")`).
+//!
+//! `Content-ID`, `Content-Description`, `Content-MD5` and
+//! `Content-Location` are taken raw too, since Dovecot reports them as sent
+//! (angle brackets and encoded words kept). Values are written with
+//! Dovecot's rules:
 //!
 //! - `src/lib-mail/message-part-data.c`: the first `Content-*` field of a
 //!   kind wins; type and subtype keep their case; a part without
@@ -48,7 +63,7 @@
 
 use bytes::Bytes;
 use mail_parser::{
-    Address as MpAddress, HeaderValue, Message, MessageParser, MessagePart, PartType,
+    Address as MpAddress, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
 };
 
 use crate::types::{
@@ -70,9 +85,17 @@ pub fn body_structure(message: &[u8], extensible: bool) -> Option<BodyStructure<
     Some(part_structure(&parsed, 0, mime, extensible, 0, usize::MAX))
 }
 
-/// Nesting beyond this is reported as an empty text part: what a message
-/// can hold is bounded by `mail-parser`, and this keeps the recursion bounded too.
-const MAX_DEPTH: usize = crate::Options::MAX_DEPTH;
+/// How deep parts nest before the rest is left unparsed: Dovecot's
+/// `MESSAGE_PARSER_DEFAULT_MAX_NESTED_MIME_PARTS` (`message-parser.h`). The
+/// part at this level, if it is a multipart or a message/rfc822, is
+/// reported as Dovecot reports it: an `application/octet-stream` leaf with
+/// its parameters and its whole body, so a structure is never deeper than
+/// this and always encodes with the default [`Options::max_depth`](crate::Options::max_depth)
+/// (asserted at compile time below). Recorded from a real Dovecot in
+/// `tests/mime.rs` (`deep150`, `deep_rfc822`).
+pub const MAX_NESTED_PARTS: usize = 100;
+
+const _: () = assert!(MAX_NESTED_PARTS <= crate::Options::MAX_DEPTH);
 
 /// `end` bounds the part's body: a message/rfc822 part's own end, which
 /// `mail-parser` does not carry into the enclosed message's last part.
@@ -87,14 +110,15 @@ fn part_structure(
     let Some(part) = msg.parts.get(id) else {
         return empty_part(ext);
     };
-    if depth >= MAX_DEPTH {
-        return empty_part(ext);
-    }
     let fields = if mime {
         ContentFields::of(msg, part)
     } else {
         ContentFields::default()
     };
+    let structured = matches!(part.body, PartType::Multipart(_) | PartType::Message(_));
+    if mime && structured && depth + 1 >= MAX_NESTED_PARTS {
+        return unparsed(msg, part, end, fields, ext);
+    }
     match &part.body {
         PartType::Multipart(children) if mime => {
             let parts: Vec<_> = children
@@ -120,7 +144,7 @@ fn part_structure(
             }
         }
         PartType::Message(inner) if mime => {
-            let (size, lines) = virtual_size(body_bytes(msg, part, end));
+            let (size, lines) = virtual_size(enclosed_message(msg, part, inner, end));
             let inner_mime = inner.parts.first().is_some_and(|p| is_mime(inner, p));
             let inner_end = (part.offset_end as usize).min(end);
             let body = part_structure(inner, 0, inner_mime, ext, depth + 1, inner_end);
@@ -178,6 +202,63 @@ fn part_structure(
             leaf(single, &fields, ext)
         }
     }
+}
+
+/// A multipart or message/rfc822 at the nesting limit: Dovecot leaves its
+/// body unparsed and reports it as `application/octet-stream`, keeping
+/// the other fields.
+fn unparsed(
+    msg: &Message<'_>,
+    part: &MessagePart<'_>,
+    end: usize,
+    fields: ContentFields,
+    ext: bool,
+) -> BodyStructure<'static> {
+    let (size, _) = virtual_size(body_bytes(msg, part, end));
+    let single = SinglePart {
+        media_type: string("application"),
+        subtype: string("octet-stream"),
+        params: fields.type_params(false),
+        id: fields.id.as_deref().map(string),
+        description: fields.description.as_deref().map(string),
+        encoding: string(fields.encoding.as_deref().unwrap_or("7bit")),
+        octets: size,
+        specific: Specific::Basic,
+    };
+    leaf(single, &fields, ext)
+}
+
+/// The body of a message/rfc822 part. The line break before the enclosing
+/// multipart's next boundary belongs to that boundary, unless the enclosed
+/// message ends with its own multipart's close delimiter: Dovecot's parser
+/// has then read that line, break included, as part of the enclosed message.
+fn enclosed_message<'m>(
+    msg: &'m Message<'_>,
+    part: &MessagePart<'_>,
+    inner: &Message<'_>,
+    end: usize,
+) -> &'m [u8] {
+    let raw = msg.raw_message.as_ref();
+    let body = body_bytes(msg, part, end);
+    let close = inner
+        .parts
+        .first()
+        .filter(|p| matches!(p.body, PartType::Multipart(_)))
+        .and_then(|p| p.content_type())
+        .and_then(|ct| ct.attribute("boundary"))
+        .map(|b| format!("--{b}--"));
+    let Some(close) = close else { return body };
+    if !body.ends_with(close.as_bytes()) {
+        return body;
+    }
+    let start = part.offset_body as usize;
+    let stop = start + body.len();
+    let extra = match raw.get(stop..) {
+        Some([b'\r', b'\n', ..]) => 2,
+        Some([b'\n', ..]) => 1,
+        _ => 0,
+    };
+    raw.get(start..stop + extra).unwrap_or(body)
 }
 
 /// Whether a message's `Content-*` fields count: it says `MIME-Version`, or
@@ -406,12 +487,19 @@ fn quoted_or_literal(data: Vec<u8>) -> IString<'static> {
     }
 }
 
+/// A literal; a NUL (which only a `literal8` could carry, and a FETCH
+/// ENVELOPE or BODYSTRUCTURE has none) is written as 0x80, as Dovecot's
+/// header parser does, so the result always encodes.
 fn literal(data: &[u8]) -> IString<'static> {
-    let data = Bytes::copy_from_slice(data);
-    match Literal::new(data.clone()) {
-        Ok(l) => l.into(),
-        Err(_) => Literal::binary(data).into(),
-    }
+    let data: Vec<u8> = data
+        .iter()
+        .map(|&b| if b == 0 { 0x80 } else { b })
+        .collect();
+    // No NUL is left, so `Literal::new` accepts it.
+    Literal::new(Bytes::from(data)).map_or_else(
+        |_| IString::from(Literal::binary(Bytes::new())),
+        IString::from,
+    )
 }
 
 /// Dovecot's `imap_append_string_for_humans`: tabs are spaces, runs of

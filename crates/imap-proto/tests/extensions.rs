@@ -19,7 +19,7 @@ fn idle() {
         &[
             ("S", "* FLAGS (Deleted Seen)", None),
             ("S", "* 0 RECENT", None),
-            ("S", "* OK [UIDVALIDITY 1]", None),
+            ("S-", "* OK [UIDVALIDITY 1]", None),
             ("C", "A002 IDLE", None),
             ("S", "+ idling", None),
             ("S", "* 4 EXISTS", None),
@@ -52,9 +52,38 @@ fn uidplus() {
         ],
         &rev1(),
     );
-    // A uid-set has no "*" (RFC 4315 §4).
-    let b = Bytes::from_static(b"A003 UID EXPUNGE 3000:*\r\n");
-    assert_eq!(decode::command(&b, &rev1()).unwrap_err().offset(), Some(22));
+    // `uid-expunge = "UID" SP "EXPUNGE" SP sequence-set` (RFC 4315 §4,
+    // RFC 9051 §9): a sequence-set, so `*` and `$` are allowed.
+    let c = common::command(
+        b"A003 UID EXPUNGE 3000:*\r\n",
+        b"A003 UID EXPUNGE 3000:*\r\n",
+        &rev1(),
+    );
+    assert_eq!(
+        c.body,
+        CommandBody::UidExpunge(SequenceSet::Set(vec![Sequence::Range(
+            SeqNumber::Value(3000),
+            SeqNumber::Last
+        )]))
+    );
+    let c = common::command(
+        b"A004 UID EXPUNGE $\r\n",
+        b"A004 UID EXPUNGE $\r\n",
+        &rev1(),
+    );
+    assert_eq!(c.body, CommandBody::UidExpunge(SequenceSet::Saved));
+    // A uid-set, as in APPENDUID and COPYUID, has no "*" (RFC 4315 §4).
+    let b = Bytes::from_static(b"A003 OK [APPENDUID 38505 3955:*] APPEND completed\r\n");
+    assert!(matches!(
+        decode::response(&b, &rev1()).unwrap().0,
+        Response::Tagged(Tagged {
+            text: RespText {
+                code: Some(Code::Other(..)),
+                ..
+            },
+            ..
+        })
+    ));
 }
 
 /// RFC 6851 MOVE §4.
@@ -63,11 +92,7 @@ fn move_() {
     common::replay(
         &[
             ("C", "a UID MOVE 42:69 foo", None),
-            (
-                "S",
-                "* OK [COPYUID 432432 42:69 1202:1229] ",
-                Some("* OK [COPYUID 432432 42:69 1202:1229]"),
-            ),
+            ("S-", "* OK [COPYUID 432432 42:69 1202:1229] ", None),
             ("S", "* 22 EXPUNGE", None),
             ("S", "a OK Done", None),
             ("C", "a MOVE 1:3 Trash", None),
@@ -358,7 +383,7 @@ fn condstore_and_qresync() {
                 "B02 SELECT INBOX (QRESYNC (67890007 90060115194045000 1:29997 (5000,7500,9000,9990:9999 15000,22500,27000,29970,29973,29975:29977)))",
                 None,
             ),
-            ("S", "* OK [CLOSED]", None),
+            ("S-", "* OK [CLOSED]", None),
             (
                 "S",
                 "* VANISHED (EARLIER) 41,43:116,118,120:211,214:540",
@@ -383,7 +408,7 @@ fn compress() {
     common::replay(
         &[
             (
-                "S",
+                "S-",
                 "* OK [CAPABILITY IMAP4REV1 STARTTLS COMPRESS=DEFLATE]",
                 None,
             ),
@@ -511,7 +536,7 @@ fn rfc5530_codes() {
                 "d NO [PRIVACYREQUIRED] Connection offers no privacy",
                 None,
             ),
-            ("S", "e OK [CONTACTADMIN]", None),
+            ("S-", "e OK [CONTACTADMIN]", None),
             ("S", "f NO [NOPERM] Access denied", None),
             ("S", "g NO [INUSE] Mailbox in use", None),
             ("S", "h OK [EXPUNGEISSUED] Search completed", None),

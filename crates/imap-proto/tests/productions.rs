@@ -104,6 +104,8 @@ fn astring_quoted_literal() {
         ("{3x}\r\nabc", 2), // literal size
         ("~{1}\r\na", 0),   // literal8 only in APPEND and BINARY
         ("(a", 0),
+        ("{3}\r\na\0b", 6), // CHAR8 has no NUL (RFC 9051 §9)
+        ("{1+}\r\n\0", 6),
     ] {
         command_reject("a LOGIN ", input, " x", at);
     }
@@ -192,6 +194,14 @@ fn dates() {
             "\"07-feb-1994 21:52:25 -0000\"",
             "\" 7-Feb-1994 21:52:25 +0000\"",
         ),
+        (
+            "\" 7-Feb-1994 21:52:25 +9959\"",
+            "\" 7-Feb-1994 21:52:25 +9959\"",
+        ),
+        (
+            "\" 7-Feb-1994 21:52:25 -0159\"",
+            "\" 7-Feb-1994 21:52:25 -0159\"",
+        ),
     ] {
         command_case("a APPEND x ", input, " {1}\r\nz", re, |_| {});
     }
@@ -201,6 +211,11 @@ fn dates() {
         ("\" 7-Fev-1994 21:52:25 +0130\"", 4),
         ("\" 7-Feb-1994 24:52:25 +0130\"", 0),
         ("\" 7-Feb-1994 21:52:25 0130\"", 22),
+        // zone = ("+" / "-") 4DIGIT, hours and minutes: minutes past 59
+        // are refused, not carried into the hours.
+        ("\" 7-Feb-1994 21:52:25 +0199\"", 25),
+        ("\" 7-Feb-1994 21:52:25 +9999\"", 25),
+        ("\" 7-Feb-1994 21:52:25 -0060\"", 25),
     ] {
         command_reject("a APPEND x ", input, " {1}\r\nz", at);
     }
@@ -272,6 +287,19 @@ fn search_keys() {
     ] {
         command_case("a SEARCH ", input, "", re, |_| {});
     }
+    // search-program = ["CHARSET" SP charset SP] ...; charset = atom / quoted.
+    for (input, re) in [
+        ("CHARSET UTF-8 ALL", "CHARSET UTF-8 ALL"),
+        ("CHARSET \"UTF-8\" ALL", "CHARSET \"UTF-8\" ALL"),
+    ] {
+        command_case("a SEARCH ", input, "", re, |b| match b {
+            CommandBody::Search {
+                charset: Some(c), ..
+            } => assert_eq!(c.as_bytes(), b"UTF-8"),
+            other => panic!("{other:?}"),
+        });
+    }
+    command_reject("a SEARCH ", "CHARSET {5}\r\nUTF-8 ALL", "", 8);
     for (input, at) in [
         ("()", 1),
         ("OR SEEN", 7),
@@ -305,37 +333,166 @@ fn mailbox_names() {
     command_reject("a SELECT ", "\"Entw\u{fc}rfe\"", "", 5);
 }
 
-/// `resp-text-code`: one of each argument shape.
+fn code_of(r: &Response<'_>) -> Option<Code<'static>> {
+    match r {
+        Response::Tagged(t) => t.text.code.clone().map(IntoStatic::into_static),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn astr(s: &str) -> AString<'static> {
+    AString::from_bytes(s.as_bytes().to_vec(), Mode::Imap4rev1)
+}
+
+/// `resp-text-code`: one of each argument shape, and the value it is.
 #[test]
 fn response_codes() {
-    for (input, re) in [
-        ("[ALERT] x", "[ALERT] x"),
+    let other = |a: &str, t: Option<&str>| {
+        Code::Other(
+            Atom::new(a.to_owned()).unwrap(),
+            t.map(|t| Text::new(t.to_owned()).unwrap()),
+        )
+    };
+    let seq = |a: u32, b: u32| SequenceSet::range(a, b).unwrap();
+    for (input, re, value) in [
+        ("[ALERT] x", "[ALERT] x", Some(Code::Alert)),
         (
             "[BADCHARSET (UTF-8 \"US-ASCII\")] x",
             "[BADCHARSET (UTF-8 \"US-ASCII\")] x",
+            Some(Code::BadCharset(vec![
+                astr("UTF-8"),
+                AString::String(IString::Quoted(Quoted::new(&b"US-ASCII"[..]).unwrap())),
+            ])),
         ),
-        ("[BADCHARSET] x", "[BADCHARSET] x"),
+        (
+            "[BADCHARSET] x",
+            "[BADCHARSET] x",
+            Some(Code::BadCharset(vec![])),
+        ),
+        // RFC 9051 §6.4.4's example: the generic `atom SP text` form.
+        (
+            "[BADCHARSET UTF-8] x",
+            "[BADCHARSET UTF-8] x",
+            Some(other("BADCHARSET", Some("UTF-8"))),
+        ),
+        (
+            "[ALERT foo] x",
+            "[ALERT foo] x",
+            Some(other("ALERT", Some("foo"))),
+        ),
+        (
+            "[UIDNEXT x] y",
+            "[UIDNEXT x] y",
+            Some(other("UIDNEXT", Some("x"))),
+        ),
+        (
+            "[APPENDUID 1 *] y",
+            "[APPENDUID 1 *] y",
+            Some(other("APPENDUID", Some("1 *"))),
+        ),
         (
             "[PERMANENTFLAGS (\\Seen \\*)] x",
             "[PERMANENTFLAGS (\\Seen \\*)] x",
+            Some(Code::PermanentFlags(vec![Flag::Seen, Flag::Wildcard])),
         ),
-        ("[APPENDUID 1 2:4] x", "[APPENDUID 1 2:4] x"),
+        (
+            "[APPENDUID 1 2:4] x",
+            "[APPENDUID 1 2:4] x",
+            Some(Code::AppendUid {
+                uid_validity: 1,
+                uids: seq(2, 4),
+            }),
+        ),
+        (
+            "[COPYUID 9 1:2 3:4] x",
+            "[COPYUID 9 1:2 3:4] x",
+            Some(Code::CopyUid {
+                uid_validity: 9,
+                source: seq(1, 2),
+                destination: seq(3, 4),
+            }),
+        ),
         (
             "[HIGHESTMODSEQ 9223372036854775807] x",
             "[HIGHESTMODSEQ 9223372036854775807] x",
+            Some(Code::HighestModSeq(9223372036854775807)),
         ),
-        ("[X-SOMETHING some text] x", "[X-SOMETHING some text] x"),
-        ("[read-only] x", "[READ-ONLY] x"),
-        ("no code", "no code"),
-        ("", ""),
+        (
+            "[MODIFIED 1:*] x",
+            "[MODIFIED 1:*] x",
+            Some(Code::Modified(SequenceSet::all())),
+        ),
+        ("[UIDNEXT 7] x", "[UIDNEXT 7] x", Some(Code::UidNext(7))),
+        (
+            "[UIDVALIDITY 7] x",
+            "[UIDVALIDITY 7] x",
+            Some(Code::UidValidity(7)),
+        ),
+        ("[UNSEEN 7] x", "[UNSEEN 7] x", Some(Code::Unseen(7))),
+        (
+            "[CAPABILITY IMAP4rev1 IDLE] x",
+            "[CAPABILITY IMAP4rev1 IDLE] x",
+            Some(Code::Capability(vec![
+                Atom::new("IMAP4rev1").unwrap(),
+                Atom::new("IDLE").unwrap(),
+            ])),
+        ),
+        (
+            "[X-SOMETHING some text] x",
+            "[X-SOMETHING some text] x",
+            Some(other("X-SOMETHING", Some("some text"))),
+        ),
+        ("[X-BARE] x", "[X-BARE] x", Some(other("X-BARE", None))),
+        ("[read-only] x", "[READ-ONLY] x", Some(Code::ReadOnly)),
+        ("no code", "no code", None),
     ] {
-        response_case("a OK ", input, "", re, |_| {});
+        response_case("a OK ", input, "", re, |r| {
+            assert_eq!(code_of(r), value, "{input}")
+        });
+    }
+    // Every code without arguments, by its name (RFC 9051 §7.1, RFC 5530,
+    // RFC 4315, RFC 7162, RFC 4978, RFC 6154), decodes to its own variant.
+    for (name, value) in [
+        ("ALERT", Code::Alert),
+        ("PARSE", Code::Parse),
+        ("READ-ONLY", Code::ReadOnly),
+        ("READ-WRITE", Code::ReadWrite),
+        ("TRYCREATE", Code::TryCreate),
+        ("UIDNOTSTICKY", Code::UidNotSticky),
+        ("NOMODSEQ", Code::NoModSeq),
+        ("CLOSED", Code::Closed),
+        ("COMPRESSIONACTIVE", Code::CompressionActive),
+        ("USEATTR", Code::UseAttr),
+        ("UNAVAILABLE", Code::Unavailable),
+        ("AUTHENTICATIONFAILED", Code::AuthenticationFailed),
+        ("AUTHORIZATIONFAILED", Code::AuthorizationFailed),
+        ("EXPIRED", Code::Expired),
+        ("PRIVACYREQUIRED", Code::PrivacyRequired),
+        ("CONTACTADMIN", Code::ContactAdmin),
+        ("NOPERM", Code::NoPerm),
+        ("INUSE", Code::InUse),
+        ("EXPUNGEISSUED", Code::ExpungeIssued),
+        ("CORRUPTION", Code::Corruption),
+        ("SERVERBUG", Code::ServerBug),
+        ("CLIENTBUG", Code::ClientBug),
+        ("CANNOT", Code::Cannot),
+        ("LIMIT", Code::Limit),
+        ("OVERQUOTA", Code::OverQuota),
+        ("ALREADYEXISTS", Code::AlreadyExists),
+        ("NONEXISTENT", Code::NonExistent),
+        ("NOTSAVED", Code::NotSaved),
+        ("HASCHILDREN", Code::HasChildren),
+        ("UNKNOWN-CTE", Code::UnknownCte),
+    ] {
+        let line = format!("[{name}] x");
+        response_case("a NO ", &line, "", &line, |r| {
+            assert_eq!(code_of(r), Some(value.clone()), "{name}")
+        });
     }
     for (input, at) in [
-        ("[ALERT x", 6),
-        ("[UIDNEXT x] y", 9),
-        ("[APPENDUID 1 *] y", 13),
+        ("[ALERT x", 8),
         ("[X-A ] y", 5),
+        ("[X-A a\0b] y", 6),
         ("[]", 1),
     ] {
         response_reject("a OK ", input, "", at);
@@ -407,6 +564,9 @@ fn mailbox_data() {
         "STATUS \"a b\" (MESSAGES 1 RECENT 0 UIDNEXT 2 UIDVALIDITY 3 UNSEEN 0 DELETED 0 SIZE 9 HIGHESTMODSEQ 7)",
         "ESEARCH",
         "ESEARCH UID COUNT 0",
+        // "ALL" SP sequence-set: `*` is legal there (RFC 4731, RFC 9051 §9).
+        "ESEARCH ALL 1:*",
+        "ESEARCH (TAG \"a\") UID ALL 3,5:*",
         "NAMESPACE NIL NIL NIL",
         "VANISHED (EARLIER) 1:3",
         "QUOTAROOT INBOX",
@@ -419,6 +579,7 @@ fn mailbox_data() {
         ("LIST (Noselect) \"/\" x", 6),
         ("STATUS INBOX (MESSAGES)", 22),
         ("ESEARCH MIN 0", 12),
+        ("ESEARCH ALL $", 12), // "$" is not allowed after ALL (RFC 9051 §9)
         ("NAMESPACE () NIL NIL", 11),
         ("VANISHED 1:*", 11),
     ] {
@@ -437,4 +598,341 @@ fn offsets_are_exact() {
             kind: ErrorKind::Number
         })
     );
+}
+
+/// `list-mailbox = 1*list-char / string` (LIST, LSUB).
+#[test]
+fn list_mailbox() {
+    for (input, re, value) in [
+        ("%", "%", "%"),
+        ("~/Mail/*", "~/Mail/*", "~/Mail/*"),
+        ("foo]bar", "foo]bar", "foo]bar"),
+        ("\"a b%\"", "\"a b%\"", "a b%"),
+        ("{3}\r\na*b", "{3}\r\na*b", "a*b"),
+        ("\"\"", "\"\"", ""),
+    ] {
+        command_case("a LIST \"\" ", input, "", re, |b| match b {
+            CommandBody::List {
+                patterns: ListPatterns::Single(p),
+                ..
+            } => assert_eq!(p.as_bytes(), value.as_bytes()),
+            other => panic!("{other:?}"),
+        });
+    }
+    command_case("a LIST \"\" ", "(% \"b c\")", "", "(% \"b c\")", |b| {
+        let CommandBody::List {
+            patterns: ListPatterns::Multiple(v),
+            ..
+        } = b
+        else {
+            panic!("{b:?}")
+        };
+        assert_eq!(v[0], ListMailbox::Token(ListToken::new("%").unwrap()));
+    });
+    for (input, at) in [("a{b", 1), ("\"a", 2), ("()", 1), ("a\"b", 1)] {
+        command_reject("a LIST \"\" ", input, "", at);
+    }
+}
+
+/// `store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag)))`.
+#[test]
+fn store_att_flags() {
+    for (input, re, kind, silent, flags) in [
+        (
+            "FLAGS (\\Seen)",
+            "FLAGS (\\Seen)",
+            StoreKind::Replace,
+            false,
+            vec![Flag::Seen],
+        ),
+        (
+            "+FLAGS.SILENT \\Draft",
+            "+FLAGS.SILENT (\\Draft)",
+            StoreKind::Add,
+            true,
+            vec![Flag::Draft],
+        ),
+        (
+            "-flags $Junk \\Deleted",
+            "-FLAGS ($Junk \\Deleted)",
+            StoreKind::Remove,
+            false,
+            vec![Flag::keyword("$Junk").unwrap(), Flag::Deleted],
+        ),
+        ("FLAGS ()", "FLAGS ()", StoreKind::Replace, false, vec![]),
+    ] {
+        command_case("a STORE 1 ", input, "", re, |b| match b {
+            CommandBody::Store {
+                kind: k,
+                silent: s,
+                flags: f,
+                ..
+            } => assert_eq!((k, s, f), (&kind, &silent, &flags)),
+            other => panic!("{other:?}"),
+        });
+    }
+    for (input, at) in [
+        ("*FLAGS (\\Seen)", 0),
+        ("FLAGS.LOUD (\\Seen)", 0),
+        ("FLAGS (\\Recent)", 7),
+        ("FLAGS", 5),
+        ("(UNCHANGEDSINCE x) FLAGS ()", 16),
+    ] {
+        command_reject("a STORE 1 ", input, "", at);
+    }
+}
+
+/// `select-param` (RFC 7162 §7): CONDSTORE and QRESYNC.
+#[test]
+fn select_param() {
+    let set = |s: &str| {
+        let b = Bytes::from(format!("a UID EXPUNGE {s}\r\n"));
+        match decode::command(&b, &Options::default()).unwrap().0.body {
+            CommandBody::UidExpunge(s) => s,
+            other => panic!("{other:?}"),
+        }
+    };
+    for (input, re, value) in [
+        ("(CONDSTORE)", "(CONDSTORE)", vec![SelectParam::CondStore]),
+        ("(condstore)", "(CONDSTORE)", vec![SelectParam::CondStore]),
+        (
+            "(QRESYNC (1 2))",
+            "(QRESYNC (1 2))",
+            vec![SelectParam::QResync {
+                uid_validity: 1,
+                modseq: 2,
+                known_uids: None,
+                seq_match: None,
+            }],
+        ),
+        (
+            "(QRESYNC (1 2 3:4 (1,5 7,9)) CONDSTORE)",
+            "(QRESYNC (1 2 3:4 (1,5 7,9)) CONDSTORE)",
+            vec![
+                SelectParam::QResync {
+                    uid_validity: 1,
+                    modseq: 2,
+                    known_uids: Some(set("3:4")),
+                    seq_match: Some((set("1,5"), set("7,9"))),
+                },
+                SelectParam::CondStore,
+            ],
+        ),
+    ] {
+        command_case("a SELECT INBOX ", input, "", re, |b| match b {
+            CommandBody::Select { params, .. } => assert_eq!(params, &value),
+            other => panic!("{other:?}"),
+        });
+    }
+    for (input, at) in [
+        ("()", 1),
+        ("(QRESYNC (0 2))", 10),
+        ("(QRESYNC (1 0))", 12),
+        ("(QRESYNC (1 2 1:*))", 16), // known-uids has no "*"
+        ("(FOO)", 1),
+    ] {
+        command_reject("a SELECT INBOX ", input, "", at);
+    }
+}
+
+/// `fetch-modifier` (RFC 7162 §7): CHANGEDSINCE and VANISHED.
+#[test]
+fn fetch_modifier() {
+    for (input, re, value) in [
+        (
+            " (CHANGEDSINCE 5)",
+            " (CHANGEDSINCE 5)",
+            vec![FetchModifier::ChangedSince(5)],
+        ),
+        (
+            " (changedsince 5 vanished)",
+            " (CHANGEDSINCE 5 VANISHED)",
+            vec![FetchModifier::ChangedSince(5), FetchModifier::Vanished],
+        ),
+        ("", "", vec![]),
+    ] {
+        command_case("a UID FETCH 1:* FLAGS", input, "", re, |b| match b {
+            CommandBody::Fetch { modifiers, .. } => assert_eq!(modifiers, &value),
+            other => panic!("{other:?}"),
+        });
+    }
+    for (input, at) in [(" ()", 2), (" (CHANGEDSINCE 0)", 15), (" (SINCE 1)", 2)] {
+        command_reject("a UID FETCH 1:* FLAGS", input, "", at);
+    }
+}
+
+/// `append` (RFC 9051 §9, RFC 3502 MULTIAPPEND, RFC 3516, RFC 6855).
+#[test]
+fn append() {
+    for (input, re, count) in [
+        ("{1}\r\nx", "{1}\r\nx", 1),
+        ("(\\Seen) {1}\r\nx", "(\\Seen) {1}\r\nx", 1),
+        (
+            "\" 1-Jan-2000 00:00:00 +0000\" {1+}\r\nx",
+            "\" 1-Jan-2000 00:00:00 +0000\" {1+}\r\nx",
+            1,
+        ),
+        ("~{2}\r\n\0y", "~{2}\r\n\0y", 1),
+        ("UTF8 (~{1}\r\nx)", "UTF8 (~{1}\r\nx)", 1),
+        ("{1}\r\nx () {1}\r\ny", "{1}\r\nx () {1}\r\ny", 2),
+    ] {
+        command_case("a APPEND INBOX ", input, "", re, |b| match b {
+            CommandBody::Append { messages, .. } => assert_eq!(messages.len(), count),
+            other => panic!("{other:?}"),
+        });
+    }
+    for (input, at) in [
+        ("\"x\"", 1),               // a date-time, or the message: a literal
+        ("(\\Recent) {1}\r\nx", 1), // \Recent cannot be set
+        ("UTF8 ({1}\r\nx)", 6),     // UTF8 takes a literal8
+        ("{2}\r\nx\0", 6),          // NUL only in literal8
+        ("{1}\r\nx{1}\r\ny", 6),    // MULTIAPPEND: SP between messages
+    ] {
+        command_reject("a APPEND INBOX ", input, "", at);
+    }
+}
+
+/// `authenticate = "AUTHENTICATE" SP auth-type [SP initial-resp]` (RFC 4959).
+#[test]
+fn authenticate() {
+    for (input, re, ir) in [
+        ("PLAIN", "PLAIN", None),
+        ("plain =", "plain =", Some(vec![])),
+        (
+            "XOAUTH2 dGVzdA==",
+            "XOAUTH2 dGVzdA==",
+            Some(b"test".to_vec()),
+        ),
+    ] {
+        command_case("a AUTHENTICATE ", input, "", re, |b| match b {
+            CommandBody::Authenticate {
+                initial_response, ..
+            } => assert_eq!(initial_response.as_ref().map(|r| r.expose().clone()), ir),
+            other => panic!("{other:?}"),
+        });
+    }
+    for (input, at) in [
+        ("", 0),
+        ("PLAIN dGVzdA=", 12),
+        ("PLAIN *", 6),
+        ("(PLAIN)", 0),
+    ] {
+        command_reject("a AUTHENTICATE ", input, "", at);
+    }
+}
+
+/// `namespace-descr` (RFC 2342 §5, RFC 9051 §9).
+#[test]
+fn namespace_descr() {
+    for line in [
+        "NAMESPACE ((\"\" \"/\")) NIL NIL",
+        "NAMESPACE ((\"INBOX.\" \".\")(\"#mh/\" NIL)) ((\"~\" \"/\")) NIL",
+        "NAMESPACE NIL NIL ((\"#shared/\" \"/\" \"X-PARAM\" (\"a\" \"b\")))",
+    ] {
+        response_case("* ", line, "", line, |r| {
+            let Response::Data(Data::Namespace { personal, .. }) = r else {
+                panic!("{r:?}")
+            };
+            if let Some(d) = personal.first() {
+                assert!(d.delimiter.is_none() || d.prefix.as_bytes().len() < 8);
+            }
+        });
+    }
+    for (line, at) in [
+        ("NAMESPACE (\"\" \"/\") NIL NIL", 11),
+        ("NAMESPACE ((\"\" \"ab\")) NIL NIL", 15),
+        ("NAMESPACE ((\"\" \"/\" \"X\" ())) NIL NIL", 24),
+        ("NAMESPACE NIL NIL", 17),
+    ] {
+        response_reject("* ", line, "", at);
+    }
+}
+
+/// `continue-req = "+" SP (resp-text / base64)`.
+#[test]
+fn continue_req() {
+    for (input, text, code) in [
+        ("+ Ready for literal data", "Ready for literal data", None),
+        ("+ dGVzdA==", "dGVzdA==", None),
+        ("+ ", "", None),
+        ("+ [ALERT] go on", "go on", Some(Code::Alert)),
+    ] {
+        response_case("", input, "", input, |r| {
+            let Response::Continuation(c) = r else {
+                panic!("{r:?}")
+            };
+            assert_eq!((c.text.as_str(), &c.code), (text, &code));
+        });
+    }
+    for (input, at) in [("+", 1), ("+x", 1), ("+ a\0b", 3)] {
+        response_reject("", input, "", at);
+    }
+}
+
+/// `capability-data = "CAPABILITY" *(SP capability) SP "IMAP4rev2" *(SP capability)`.
+#[test]
+fn capability_data() {
+    for (line, count) in [
+        ("CAPABILITY IMAP4rev1", 1),
+        ("CAPABILITY IMAP4rev2 AUTH=PLAIN LITERAL+ X-Y=z", 4),
+    ] {
+        response_case("* ", line, "", line, |r| {
+            let Response::Data(Data::Capability(caps)) = r else {
+                panic!("{r:?}")
+            };
+            assert_eq!(caps.len(), count);
+        });
+    }
+    for (line, at) in [
+        ("CAPABILITY", 10),
+        ("CAPABILITY IMAP4rev1 ", 21),
+        ("CAPABILITY (IMAP4rev1)", 11),
+        ("CAPABILITY IMAP4rev1  IDLE", 21),
+    ] {
+        response_reject("* ", line, "", at);
+    }
+}
+
+/// `quota-response` and `quotaroot-response` (RFC 9208 §5), and the commands.
+#[test]
+fn quota() {
+    for (line, resources) in [
+        ("QUOTA \"\" (STORAGE 10 512)", 1),
+        ("QUOTA root (STORAGE 10 512 MESSAGE 1 2)", 2),
+        ("QUOTA root ()", 0),
+    ] {
+        response_case("* ", line, "", line, |r| {
+            let Response::Data(Data::Quota { resources: v, .. }) = r else {
+                panic!("{r:?}")
+            };
+            assert_eq!(v.len(), resources);
+        });
+    }
+    response_case(
+        "* ",
+        "QUOTAROOT INBOX \"\" r2",
+        "",
+        "QUOTAROOT INBOX \"\" r2",
+        |r| {
+            let Response::Data(Data::QuotaRoot { roots, .. }) = r else {
+                panic!("{r:?}")
+            };
+            assert_eq!(roots.len(), 2);
+        },
+    );
+    for (line, at) in [
+        ("QUOTA root (STORAGE 10)", 22),
+        ("QUOTA root (STORAGE x 1)", 20),
+        ("QUOTA root STORAGE 1 2", 11),
+    ] {
+        response_reject("* ", line, "", at);
+    }
+    command_case(
+        "a ",
+        "SETQUOTA \"\" (STORAGE 512)",
+        "",
+        "SETQUOTA \"\" (STORAGE 512)",
+        |b| assert!(matches!(b, CommandBody::SetQuota { limits, .. } if limits.len() == 1)),
+    );
+    command_reject("a ", "SETQUOTA \"\" (STORAGE)", "", 20);
 }

@@ -207,23 +207,53 @@ fn rev2_answers_with_esearch_and_utf8_names() {
 #[test]
 fn rev2_encoder_refuses_what_rev2_removed() {
     let rev2 = Options::with_mode(Mode::Imap4rev2);
-    for (r, what) in [
-        (Response::Data(Data::Recent(1)), "RECENT"),
-        (
-            Response::Data(Data::Search {
-                ids: vec![1],
-                modseq: None,
-            }),
-            "SEARCH",
-        ),
-        (Response::Data(Data::Flags(vec![Flag::Recent])), "\\Recent"),
-    ] {
+    // RFC 9051 §9 has no LSUB, no UNSEEN code, no STATUS RECENT and no
+    // NEW/OLD/RECENT search keys.
+    let lsub = Response::Data(Data::Lsub(ListItem {
+        attrs: vec![],
+        delimiter: Some('/'),
+        mailbox: Mailbox::inbox(),
+        extended: None,
+    }));
+    let unseen = Response::Data(Data::Status {
+        kind: StatusKind::Ok,
+        text: RespText {
+            code: Some(Code::Unseen(3)),
+            text: Text::new("x").unwrap(),
+        },
+    });
+    for (r, what) in [(lsub, "LSUB"), (unseen, "UNSEEN response code")] {
         let mut out = BytesMut::new();
         assert_eq!(
             encode::response(&r, &mut out, &rev2),
             Err(EncodeError::NotInRev2(what))
         );
         assert!(encode::response(&r, &mut out, &Options::default()).is_ok());
+    }
+    // Its obsolete productions are grammar in both directions:
+    // obsolete-recent-response, obsolete-search-response, obsolete-flag-recent.
+    for (r, wire) in [
+        (Response::Data(Data::Recent(1)), &b"* 1 RECENT\r\n"[..]),
+        (
+            Response::Data(Data::Search {
+                ids: vec![1],
+                modseq: None,
+            }),
+            b"* SEARCH 1\r\n",
+        ),
+        (
+            Response::Data(Data::Fetch {
+                seq: 1,
+                items: vec![FetchItem::Flags(vec![Flag::Recent])],
+            }),
+            b"* 1 FETCH (FLAGS (\\Recent))\r\n",
+        ),
+    ] {
+        let mut out = BytesMut::new();
+        encode::response(&r, &mut out, &rev2).unwrap();
+        assert_eq!(&out[..], wire);
+        let b = Bytes::copy_from_slice(wire);
+        assert_eq!(decode::response(&b, &rev2).unwrap().0, r);
     }
     let check = Command::new(Tag::new("a").unwrap(), CommandBody::Check);
     assert_eq!(

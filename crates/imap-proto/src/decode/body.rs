@@ -71,11 +71,23 @@ impl<'a> Parser<'a> {
         Ok(body)
     }
 
+    // The recursive path (body -> multipart or single_part -> body) keeps
+    // its frames small: the fields of a part, which inline the string
+    // terminals, are read in functions that return before the recursion.
+    // Options::MAX_DEPTH is proven against these frames in debug builds
+    // (tests/depth.rs).
+
     fn multipart(&mut self) -> PResult<BodyStructure<'a>> {
         let mut parts = Vec::with_capacity(2);
         while self.peek()? == b'(' {
             parts.push(self.body()?);
         }
+        self.multipart_tail(parts)
+    }
+
+    /// `SP media-subtype [SP body-ext-mpart]`, after the parts.
+    #[inline(never)]
+    fn multipart_tail(&mut self, parts: Vec<BodyStructure<'a>>) -> PResult<BodyStructure<'a>> {
         self.sp()?;
         let subtype = self.string()?;
         let ext = if self.eat(b' ')? {
@@ -95,6 +107,28 @@ impl<'a> Parser<'a> {
     }
 
     fn single_part(&mut self) -> PResult<BodyStructure<'a>> {
+        let (mut part, message) = self.part_fields()?;
+        if message {
+            self.sp()?;
+            let envelope = Box::new(self.envelope()?);
+            self.sp()?;
+            let body = Box::new(self.body()?);
+            self.sp()?;
+            part.specific = Specific::Message {
+                envelope,
+                body,
+                lines: self.number64()?,
+            };
+        }
+        let ext = self.single_part_ext()?;
+        Ok(BodyStructure::Single { part, ext })
+    }
+
+    /// `body-fields` and, for text, `SP body-fld-lines`; says whether the
+    /// part is a message/rfc822 (or message/global), whose envelope, body
+    /// and lines follow.
+    #[inline(never)]
+    fn part_fields(&mut self) -> PResult<(Box<SinglePart<'a>>, bool)> {
         let media_type = self.string()?;
         self.sp()?;
         let subtype = self.string()?;
@@ -109,26 +143,16 @@ impl<'a> Parser<'a> {
         self.sp()?;
         let octets = self.number()?;
         let t = media_type.as_bytes();
+        let mut message = false;
         let specific = if t.eq_ignore_ascii_case(b"TEXT") {
             self.sp()?;
             Specific::Text {
                 lines: self.number64()?,
             }
-        } else if t.eq_ignore_ascii_case(b"MESSAGE")
-            && (subtype.as_bytes().eq_ignore_ascii_case(b"RFC822")
-                || subtype.as_bytes().eq_ignore_ascii_case(b"GLOBAL"))
-        {
-            self.sp()?;
-            let envelope = Box::new(self.envelope()?);
-            self.sp()?;
-            let body = Box::new(self.body()?);
-            self.sp()?;
-            Specific::Message {
-                envelope,
-                body,
-                lines: self.number64()?,
-            }
         } else {
+            message = t.eq_ignore_ascii_case(b"MESSAGE")
+                && (subtype.as_bytes().eq_ignore_ascii_case(b"RFC822")
+                    || subtype.as_bytes().eq_ignore_ascii_case(b"GLOBAL"));
             Specific::Basic
         };
         let part = Box::new(SinglePart {
@@ -141,16 +165,20 @@ impl<'a> Parser<'a> {
             octets,
             specific,
         });
-        let ext = if self.eat(b' ')? {
-            let md5 = self.nstring()?;
-            Some(Box::new(SinglePartExt {
-                md5,
-                tail: self.ext_tail()?,
-            }))
-        } else {
-            None
-        };
-        Ok(BodyStructure::Single { part, ext })
+        Ok((part, message))
+    }
+
+    /// `[SP body-ext-1part]`.
+    #[inline(never)]
+    fn single_part_ext(&mut self) -> PResult<Option<Box<SinglePartExt<'a>>>> {
+        if !self.eat(b' ')? {
+            return Ok(None);
+        }
+        let md5 = self.nstring()?;
+        Ok(Some(Box::new(SinglePartExt {
+            md5,
+            tail: self.ext_tail()?,
+        })))
     }
 
     /// `body-fld-param = "(" string SP string *(SP string SP string) ")" / nil`.
@@ -213,13 +241,21 @@ impl<'a> Parser<'a> {
 
     fn body_extension(&mut self) -> PResult<BodyExtension<'a>> {
         self.enter()?;
-        let ext = match self.peek()? {
-            b'(' => BodyExtension::List(self.paren_list(1, Self::body_extension)?),
-            b'0'..=b'9' => BodyExtension::Number(self.number64()?),
-            _ => BodyExtension::NString(self.nstring()?),
+        let ext = if self.peek()? == b'(' {
+            BodyExtension::List(self.paren_list(1, Self::body_extension)?)
+        } else {
+            self.body_extension_leaf()?
         };
         self.leave();
         Ok(ext)
+    }
+
+    #[inline(never)]
+    fn body_extension_leaf(&mut self) -> PResult<BodyExtension<'a>> {
+        Ok(match self.peek()? {
+            b'0'..=b'9' => BodyExtension::Number(self.number64()?),
+            _ => BodyExtension::NString(self.nstring()?),
+        })
     }
 }
 

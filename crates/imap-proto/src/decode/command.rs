@@ -1,12 +1,10 @@
 //! The command grammar (RFC 9051 §6 and §9, RFC 3501, and the extensions).
 
-use std::borrow::Cow;
-
 use super::{FlagContext, PResult, Parser, upper};
 use crate::error::ErrorKind;
 use crate::types::{
     self, AppendMessage, Command, CommandBody, Flag, ListMailbox, ListPatterns, ListReturn,
-    ListSelect, MailboxAttr, Secret, SelectParam, StatusAttr, StoreKind,
+    ListSelect, ListToken, MailboxAttr, Secret, SelectParam, StatusAttr, StoreKind,
 };
 
 impl<'a> Parser<'a> {
@@ -252,9 +250,7 @@ impl<'a> Parser<'a> {
             b'"' | b'{' => self.string().map(ListMailbox::String),
             _ => {
                 let t = self.take1(types::is_list_char, "list-mailbox")?;
-                Ok(ListMailbox::Token(Cow::Borrowed(
-                    std::str::from_utf8(t).unwrap_or_default(),
-                )))
+                Ok(ListMailbox::Token(ListToken::unchecked(t)))
             }
         }
     }
@@ -403,9 +399,11 @@ impl<'a> Parser<'a> {
             b"FETCH" => self.fetch(true)?,
             b"SEARCH" => self.search(true)?,
             b"STORE" => self.store(true)?,
+            // RFC 4315 §4 and RFC 9051 §9: `"UID" SP "EXPUNGE" SP
+            // sequence-set`, so `*` and `$` are allowed.
             b"EXPUNGE" => {
                 self.sp()?;
-                CommandBody::UidExpunge(self.sequence_set(false)?)
+                CommandBody::UidExpunge(self.sequence_set(true)?)
             }
             _ => return Err(self.err_at(start, ErrorKind::UnknownCommand)),
         })

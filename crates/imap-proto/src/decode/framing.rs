@@ -53,6 +53,16 @@ pub enum Frame {
 /// buffer, grown, until it says [`Frame::Complete`], then split that many
 /// octets off, decode them, and call [`Framer::reset`].
 ///
+/// A server frames commands with [`Framer::new`]; a client frames responses
+/// with [`Framer::responses`], which knows that a status response or a
+/// continuation request cannot carry a literal (RFC 9051 §9: `resp-text`
+/// runs to CRLF), so `* OK hello {5}` ends at its CRLF, as the decoder reads it.
+///
+/// A literal larger than [`Options::max_literal`] is refused here, before its
+/// octets: [`Framer::next`] says [`ErrorKind::LiteralTooLarge`] at the
+/// offset of its size, and the caller answers (`tag NO`, found with
+/// [`tag_of`](super::tag_of)) and goes on with [`Framer::discard`], or closes.
+///
 /// ```
 /// use imap_proto::Options;
 /// use imap_proto::decode::{Frame, Framer, LiteralAnnouncement};
@@ -70,6 +80,9 @@ pub enum Frame {
 #[derive(Clone, Debug)]
 pub struct Framer {
     max_line: usize,
+    max_literal: u64,
+    /// Framing responses: status responses and continuations have no literal.
+    responses: bool,
     /// Where scanning resumes.
     scanned: usize,
     /// Where the current line started.
@@ -80,20 +93,45 @@ pub struct Framer {
     literal_end: Option<usize>,
     /// The last announcement was reported and not yet passed.
     announced: Option<LiteralAnnouncement>,
+    /// Whether the first line of this command or response was seen.
+    first_line_seen: bool,
     discarding: bool,
 }
 
 impl Framer {
-    /// A framer with the options' line limit.
+    /// A framer of commands (a server's), with the options' line and literal
+    /// limits.
     pub fn new(options: &Options) -> Self {
         Self {
             max_line: options.max_line,
+            max_literal: options.max_literal,
+            responses: false,
             scanned: 0,
             line_start: 0,
             line_octets: 0,
             literal_end: None,
             announced: None,
+            first_line_seen: false,
             discarding: false,
+        }
+    }
+
+    /// A framer of responses (a client's): as [`Framer::new`], but a line
+    /// that is a status response (`* OK`, `* NO`, `* BAD`, `* PREAUTH`,
+    /// `* BYE`, `tag OK/NO/BAD`) or a continuation request (`+`) ends at its
+    /// CRLF whatever its text ends with, since `resp-text` holds no literal.
+    ///
+    /// ```
+    /// use imap_proto::Options;
+    /// use imap_proto::decode::{Frame, Framer};
+    ///
+    /// let mut framer = Framer::responses(&Options::default());
+    /// assert_eq!(framer.next(b"* OK hello {5}\r\n").unwrap(), Frame::Complete { len: 16 });
+    /// ```
+    pub fn responses(options: &Options) -> Self {
+        Self {
+            responses: true,
+            ..Self::new(options)
         }
     }
 
@@ -101,6 +139,8 @@ impl Framer {
     pub fn reset(&mut self) {
         *self = Self {
             max_line: self.max_line,
+            max_literal: self.max_literal,
+            responses: self.responses,
             ..Self::new(&Options::default())
         };
     }
@@ -115,18 +155,33 @@ impl Framer {
 
     /// Scans `buf` (the same buffer as before, grown) for the end of the
     /// command. A line longer than the options allow is
-    /// [`ErrorKind::LineTooLong`]; a bare LF is [`ErrorKind::BareLf`].
+    /// [`ErrorKind::LineTooLong`]; a bare LF is [`ErrorKind::BareLf`]; a
+    /// literal larger than [`Options::max_literal`] is
+    /// [`ErrorKind::LiteralTooLarge`] (call [`Framer::discard`] to drop the
+    /// command and go on).
+    ///
+    /// While discarding, the non-synchronizing literals of the refused
+    /// command are passed over in a loop: however many the buffer holds,
+    /// the stack does not grow.
     pub fn next(&mut self, buf: &[u8]) -> Result<Frame, DecodeError> {
-        if let Some(a) = self.announced.take() {
-            if self.discarding && !a.non_sync {
-                return Ok(Frame::Discarded { len: a.data_offset });
+        loop {
+            if let Some(a) = self.announced.take() {
+                if self.discarding && !a.non_sync {
+                    return Ok(Frame::Discarded { len: a.data_offset });
+                }
+                if !self.discarding && a.length > self.max_literal {
+                    // Still refused until the caller discards the command.
+                    self.announced = Some(a);
+                    return Err(DecodeError::Invalid {
+                        offset: size_offset(buf, a.data_offset),
+                        kind: ErrorKind::LiteralTooLarge,
+                    });
+                }
+                let end = a
+                    .data_offset
+                    .checked_add(usize::try_from(a.length).unwrap_or(usize::MAX));
+                self.literal_end = Some(end.unwrap_or(usize::MAX));
             }
-            let end = a
-                .data_offset
-                .checked_add(usize::try_from(a.length).unwrap_or(usize::MAX));
-            self.literal_end = Some(end.unwrap_or(usize::MAX));
-        }
-        {
             if let Some(end) = self.literal_end {
                 if buf.len() < end {
                     return Ok(Frame::Incomplete {
@@ -163,9 +218,16 @@ impl Framer {
                 });
             }
             let line = &buf[self.line_start..nl - 1];
+            let first = !self.first_line_seen;
+            self.first_line_seen = true;
             self.scanned = nl + 1;
             self.line_start = nl + 1;
-            match literal_at_end(line) {
+            let literal = if self.responses && first && no_literal_response(line) {
+                None
+            } else {
+                literal_at_end(line)
+            };
+            match literal {
                 Some((length, non_sync, binary)) => {
                     let a = LiteralAnnouncement {
                         length,
@@ -177,16 +239,56 @@ impl Framer {
                         if !non_sync {
                             return Ok(Frame::Discarded { len: nl + 1 });
                         }
+                        // Its octets go with the command: on to the next line.
                         self.announced = Some(a);
-                        return self.next(buf);
+                        continue;
                     }
                     self.announced = Some(a);
-                    Ok(Frame::Literal(a))
+                    if length > self.max_literal {
+                        return Err(DecodeError::Invalid {
+                            offset: size_offset(buf, a.data_offset),
+                            kind: ErrorKind::LiteralTooLarge,
+                        });
+                    }
+                    return Ok(Frame::Literal(a));
                 }
-                None if self.discarding => Ok(Frame::Discarded { len: nl + 1 }),
-                None => Ok(Frame::Complete { len: nl + 1 }),
+                None if self.discarding => return Ok(Frame::Discarded { len: nl + 1 }),
+                None => return Ok(Frame::Complete { len: nl + 1 }),
             }
         }
+    }
+}
+
+/// Where the size of the literal whose octets start at `data_offset` is
+/// written: after its `{`.
+fn size_offset(buf: &[u8], data_offset: usize) -> usize {
+    let line = &buf[..data_offset.saturating_sub(2).min(buf.len())];
+    line.iter().rposition(|&b| b == b'{').map_or(0, |i| i + 1)
+}
+
+/// Whether a response line is one whose grammar has no literal: a status
+/// response or a continuation request (RFC 9051 §9 `resp-cond-state`,
+/// `resp-cond-bye`, `resp-cond-auth`, `continue-req`, whose `resp-text`
+/// runs to CRLF and whose codes carry atoms, quoted strings and numbers only).
+fn no_literal_response(line: &[u8]) -> bool {
+    if line.first() == Some(&b'+') {
+        return true;
+    }
+    let Some(sp) = line.iter().position(|&b| b == b' ') else {
+        return false;
+    };
+    let rest = &line[sp + 1..];
+    let word_end = rest.iter().position(|&b| b == b' ').unwrap_or(rest.len());
+    let word = &rest[..word_end];
+    let status = |w: &[u8]| {
+        [&b"OK"[..], b"NO", b"BAD"]
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(w))
+    };
+    if &line[..sp] == b"*" {
+        status(word) || word.eq_ignore_ascii_case(b"PREAUTH") || word.eq_ignore_ascii_case(b"BYE")
+    } else {
+        status(word)
     }
 }
 
@@ -277,6 +379,99 @@ mod tests {
         assert!(matches!(f.next(buf).unwrap(), Frame::Literal(_)));
         f.discard();
         assert_eq!(f.next(buf).unwrap(), Frame::Discarded { len: 31 });
+    }
+
+    #[test]
+    fn discarding_many_non_sync_literals_does_not_grow_the_stack() {
+        // A hostile client: a command refused at its first literal, then
+        // 10 000 empty non-synchronizing literals, all within the 64 KiB
+        // line limit. Before the fix, each one was a recursive call.
+        let mut buf = b"a APPEND x {0+}\r\n".to_vec();
+        for _ in 0..10_000 {
+            buf.extend_from_slice(b"{0+}\r\n");
+        }
+        buf.extend_from_slice(b"\r\n");
+        assert!(buf.len() <= Options::default().max_line);
+        let len = buf.len();
+        let frames = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                let mut f = Framer::new(&Options::default());
+                let first = f.next(&buf).unwrap();
+                f.discard();
+                (first, f.next(&buf).unwrap())
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(matches!(frames.0, Frame::Literal(_)));
+        assert_eq!(frames.1, Frame::Discarded { len });
+    }
+
+    #[test]
+    fn responses_without_literals_end_at_their_line() {
+        // resp-text runs to CRLF (RFC 9051 §9): no literal in a status
+        // response or a continuation request, whatever the text ends with.
+        for line in [
+            &b"* OK hello {5}\r\n"[..],
+            b"* bye {5}\r\n",
+            b"* PREAUTH x {5}\r\n",
+            b"a1 NO [ALERT] {5}\r\n",
+            b"a1 bad {5}\r\n",
+            b"+ {5}\r\n",
+        ] {
+            let mut f = Framer::responses(&Options::default());
+            assert_eq!(
+                f.next(line).unwrap(),
+                Frame::Complete { len: line.len() },
+                "{line:?}"
+            );
+            let input = bytes::Bytes::copy_from_slice(line);
+            let (_, used) = crate::decode::response(&input, &Options::default()).unwrap();
+            assert_eq!(used, line.len(), "the decoder agrees");
+        }
+        // Data responses do carry literals.
+        let mut f = Framer::responses(&Options::default());
+        assert!(matches!(
+            f.next(b"* 1 FETCH (BODY[] {5}\r\n").unwrap(),
+            Frame::Literal(LiteralAnnouncement { length: 5, .. })
+        ));
+        // The framer of commands has no such lines.
+        let mut f = Framer::new(&Options::default());
+        assert!(matches!(
+            f.next(b"a LOGIN {5}\r\n").unwrap(),
+            Frame::Literal(_)
+        ));
+    }
+
+    #[test]
+    fn literals_larger_than_the_limit_are_refused_before_their_octets() {
+        let o = Options {
+            max_literal: 10,
+            ..Options::default()
+        };
+        let buf = b"a APPEND x {11}\r\nb NOOP\r\n";
+        let mut f = Framer::new(&o);
+        let e = DecodeError::Invalid {
+            offset: 12,
+            kind: ErrorKind::LiteralTooLarge,
+        };
+        assert_eq!(f.next(buf), Err(e));
+        assert_eq!(f.next(buf), Err(e), "until the command is discarded");
+        f.discard();
+        assert_eq!(f.next(buf).unwrap(), Frame::Discarded { len: 17 });
+        // A non-synchronizing one is read and dropped.
+        let buf = b"a APPEND x {11+}\r\nhello world\r\nb NOOP\r\n";
+        let mut f = Framer::new(&o);
+        assert_eq!(f.next(buf).unwrap_err().offset(), Some(12));
+        f.discard();
+        assert_eq!(f.next(buf).unwrap(), Frame::Discarded { len: 31 });
+        // At the limit is fine.
+        let mut f = Framer::new(&o);
+        assert!(matches!(
+            f.next(b"a APPEND x {10}\r\n").unwrap(),
+            Frame::Literal(_)
+        ));
     }
 
     #[test]

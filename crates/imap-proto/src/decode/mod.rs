@@ -10,7 +10,9 @@
 //!
 //! A server sees a literal's announcement before its octets through
 //! [`Framer`], which finds where a command ends across its literals so the
-//! server can send `+` (or refuse) first.
+//! server can send `+` (or refuse) first; a client frames responses with
+//! [`Framer::responses`], which agrees with [`response`] that a status
+//! response or a continuation request never carries a literal.
 
 use std::num::NonZeroUsize;
 

@@ -1,10 +1,10 @@
 //! The response grammar (RFC 9051 §7 and §9, RFC 3501, and the extensions).
 
 use super::{FlagContext, PResult, Parser, upper};
-use crate::error::ErrorKind;
+use crate::error::{DecodeError, ErrorKind};
 use crate::types::{
-    Code, Continuation, Data, ESearchItem, ExtValue, ListItem, MailboxAttr, NamespaceDescr,
-    QuotaResource, RespText, Response, StatusKind, Tag, Tagged, Text,
+    self, Atom, Code, Continuation, Data, ESearchItem, ExtValue, ListItem, MailboxAttr,
+    NamespaceDescr, QuotaResource, RespText, Response, StatusKind, Tag, Tagged, Text,
 };
 
 impl<'a> Parser<'a> {
@@ -51,7 +51,6 @@ impl<'a> Parser<'a> {
     pub(crate) fn resp_text(&mut self) -> PResult<RespText<'a>> {
         let code = if self.eat(b'[')? {
             let code = self.code()?;
-            self.expect(b']', "]")?;
             // RFC 9051 makes the text optional. The examples of RFC 2177,
             // RFC 4978 and RFC 5530 also leave out the space before it
             // (`* OK [UIDVALIDITY 1]`), which is accepted as empty text.
@@ -82,7 +81,7 @@ impl<'a> Parser<'a> {
             let mut buf = [0u8; 24];
             let data = match upper(w, &mut buf) {
                 b"EXISTS" => Data::Exists(n),
-                b"RECENT" if self.mode().rev2() => return Err(self.err_at(at, ErrorKind::Mode)),
+                // `obsolete-recent-response` is in RFC 9051's grammar too.
                 b"RECENT" => Data::Recent(n),
                 b"EXPUNGE" if n > 0 => Data::Expunge(n),
                 b"FETCH" if n > 0 => {
@@ -140,7 +139,7 @@ impl<'a> Parser<'a> {
                 self.crlf_lenient(true)?;
                 return Ok(Data::MailboxStatus { mailbox, items });
             }
-            b"SEARCH" if self.mode().rev2() => return Err(self.err_at(start, ErrorKind::Mode)),
+            // `obsolete-search-response` is in RFC 9051's grammar too.
             b"SEARCH" => {
                 let mut ids = Vec::new();
                 let mut modseq = None;
@@ -233,7 +232,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `1*(SP capability)`.
-    fn capabilities(&mut self) -> PResult<Vec<crate::types::Atom<'a>>> {
+    fn capabilities(&mut self) -> PResult<Vec<Atom<'a>>> {
         let mut caps = Vec::new();
         loop {
             if self.peek()? != b' ' || self.trailing_space()? {
@@ -248,10 +247,54 @@ impl<'a> Parser<'a> {
         Ok(caps)
     }
 
-    /// `resp-text-code`.
+    /// `resp-text-code "]"`. The grammar ends with the catch-all
+    /// `atom [SP 1*<any TEXT-CHAR except "]">]`, so a known code whose
+    /// arguments do not fit its own production (`[BADCHARSET UTF-8]`, RFC
+    /// 9051 §6.4.4's example, or `[ALERT foo]`) is that generic form,
+    /// [`Code::Other`].
     fn code(&mut self) -> PResult<Code<'a>> {
-        let start = self.pos;
         let name = self.atom()?;
+        let after_name = self.pos;
+        match self.known_code(&name) {
+            Ok(Some(code)) => {
+                if self.eat(b']')? {
+                    return Ok(code);
+                }
+            }
+            Ok(None) => {}
+            Err(e @ DecodeError::Incomplete { .. }) => return Err(e),
+            Err(_) => {}
+        }
+        self.pos = after_name;
+        // atom [SP 1*<any TEXT-CHAR except "]">]
+        let text = if self.eat(b' ')? {
+            let from = self.pos;
+            let rest = &self.buf[from..];
+            let n = rest
+                .iter()
+                .position(|&b| b == b']' || !types::is_text_char(b))
+                .ok_or(super::INCOMPLETE)?;
+            if n == 0 || rest[n] != b']' {
+                let kind = match rest[n] {
+                    0 => ErrorKind::Nul,
+                    b if b >= 0x80 => ErrorKind::EightBit,
+                    _ => ErrorKind::Expected("]"),
+                };
+                return Err(self.err_at(from + n, kind));
+            }
+            self.pos += n;
+            Some(Text::unchecked(
+                std::str::from_utf8(&rest[..n]).unwrap_or_default(),
+            ))
+        } else {
+            None
+        };
+        self.expect(b']', "]")?;
+        Ok(Code::Other(name, text))
+    }
+
+    /// The codes with their own production, or `None` for another atom.
+    fn known_code(&mut self, name: &Atom<'a>) -> PResult<Option<Code<'a>>> {
         let mut buf = [0u8; 24];
         let code = match upper(name.as_str().as_bytes(), &mut buf) {
             b"ALERT" => Code::Alert,
@@ -284,10 +327,11 @@ impl<'a> Parser<'a> {
             b"NOTSAVED" => Code::NotSaved,
             b"HASCHILDREN" => Code::HasChildren,
             b"UNKNOWN-CTE" => Code::UnknownCte,
+            // "BADCHARSET" [SP "(" charset *(SP charset) ")"]
             b"BADCHARSET" => {
                 let mut charsets = Vec::new();
                 if self.eat(b' ')? {
-                    charsets = self.paren_list(1, Self::astring)?;
+                    charsets = self.paren_list(1, Self::charset)?;
                 }
                 Code::BadCharset(charsets)
             }
@@ -304,7 +348,8 @@ impl<'a> Parser<'a> {
                 self.sp()?;
                 Code::UidValidity(self.nz_number()?)
             }
-            b"UNSEEN" => {
+            // RFC 3501 only: in IMAP4rev2 it is the generic form.
+            b"UNSEEN" if !self.mode().rev2() => {
                 self.sp()?;
                 Code::Unseen(self.nz_number()?)
             }
@@ -333,37 +378,14 @@ impl<'a> Parser<'a> {
                 self.sp()?;
                 Code::HighestModSeq(self.nz_number64()?)
             }
+            // RFC 7162 §7: `"MODIFIED" SP sequence-set` (RFC 3501's, no `$`).
             b"MODIFIED" => {
                 self.sp()?;
-                Code::Modified(self.sequence_set(false)?)
+                Code::Modified(self.sequence_set_with(true, false)?)
             }
-            _ => {
-                // atom [SP 1*<any TEXT-CHAR except "]">]
-                let text = if self.eat(b' ')? {
-                    let from = self.pos;
-                    let rest = &self.buf[from..];
-                    let n = rest
-                        .iter()
-                        .position(|&b| b == b']' || b == b'\r' || b == b'\n' || b == 0);
-                    let n = n.ok_or(super::INCOMPLETE)?;
-                    if n == 0 || rest[n] != b']' {
-                        return Err(self.err_at(from + n, ErrorKind::Expected("]")));
-                    }
-                    let s = std::str::from_utf8(&rest[..n])
-                        .map_err(|_| self.err_at(from, ErrorKind::EightBit))?;
-                    if !s.is_ascii() && !self.mode().utf8() {
-                        return Err(self.err_at(from, ErrorKind::EightBit));
-                    }
-                    self.pos += n;
-                    Some(Text::unchecked(s))
-                } else {
-                    None
-                };
-                let _ = start;
-                Code::Other(name, text)
-            }
+            _ => return Ok(None),
         };
-        Ok(code)
+        Ok(Some(code))
     }
 
     /// `mailbox-list` with RFC 5258's extended data.
@@ -435,7 +457,8 @@ impl<'a> Parser<'a> {
             items.push(match upper(name.as_str().as_bytes(), &mut buf) {
                 b"MIN" => ESearchItem::Min(self.nz_number()?),
                 b"MAX" => ESearchItem::Max(self.nz_number()?),
-                b"ALL" => ESearchItem::All(self.sequence_set(false)?),
+                // "ALL" SP sequence-set, without "$" (RFC 9051 §9, RFC 4731 §3.1).
+                b"ALL" => ESearchItem::All(self.sequence_set_with(true, false)?),
                 b"COUNT" => ESearchItem::Count(self.number()?),
                 b"MODSEQ" => ESearchItem::ModSeq(self.nz_number64()?),
                 _ => {
@@ -551,23 +574,63 @@ mod tests {
     }
 
     #[test]
-    fn rev2_has_no_recent_search_or_lsub() {
+    fn rev2_keeps_the_obsolete_responses_but_not_lsub() {
+        // RFC 9051 §9: obsolete-search-response, obsolete-recent-response
+        // and obsolete-flag-recent are in the grammar a rev2 client reads.
         let rev2 = Options::with_mode(Mode::Imap4rev2);
-        for (line, at) in [
-            (&b"* 5 RECENT\r\n"[..], 4),
-            (b"* SEARCH 1\r\n", 2),
-            (b"* LSUB () \"/\" a\r\n", 2),
+        for (line, value) in [
+            (&b"* 5 RECENT\r\n"[..], Data::Recent(5)),
+            (
+                b"* SEARCH 1\r\n",
+                Data::Search {
+                    ids: vec![1],
+                    modseq: None,
+                },
+            ),
+            (
+                b"* 1 FETCH (FLAGS (\\Recent))\r\n",
+                Data::Fetch {
+                    seq: 1,
+                    items: vec![FetchItem::Flags(vec![Flag::Recent])],
+                },
+            ),
         ] {
-            let b = Bytes::from_static(line);
-            assert_eq!(
-                crate::decode::response(&b, &rev2),
-                Err(DecodeError::Invalid {
-                    offset: at,
-                    kind: ErrorKind::Mode
-                })
-            );
-            assert!(crate::decode::response(&b, &Options::default()).is_ok());
+            assert_eq!(decode_with(line, &rev2).unwrap(), Response::Data(value));
+            let mut out = bytes::BytesMut::new();
+            let r = decode_with(line, &rev2).unwrap();
+            crate::encode::response(&r, &mut out, &rev2).unwrap();
+            assert_eq!(&out[..], line, "and the encoder writes them back");
         }
+        let b = Bytes::from_static(b"* LSUB () \"/\" a\r\n");
+        assert_eq!(
+            crate::decode::response(&b, &rev2),
+            Err(DecodeError::Invalid {
+                offset: 2,
+                kind: ErrorKind::Mode
+            })
+        );
+        assert!(crate::decode::response(&b, &Options::default()).is_ok());
+        // RFC 9051 has no UNSEEN code: in rev2 it is the generic
+        // `atom SP text` form, which encodes back the same.
+        let line = b"* OK [UNSEEN 12] x\r\n";
+        let r = decode_with(line, &rev2).unwrap();
+        let Response::Data(Data::Status { text, .. }) = &r else {
+            panic!()
+        };
+        assert_eq!(
+            text.code,
+            Some(Code::Other(
+                Atom::new("UNSEEN").unwrap(),
+                Some(Text::new("12").unwrap())
+            ))
+        );
+        let mut out = bytes::BytesMut::new();
+        crate::encode::response(&r, &mut out, &rev2).unwrap();
+        assert_eq!(&out[..], line);
+        let Response::Data(Data::Status { text, .. }) = decode(line).unwrap() else {
+            panic!()
+        };
+        assert_eq!(text.code, Some(Code::Unseen(12)));
     }
 
     #[test]
@@ -592,16 +655,41 @@ mod tests {
                 Some(Text::new("bar baz").unwrap())
             ))
         );
+        // A known code whose arguments do not fit its production is the
+        // generic `atom SP 1*<TEXT-CHAR except "]">` (RFC 9051 §9).
+        for (line, name, text) in [
+            (&b"a OK [UIDNEXT 0] x\r\n"[..], "UIDNEXT", "0"),
+            (b"a OK [ALERT foo] x\r\n", "ALERT", "foo"),
+            (b"a NO [BADCHARSET UTF-8] x\r\n", "BADCHARSET", "UTF-8"),
+            (b"a OK [UIDNEXT 5 6] x\r\n", "UIDNEXT", "5 6"),
+        ] {
+            let Response::Tagged(t) = decode(line).unwrap() else {
+                panic!()
+            };
+            assert_eq!(
+                t.text.code,
+                Some(Code::Other(
+                    Atom::new(name).unwrap(),
+                    Some(Text::new(text).unwrap())
+                ))
+            );
+        }
         assert_eq!(
-            decode(b"a OK [UIDNEXT 0] x\r\n").unwrap_err().offset(),
-            Some(14)
+            decode(b"a OK [UIDNEXT 5\r\n").unwrap_err().offset(),
+            Some(15)
         );
         assert_eq!(decode(b"a OK [ALERT]x\r\n").unwrap_err().offset(), Some(12));
-        // A code with no text re-encodes without the space.
-        let r = decode(b"a OK [ALERT] \r\n").unwrap();
+        // A code with no text: RFC 9051's `"[" resp-text-code "]" SP [text]`
+        // keeps the space; RFC 3501's `text = 1*TEXT-CHAR` has no empty text.
+        let rev2 = Options::with_mode(Mode::Imap4rev2);
+        let r = decode_with(b"a OK [ALERT] \r\n", &rev2).unwrap();
         let mut out = bytes::BytesMut::new();
-        crate::encode::response(&r, &mut out, &Options::default()).unwrap();
-        assert_eq!(&out[..], b"a OK [ALERT]\r\n");
+        crate::encode::response(&r, &mut out, &rev2).unwrap();
+        assert_eq!(&out[..], b"a OK [ALERT] \r\n");
+        assert!(matches!(
+            crate::encode::response(&r, &mut out, &Options::default()),
+            Err(crate::EncodeError::Empty(_))
+        ));
         assert_eq!(decode(b"a MAYBE x\r\n").unwrap_err().offset(), Some(2));
     }
 

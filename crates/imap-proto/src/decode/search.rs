@@ -31,7 +31,7 @@ impl<'a> Parser<'a> {
         if self.peek_word(b"CHARSET")? {
             self.pos += 7;
             self.sp()?;
-            charset = Some(self.astring()?);
+            charset = Some(self.charset()?);
             self.sp()?;
         }
         let mut criteria = vec![self.search_key()?];
@@ -54,12 +54,31 @@ impl<'a> Parser<'a> {
         key
     }
 
+    /// The recursive keys (`(...)`, `NOT`, `OR`) here, the others in
+    /// [`Self::search_key_leaf`], so the recursion's frames stay small.
     fn search_key_inner(&mut self) -> PResult<SearchKey<'a>> {
-        let c = self.peek()?;
-        if c == b'(' {
+        if self.peek()? == b'(' {
             let keys = self.paren_list(1, Self::search_key)?;
             return Ok(SearchKey::And(keys));
         }
+        if self.peek_word(b"NOT")? {
+            self.pos += 3;
+            self.sp()?;
+            return Ok(SearchKey::Not(Box::new(self.search_key()?)));
+        }
+        if self.peek_word(b"OR")? {
+            self.pos += 2;
+            self.sp()?;
+            let a = Box::new(self.search_key()?);
+            self.sp()?;
+            return Ok(SearchKey::Or(a, Box::new(self.search_key()?)));
+        }
+        self.search_key_leaf()
+    }
+
+    #[inline(never)]
+    fn search_key_leaf(&mut self) -> PResult<SearchKey<'a>> {
+        let c = self.peek()?;
         if c.is_ascii_digit() || c == b'*' || c == b'$' {
             return self.sequence_set(true).map(SearchKey::SequenceSet);
         }
@@ -125,16 +144,6 @@ impl<'a> Parser<'a> {
             b"UID" => {
                 self.sp()?;
                 SearchKey::Uid(self.sequence_set(true)?)
-            }
-            b"NOT" => {
-                self.sp()?;
-                SearchKey::Not(Box::new(self.search_key()?))
-            }
-            b"OR" => {
-                self.sp()?;
-                let a = self.search_key()?;
-                self.sp()?;
-                SearchKey::Or(Box::new(a), Box::new(self.search_key()?))
             }
             b"MODSEQ" => {
                 self.sp()?;

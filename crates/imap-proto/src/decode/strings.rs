@@ -132,8 +132,11 @@ impl<'a> Parser<'a> {
                 needed: NonZeroUsize::new(size - available),
             });
         }
-        // The data is not scanned: a literal's octets are opaque here, so
-        // decoding costs the same for any size (see `Literal`).
+        // CHAR8 = %x01-ff: only a literal8 may carry NUL (RFC 9051 §9,
+        // RFC 3516). memchr is the one pass over the octets.
+        if !binary && let Some(at) = memchr::memchr(0, &self.buf[self.pos..self.pos + size]) {
+            return Err(self.err_at(self.pos + at, ErrorKind::Nul));
+        }
         let data = self.input.slice(self.pos..self.pos + size);
         self.pos += size;
         Ok(Literal::decoded(data, binary, non_sync))

@@ -2,13 +2,20 @@
 
 use super::{FlagContext, INCOMPLETE, PResult, Parser};
 use crate::error::ErrorKind;
-use crate::types::{self, Date, DateTime, Flag, SeqNumber, Sequence, SequenceSet};
+use crate::types::{
+    self, AString, AtomExt, Date, DateTime, Flag, IString, SeqNumber, Sequence, SequenceSet,
+};
 
 impl<'a> Parser<'a> {
     /// `sequence-set` (or `$` where `saved` allows it, RFC 5182), `uid-set`
     /// without `*` when `star` is false.
     pub(crate) fn sequence_set(&mut self, star: bool) -> PResult<SequenceSet> {
-        if self.peek()? == b'$' && star {
+        self.sequence_set_with(star, star)
+    }
+
+    /// `sequence-set` with `*` where `star` allows it and `$` where `saved` does.
+    pub(crate) fn sequence_set_with(&mut self, star: bool, saved: bool) -> PResult<SequenceSet> {
+        if saved && self.peek()? == b'$' {
             self.pos += 1;
             return Ok(SequenceSet::Saved);
         }
@@ -117,7 +124,13 @@ impl<'a> Parser<'a> {
             _ => return Err(self.expected("zone")),
         };
         self.pos += 1;
+        let zone_at = self.pos;
         let zone = self.digits(4)?;
+        // zone = ("+" / "-") 4DIGIT: hours and minutes, so minutes past 59
+        // are refused rather than carried into the hours.
+        if zone % 100 > 59 {
+            return Err(self.err_at(zone_at + 2, ErrorKind::Expected("zone")));
+        }
         self.expect(b'"', "DQUOTE")?;
         let zone = sign * ((zone / 100) * 60 + zone % 100) as i16;
         let date = Date::new(year as u16, month, day as u8)
@@ -149,6 +162,15 @@ impl<'a> Parser<'a> {
         }
         Date::new(year as u16, month, day as u8)
             .map_err(|_| self.err_at(start, ErrorKind::Expected("date")))
+    }
+
+    /// `charset = atom / quoted` (RFC 9051 §9): BADCHARSET and SEARCH CHARSET.
+    pub(crate) fn charset(&mut self) -> PResult<AString<'a>> {
+        if self.peek()? == b'"' {
+            return self.quoted().map(|q| AString::String(IString::Quoted(q)));
+        }
+        self.take1(types::is_atom_char, "charset")
+            .map(|a| AString::Atom(AtomExt::unchecked(a)))
     }
 
     /// `DQUOTE QUOTED-CHAR DQUOTE / nil`: a hierarchy delimiter.

@@ -187,6 +187,7 @@ impl Writer<'_> {
                         self.date_time(d);
                     }
                     self.sp();
+                    // append-data = literal / literal8 / "UTF8" SP "(" literal8 ")"
                     if m.utf8 {
                         self.raw(b"UTF8 (");
                         let lit = if m.data.is_binary() {
@@ -194,10 +195,10 @@ impl Writer<'_> {
                         } else {
                             binary(&m.data)
                         };
-                        self.literal(&lit);
+                        self.with_literal8(|w| w.literal(&lit));
                         self.buf.push(b')');
                     } else {
-                        self.literal(&m.data);
+                        self.with_literal8(|w| w.literal(&m.data));
                     }
                 }
             }
@@ -227,7 +228,7 @@ impl Writer<'_> {
                 }
                 if let Some(c) = charset {
                     self.raw(b" CHARSET ");
-                    self.astring(c);
+                    self.charset(c);
                 }
                 if criteria.is_empty() {
                     return Err(EncodeError::Empty("search program"));
@@ -259,7 +260,7 @@ impl Writer<'_> {
                         match m {
                             FetchModifier::ChangedSince(n) => {
                                 w.raw(b"CHANGEDSINCE ");
-                                w.num(*n);
+                                w.nz(*n);
                             }
                             FetchModifier::Vanished => w.raw(b"VANISHED"),
                         }
@@ -359,9 +360,9 @@ impl Writer<'_> {
                 seq_match,
             } => {
                 self.raw(b"QRESYNC (");
-                self.num(u64::from(*uid_validity));
+                self.nz(u64::from(*uid_validity));
                 self.sp();
-                self.num(*modseq);
+                self.nz(*modseq);
                 if let Some(k) = known_uids {
                     self.sp();
                     self.sequence_set(k)?;
@@ -381,7 +382,7 @@ impl Writer<'_> {
 
     fn list_mailbox(&mut self, p: &ListMailbox<'_>) -> EResult {
         match p {
-            ListMailbox::Token(t) => self.raw(t.as_bytes()),
+            ListMailbox::Token(t) => self.raw(t.as_str().as_bytes()),
             ListMailbox::String(s) => self.string(s),
         }
         Ok(())
@@ -439,7 +440,7 @@ impl Writer<'_> {
             self.buf.push(b'<');
             self.num(p.origin);
             self.buf.push(b'.');
-            self.num(p.length);
+            self.nz(p.length);
             self.buf.push(b'>');
         }
     }
@@ -557,8 +558,14 @@ impl Writer<'_> {
             K::SentSince(d) => self.key_date(b"SENTSINCE ", d),
             K::Larger(n) => self.key_num(b"LARGER ", *n),
             K::Smaller(n) => self.key_num(b"SMALLER ", *n),
-            K::Older(n) => self.key_num(b"OLDER ", u64::from(*n)),
-            K::Younger(n) => self.key_num(b"YOUNGER ", u64::from(*n)),
+            K::Older(n) => {
+                self.raw(b"OLDER ");
+                self.nz(u64::from(*n));
+            }
+            K::Younger(n) => {
+                self.raw(b"YOUNGER ");
+                self.nz(u64::from(*n));
+            }
             K::Uid(s) => {
                 self.raw(b"UID ");
                 self.sequence_set(s)?;

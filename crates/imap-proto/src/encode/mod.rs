@@ -58,7 +58,10 @@ pub fn command(
 ) -> Result<LiteralWaits, EncodeError> {
     let mut w = Writer::new(out, options, true);
     let start = w.out.len();
-    match w.command(command) {
+    match w
+        .command(command)
+        .and_then(|()| w.error.map_or(Ok(()), Err))
+    {
         Ok(()) => {
             w.flush();
             Ok(LiteralWaits(w.waits))
@@ -79,7 +82,10 @@ pub fn response(
 ) -> Result<(), EncodeError> {
     let mut w = Writer::new(out, options, false);
     let start = w.out.len();
-    match w.response(response) {
+    match w
+        .response(response)
+        .and_then(|()| w.error.map_or(Ok(()), Err))
+    {
         Ok(()) => {
             w.flush();
             Ok(())
@@ -125,7 +131,13 @@ pub(crate) struct Writer<'o> {
     waits: Vec<usize>,
     /// Writing a command (literals may make the client wait).
     commands: bool,
+    /// A `literal8` may be written here (APPEND data, a BINARY item).
+    literal8: bool,
     depth: usize,
+    /// The first value found that the grammar cannot carry (a number out
+    /// of range, a literal8 where only a literal may go), for terminals that
+    /// do not return a result; the whole command or response then fails.
+    pub(crate) error: Option<EncodeError>,
 }
 
 impl<'o> Writer<'o> {
@@ -136,8 +148,24 @@ impl<'o> Writer<'o> {
             opts: *opts,
             waits: Vec::new(),
             commands,
+            literal8: false,
             depth: 0,
+            error: None,
         }
+    }
+
+    /// Records that the value cannot be encoded; the first such error wins.
+    pub(crate) fn fail(&mut self, e: EncodeError) {
+        self.error.get_or_insert(e);
+    }
+
+    /// Runs `f` with `literal8` allowed (RFC 3516: APPEND data, BINARY items).
+    pub(crate) fn with_literal8<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        let before = self.literal8;
+        self.literal8 = true;
+        let r = f(self);
+        self.literal8 = before;
+        r
     }
 
     /// Moves the scratch vector into the output.
@@ -185,8 +213,13 @@ impl<'o> Writer<'o> {
         self.buf.extend_from_slice(b"\r\n");
     }
 
+    /// `number64`, at most 2^63 - 1 (RFC 9051 §9); every number of the
+    /// grammar fits it, so a larger one is refused.
     #[inline]
     pub(crate) fn num(&mut self, n: u64) {
+        if n > i64::MAX as u64 {
+            self.fail(EncodeError::Invalid("number above 2^63 - 1"));
+        }
         let mut buf = [0u8; 20];
         let mut i = buf.len();
         let mut n = n;
@@ -199,6 +232,14 @@ impl<'o> Writer<'o> {
             }
         }
         self.buf.extend_from_slice(&buf[i..]);
+    }
+
+    /// `nz-number` / `nz-number64`: zero is refused.
+    pub(crate) fn nz(&mut self, n: u64) {
+        if n == 0 {
+            self.fail(EncodeError::Invalid("zero where nz-number is required"));
+        }
+        self.num(n);
     }
 
     pub(crate) fn tag(&mut self, t: &Tag<'_>) {
@@ -216,6 +257,13 @@ impl<'o> Writer<'o> {
     pub(crate) fn literal(&mut self, l: &Literal) {
         let data = l.data();
         if l.is_binary() {
+            // literal8 exists only in APPEND and BINARY (RFC 3516 §4); a
+            // NUL cannot be sent anywhere else.
+            if !self.literal8 {
+                self.fail(EncodeError::Invalid(
+                    "literal8 (NUL octets) outside APPEND data and BINARY items",
+                ));
+            }
             self.buf.push(b'~');
         }
         self.buf.push(b'{');
@@ -309,7 +357,7 @@ impl<'o> Writer<'o> {
             Flag::Flagged => b"\\Flagged",
             Flag::Deleted => b"\\Deleted",
             Flag::Draft => b"\\Draft",
-            Flag::Recent if self.rev2() => return Err(EncodeError::NotInRev2("\\Recent")),
+            // `obsolete-flag-recent` is in RFC 9051's grammar too.
             Flag::Recent => b"\\Recent",
             Flag::Wildcard => b"\\*",
             Flag::Keyword(a) => a.as_str().as_bytes(),
@@ -358,7 +406,7 @@ impl<'o> Writer<'o> {
 
     pub(crate) fn seq_number(&mut self, n: SeqNumber) {
         match n {
-            SeqNumber::Value(v) => self.num(u64::from(v)),
+            SeqNumber::Value(v) => self.nz(u64::from(v)),
             SeqNumber::Last => self.buf.push(b'*'),
         }
     }
@@ -441,6 +489,28 @@ impl<'o> Writer<'o> {
         self.year(d.year());
     }
 
+    /// `charset = atom / quoted` (RFC 9051 §9): an atom as written, else
+    /// quoted; a charset no quoted string can hold is refused.
+    pub(crate) fn charset(&mut self, c: &AString<'_>) {
+        let b = c.as_bytes();
+        if matches!(c, AString::Atom(_)) && b.iter().all(|&b| types::is_atom_char(b)) {
+            return self.raw(b);
+        }
+        if !b.is_ascii() || !types::quotable(b, self.opts.mode) {
+            return self.fail(EncodeError::Invalid(
+                "charset that is neither atom nor quoted",
+            ));
+        }
+        self.buf.push(b'"');
+        for &o in b {
+            if o == b'"' || o == b'\\' {
+                self.buf.push(b'\\');
+            }
+            self.buf.push(o);
+        }
+        self.buf.push(b'"');
+    }
+
     /// A hierarchy delimiter: `"c"` or `NIL`.
     pub(crate) fn delimiter(&mut self, d: Option<char>) -> EResult {
         match d {
@@ -520,7 +590,7 @@ mod tests {
         let (b, _) = with(Options::default(), false, |w| {
             w.num(0);
             w.sp();
-            w.num(u64::MAX);
+            w.num(i64::MAX as u64);
             w.sp();
             let d = DateTime::new(Date::new(1996, 7, 1).unwrap(), 2, 4, 5, -420).unwrap();
             w.date_time(&d);
@@ -531,7 +601,7 @@ mod tests {
         });
         assert_eq!(
             b,
-            b"0 18446744073709551615 \" 1-Jul-1996 02:04:05 -0700\" 1-Feb-1994 1-Feb-0998"
+            b"0 9223372036854775807 \" 1-Jul-1996 02:04:05 -0700\" 1-Feb-1994 1-Feb-0998"
         );
     }
 }

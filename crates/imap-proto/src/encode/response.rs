@@ -14,7 +14,11 @@ impl Writer<'_> {
         match r {
             Response::Continuation(c) => {
                 self.raw(b"+ ");
-                self.resp_text(c.code.as_ref(), &c.text)?;
+                // continue-req = "+" SP (resp-text / base64): an empty text
+                // is an empty base64 in both revisions.
+                if c.code.is_some() || !c.text.as_str().is_empty() {
+                    self.resp_text(c.code.as_ref(), &c.text)?;
+                }
             }
             Response::Tagged(t) => {
                 if !matches!(t.kind, StatusKind::Ok | StatusKind::No | StatusKind::Bad) {
@@ -35,14 +39,21 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// `resp-text`. RFC 3501 §9: `["[" resp-text-code "]" SP] text`, with
+    /// `text = 1*TEXT-CHAR`, so IMAP4rev1 (and UTF8=ACCEPT) needs a text
+    /// and an empty one is refused. RFC 9051 §9: `["[" resp-text-code "]"
+    /// SP] [text]`, so IMAP4rev2 writes an empty text as nothing, after the
+    /// space that follows a code (`* OK [ALERT] `).
     fn resp_text(&mut self, code: Option<&Code<'_>>, text: &crate::types::Text<'_>) -> EResult {
+        if text.as_str().is_empty() && !self.rev2() {
+            return Err(EncodeError::Empty(
+                "resp-text's text in IMAP4rev1 (RFC 3501 §9: text = 1*TEXT-CHAR)",
+            ));
+        }
         if let Some(code) = code {
             self.buf.push(b'[');
             self.code(code)?;
             self.buf.push(b']');
-            if text.as_str().is_empty() {
-                return Ok(());
-            }
             self.sp();
         } else if text.as_str().starts_with('[') {
             return Err(EncodeError::Invalid("text starting with [ without a code"));
@@ -100,7 +111,7 @@ impl Writer<'_> {
                     Ok(())
                 })?;
             }
-            Data::Search { .. } if self.rev2() => return Err(EncodeError::NotInRev2("SEARCH")),
+            // `obsolete-search-response` is in RFC 9051's grammar too.
             Data::Search { ids, modseq } => {
                 self.raw(b"SEARCH");
                 for id in ids {
@@ -112,7 +123,7 @@ impl Writer<'_> {
                 }
                 if let Some(m) = modseq {
                     self.raw(b" (MODSEQ ");
-                    self.num(*m);
+                    self.nz(*m);
                     self.buf.push(b')');
                 }
             }
@@ -137,9 +148,13 @@ impl Writer<'_> {
                         }
                         ESearchItem::ModSeq(n) => {
                             self.raw(b"MODSEQ ");
-                            self.num(*n);
+                            self.nz(*n);
                         }
                         ESearchItem::All(s) => {
+                            // "$" is not allowed after ALL (RFC 9051 §9).
+                            if *s == crate::types::SequenceSet::Saved {
+                                return Err(EncodeError::Invalid("ESEARCH ALL $"));
+                            }
                             self.raw(b"ALL ");
                             self.sequence_set(s)?;
                         }
@@ -152,7 +167,7 @@ impl Writer<'_> {
                 }
             }
             Data::Exists(n) => self.num_name(*n, b" EXISTS"),
-            Data::Recent(_) if self.rev2() => return Err(EncodeError::NotInRev2("RECENT")),
+            // `obsolete-recent-response` is in RFC 9051's grammar too.
             Data::Recent(n) => self.num_name(*n, b" RECENT"),
             Data::Expunge(n) => self.key_u32_after(*n, b" EXPUNGE")?,
             Data::Fetch { seq, items } => {
@@ -241,7 +256,7 @@ impl Writer<'_> {
                 if !v.is_empty() {
                     self.sp();
                     self.list(v, |w, c| {
-                        w.astring(c);
+                        w.charset(c);
                         Ok(())
                     })?;
                 }
@@ -284,20 +299,26 @@ impl Writer<'_> {
             }
             Code::HighestModSeq(n) => {
                 self.raw(b"HIGHESTMODSEQ ");
-                self.num(*n);
+                self.nz(*n);
             }
             Code::Modified(s) => {
+                // RFC 7162: `"MODIFIED" SP sequence-set`, RFC 3501's (no `$`).
+                if *s == crate::types::SequenceSet::Saved {
+                    return Err(EncodeError::Invalid("MODIFIED $"));
+                }
                 self.raw(b"MODIFIED ");
-                self.uid_set(s)?;
+                self.sequence_set(s)?;
             }
             Code::Other(name, text) => {
                 self.raw(name.as_str().as_bytes());
                 if let Some(t) = text {
-                    if t.as_str().is_empty() || t.as_str().contains(']') {
+                    // atom [SP 1*<any TEXT-CHAR except "]">]: 7-bit, no "]".
+                    let t = t.as_str();
+                    if t.is_empty() || t.contains(']') || !t.is_ascii() {
                         return Err(EncodeError::Invalid("response code text"));
                     }
                     self.sp();
-                    self.text(t)?;
+                    self.raw(t.as_bytes());
                 }
             }
             _ => return Err(EncodeError::Invalid("response code")),
@@ -418,7 +439,8 @@ impl Writer<'_> {
                 self.raw(b"BINARY");
                 self.section_binary(part)?;
                 self.sp();
-                self.nstring(data);
+                // "BINARY" section-binary SP (nstring / literal8)
+                self.with_literal8(|w| w.nstring(data));
             }
             FetchItem::BinarySize { part, size } => {
                 self.raw(b"BINARY.SIZE");
@@ -429,7 +451,7 @@ impl Writer<'_> {
             FetchItem::Uid(n) => self.key_u32(b"UID ", *n)?,
             FetchItem::ModSeq(n) => {
                 self.raw(b"MODSEQ (");
-                self.num(*n);
+                self.nz(*n);
                 self.buf.push(b')');
             }
         }

@@ -11,6 +11,7 @@ use super::flag::{Flag, MailboxAttr};
 use super::mailbox::Mailbox;
 use super::search::{SearchKey, SearchReturn};
 use super::sequence::SequenceSet;
+use crate::error::ValueError;
 
 /// A tagged command (RFC 9051 §2.2.1).
 ///
@@ -365,7 +366,7 @@ pub enum ListPatterns<'a> {
 #[non_exhaustive]
 pub enum ListMailbox<'a> {
     /// The unquoted form.
-    Token(Cow<'a, str>),
+    Token(ListToken<'a>),
     /// A string.
     String(IString<'a>),
 }
@@ -374,11 +375,50 @@ impl ListMailbox<'_> {
     /// The pattern's octets.
     pub fn as_bytes(&self) -> &[u8] {
         match self {
-            Self::Token(t) => t.as_bytes(),
+            Self::Token(t) => t.as_str().as_bytes(),
             Self::String(s) => s.as_bytes(),
         }
     }
 }
+
+/// The unquoted form of a LIST pattern: `1*list-char` (RFC 9051 §9),
+/// validated when built, so it is written as is.
+///
+/// ```
+/// use imap_proto::types::ListToken;
+/// assert!(ListToken::new("INBOX/%").is_ok());
+/// assert!(ListToken::new("a\r\nb").is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ListToken<'a>(Cow<'a, str>);
+
+impl<'a> ListToken<'a> {
+    /// Validates `1*list-char`: atom characters, `%`, `*` and `]`.
+    pub fn new(s: impl Into<Cow<'a, str>>) -> Result<Self, ValueError> {
+        let s = s.into();
+        if s.is_empty() {
+            return Err(ValueError::Empty);
+        }
+        match s.bytes().find(|&b| !super::chars::is_list_char(b)) {
+            Some(b) => Err(ValueError::Octet(b)),
+            None => Ok(Self(s)),
+        }
+    }
+
+    /// A token the decoder has already checked.
+    pub(crate) fn unchecked(bytes: &'a [u8]) -> Self {
+        Self(Cow::Borrowed(
+            std::str::from_utf8(bytes).unwrap_or_default(),
+        ))
+    }
+
+    /// The pattern.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+super::core::into_static_newtype!(ListToken);
 
 /// A STATUS attribute (RFC 9051 §6.3.11, RFC 7162, RFC 8438).
 ///

@@ -236,7 +236,9 @@ impl fmt::Display for Tag<'_> {
 /// ```
 ///
 /// RFC 9051 lets the text be empty (`resp-text = ["[" resp-text-code "]" SP]
-/// [text]`); 8-bit text must be UTF-8 and is refused in IMAP4rev1.
+/// [text]`); RFC 3501 does not (`text = 1*TEXT-CHAR`), so the encoder
+/// refuses an empty text in IMAP4rev1 and UTF8=ACCEPT sessions. 8-bit text
+/// must be UTF-8 and is refused in IMAP4rev1.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Text<'a>(Cow<'a, str>);
 
@@ -410,7 +412,8 @@ impl From<Literal> for IString<'_> {
 impl<'a> IString<'a> {
     /// The shortest form for `bytes` in `mode`: quoted if it can be, a literal
     /// otherwise (CR, LF, NUL, more than 1000 octets, or 8-bit data outside
-    /// UTF-8 mode). NUL makes a `literal8`.
+    /// UTF-8 mode). NUL makes a `literal8`, which only APPEND data and BINARY
+    /// items can carry (RFC 3516 §4): the encoder refuses it anywhere else.
     ///
     /// ```
     /// use imap_proto::{Mode, types::IString};

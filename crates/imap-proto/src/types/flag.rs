@@ -114,7 +114,7 @@ impl IntoStatic for Flag<'_> {
 /// use-attr        = "\All" / "\Archive" / "\Drafts" / "\Flagged" /
 ///                   "\Junk" / "\Sent" / "\Trash" / use-attr-ext
 /// ```
-#[derive(Clone, Debug, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, Eq)]
 pub struct MailboxAttr<'a>(Atom<'a>);
 
 macro_rules! attrs {
@@ -193,6 +193,21 @@ impl PartialEq for MailboxAttr<'_> {
     }
 }
 
+/// Ordered without regard to case, as equality compares.
+impl PartialOrd for MailboxAttr<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for MailboxAttr<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let a = self.0.as_str().bytes().map(|b| b.to_ascii_lowercase());
+        let b = other.0.as_str().bytes().map(|b| b.to_ascii_lowercase());
+        a.cmp(b)
+    }
+}
+
 impl std::hash::Hash for MailboxAttr<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         for b in self.0.as_str().bytes() {
@@ -227,5 +242,19 @@ mod tests {
         assert_eq!(a.name(), "NoSelect");
         assert!(MailboxAttr::new(Atom::new("sent").unwrap()).is_special_use());
         assert!(!MailboxAttr::MARKED.is_special_use());
+    }
+
+    #[test]
+    fn attribute_order_agrees_with_equality() {
+        use std::cmp::Ordering;
+        let upper = MailboxAttr::new(Atom::new("NOSELECT").unwrap());
+        assert_eq!(upper, MailboxAttr::NOSELECT);
+        assert_eq!(upper.cmp(&MailboxAttr::NOSELECT), Ordering::Equal);
+        // "marked" < "Noinferiors" without case ('m' > 'N' with it).
+        let lower = MailboxAttr::new(Atom::new("marked").unwrap());
+        assert_eq!(lower.cmp(&MailboxAttr::NOINFERIORS), Ordering::Less);
+        let set: std::collections::BTreeSet<_> =
+            [upper, MailboxAttr::NOSELECT, lower].into_iter().collect();
+        assert_eq!(set.len(), 2);
     }
 }

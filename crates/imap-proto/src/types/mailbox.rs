@@ -18,8 +18,56 @@ use crate::error::ValueError;
 /// in IMAP4rev1 (RFC 3501 §5.1.3), UTF-8 after `ENABLE UTF8=ACCEPT` (RFC 6855
 /// §3) and in IMAP4rev2. Build names with [`Mailbox::from_name`] and read them
 /// with [`Mailbox::name`], both given the mode.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Two mailboxes are equal when they name the same mailbox: the same
+/// octets, whatever form (atom, quoted, literal) carries them, and `INBOX`
+/// in any case (RFC 3501 §5.1, RFC 9051 §5.1). Hashing and ordering agree.
+///
+/// ```
+/// use imap_proto::{Mode, types::{AString, Mailbox}};
+/// let a = Mailbox::from_wire(AString::from_bytes(&b"inbox"[..], Mode::Imap4rev1));
+/// assert_eq!(a, Mailbox::inbox());
+/// assert_ne!(Mailbox::from_name("Sent", Mode::Imap4rev1), Mailbox::from_name("sent", Mode::Imap4rev1));
+/// ```
+#[derive(Clone, Debug)]
 pub struct Mailbox<'a>(AString<'a>);
+
+impl Mailbox<'_> {
+    /// What equality, hashing and ordering compare: `INBOX` for any case of it.
+    fn key(&self) -> &[u8] {
+        if self.is_inbox() {
+            b"INBOX"
+        } else {
+            self.0.as_bytes()
+        }
+    }
+}
+
+impl PartialEq for Mailbox<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Mailbox<'_> {}
+
+impl std::hash::Hash for Mailbox<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+impl PartialOrd for Mailbox<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Mailbox<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(other.key())
+    }
+}
 
 impl<'a> Mailbox<'a> {
     /// The wire form of a Unicode name in `mode`, written as an atom if it can
@@ -106,6 +154,35 @@ mod tests {
         let m = Mailbox::from_wire(AString::Atom(AtomExt::new("iNbOx").unwrap()));
         assert!(m.is_inbox());
         assert_eq!(m.name(Mode::Imap4rev1).unwrap(), "INBOX");
+    }
+
+    #[test]
+    fn inbox_equality_ignores_case_and_form() {
+        use std::collections::HashSet;
+        let forms = [
+            Mailbox::from_wire(AString::Atom(AtomExt::new("INBOX").unwrap())),
+            Mailbox::from_wire(AString::Atom(AtomExt::new("inbox").unwrap())),
+            Mailbox::from_wire(AString::String(IString::Quoted(
+                crate::types::Quoted::new(&b"InBoX"[..]).unwrap(),
+            ))),
+            Mailbox::inbox(),
+        ];
+        for a in &forms {
+            for b in &forms {
+                assert_eq!(a, b);
+                assert_eq!(a.cmp(b), std::cmp::Ordering::Equal);
+            }
+        }
+        assert_eq!(forms.iter().collect::<HashSet<_>>().len(), 1);
+        // Other names keep their case (RFC 3501 §5.1: only INBOX is special).
+        let sent = Mailbox::from_name("Sent", Mode::Imap4rev1);
+        assert_ne!(sent, Mailbox::from_name("SENT", Mode::Imap4rev1));
+        assert_ne!(sent, Mailbox::inbox());
+        // The same octets in another form are the same mailbox.
+        let quoted = Mailbox::from_wire(AString::String(IString::Quoted(
+            crate::types::Quoted::new(&b"Sent"[..]).unwrap(),
+        )));
+        assert_eq!(sent, quoted);
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub use self::body::{
 pub(crate) use self::chars::*;
 pub use self::command::{
     AppendMessage, AuthenticateData, Command, CommandBody, ListMailbox, ListPatterns, ListReturn,
-    ListSelect, SelectParam, StatusAttr, StoreKind,
+    ListSelect, ListToken, SelectParam, StatusAttr, StoreKind,
 };
 pub(crate) use self::core::quotable;
 pub use self::core::{

@@ -56,7 +56,8 @@ pub(crate) fn response(wire: &[u8], expected: &[u8], opts: &Options) -> Response
     r.into_static()
 }
 
-/// A transcript line: `C: ` or `S: ` and the wire text without CRLF; a
+/// A transcript line: `C: ` or `S: ` (or `S-` for a status response
+/// without text, see below) and the wire text without CRLF; a
 /// second text is what the encoder writes back when it differs (keywords
 /// in upper case, flag lists in parentheses).
 pub(crate) fn replay(lines: &[(&str, &str, Option<&str>)], opts: &Options) {
@@ -71,6 +72,29 @@ pub(crate) fn replay(lines: &[(&str, &str, Option<&str>)], opts: &Options) {
             }
             "S" => {
                 response(wire.as_bytes(), expected.as_bytes(), opts);
+            }
+            // A status response whose code has no text after it, as several
+            // RFC examples write it: outside RFC 3501's grammar (`text =
+            // 1*TEXT-CHAR`), so IMAP4rev1 does not encode it; RFC 9051's
+            // `"[" resp-text-code "]" SP [text]` writes it with the space.
+            "S-" => {
+                let mut rev2 = *opts;
+                rev2.mode = imap_proto::Mode::Imap4rev2;
+                let r = response(
+                    wire.as_bytes(),
+                    expected.replace("]\r\n", "] \r\n").as_bytes(),
+                    &rev2,
+                );
+                let mut out = BytesMut::new();
+                let mut rev1 = *opts;
+                rev1.mode = imap_proto::Mode::Imap4rev1;
+                assert!(
+                    matches!(
+                        encode::response(&r, &mut out, &rev1),
+                        Err(imap_proto::EncodeError::Empty(_))
+                    ),
+                    "{wire:?} is not IMAP4rev1"
+                );
             }
             other => panic!("direction {other}"),
         }
