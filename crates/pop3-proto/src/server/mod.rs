@@ -15,8 +15,11 @@
 //! After every `handle_*` call or decision, drain [`Server::poll_transmit`]
 //! and [`Server::poll_event`] until both are empty, answering events as they
 //! come; then wait for input (while [`Server::wants_read`]) or for
-//! [`Server::poll_timeout`]. Once [`Server::is_closed`], send what
-//! `poll_transmit` still has and close the connection.
+//! [`Server::poll_timeout`], and pass the time to [`Server::handle_timeout`]
+//! when it comes. After input or output the deadline is due at once: that
+//! call tells the server when the activity was, and the autologout runs
+//! from it. Once [`Server::is_closed`], send what `poll_transmit` still has
+//! and close the connection.
 //!
 //! ```no_run
 //! use std::time::Instant;
@@ -66,11 +69,13 @@
 //!     if server.is_closed() {
 //!         break;
 //!     }
-//!     // Wait for input or the deadline (a real driver waits for both).
-//!     if server.wants_read() {
+//!     // Wait for input or the deadline (a real driver waits for both; the
+//!     // deadline is already due after activity).
+//!     if server.poll_timeout().is_some_and(|deadline| deadline <= now()) {
+//!         server.handle_timeout(now());
+//!     } else if server.wants_read() {
 //!         server.handle_input(&read_socket());
 //!     }
-//!     server.handle_timeout(now());
 //! }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -140,9 +145,17 @@ pub struct Server {
     utf8: bool,
     session: Session,
     bad_commands: u32,
+    /// The autologout in force: the option, clamped to RFC 1939 §3's least.
+    autologout: std::time::Duration,
+    /// When the autologout runs out, counted from `armed_at`.
     deadline: Instant,
+    /// The latest time the server was told: when the deadline was set.
+    armed_at: Instant,
     /// Input or output since the deadline was last set.
     active: bool,
+    /// Input beyond twice [`Options::max_buffered_input`] was dropped: once
+    /// the commands kept are answered, the session closes.
+    overflowed: bool,
 }
 
 impl Server {
@@ -159,9 +172,12 @@ impl Server {
     }
 
     fn start(options: Options, apop: Option<ApopTimestamp>, now: Instant) -> Self {
+        let autologout = options.effective_autologout();
         let mut server = Self {
             lines: LineReader::new(options.max_command_line),
-            deadline: now + options.autologout,
+            autologout,
+            deadline: now + autologout,
+            armed_at: now,
             tls: options.implicit_tls,
             state: State::Authorization,
             input: BytesMut::new(),
@@ -177,6 +193,7 @@ impl Server {
             session: Session::default(),
             bad_commands: 0,
             active: false,
+            overflowed: false,
             options,
         };
         let mut greeting = server.options.greeting.clone();
@@ -190,27 +207,51 @@ impl Server {
 
     /// Hands the server bytes that arrived from the client. Commands are
     /// read and answered as far as the session can go without a decision.
-    pub fn handle_input(&mut self, data: &[u8]) {
+    ///
+    /// Input is buffered up to twice [`Options::max_buffered_input`] while
+    /// the server cannot read it (a decision pending, a response streaming,
+    /// output piling up); [`wants_read`](Self::wants_read) turns false at
+    /// once that much. Input beyond twice the bound is dropped, never
+    /// allocated: the session then answers the commands it kept, after the
+    /// pending decision, and closes with `-ERR Too much pipelined input.` and
+    /// [`CloseReason::InputOverflow`]. A flood never tears down a pending
+    /// exchange, so the decision call that answers it succeeds. After QUIT
+    /// nothing more is read: input is discarded.
+    pub fn handle_input(&mut self, mut data: &[u8]) {
         if self.state == State::Closed || data.is_empty() {
             return;
         }
         self.active = true;
-        self.input.extend_from_slice(data);
-        if self.input.len() > self.options.max_buffered_input.saturating_mul(2) {
-            self.input.clear();
-            self.err("Too much pipelined input.");
-            self.close(CloseReason::InputOverflow);
+        if self.state == State::Update || self.overflowed {
             return;
         }
-        self.process();
+        let cap = self.options.max_buffered_input.saturating_mul(2).max(1);
+        let tls = self.tls;
+        while !data.is_empty() {
+            let room = cap.saturating_sub(self.input.len());
+            if room == 0 {
+                self.overflowed = true;
+                break;
+            }
+            let (now, later) = data.split_at(room.min(data.len()));
+            self.input.extend_from_slice(now);
+            data = later;
+            self.process();
+            // After QUIT nothing is read; after STLS the rest of `data` is
+            // plaintext sent before the handshake (RFC 2595 §4), dropped.
+            if matches!(self.state, State::Closed | State::Update) || self.tls != tls {
+                break;
+            }
+        }
     }
 
-    /// Tells the server the time. When the autologout timer has run out with
-    /// no input or output since it was set, and no decision of the
+    /// Tells the server the time. After input or output, this call stamps
+    /// it: the autologout timer runs [`Options::autologout`] from `now`.
+    /// When the timer has run out with nothing since, and no decision of the
     /// application's pending, the session closes without entering UPDATE
     /// (RFC 1939 §3). Calling it early is harmless.
     pub fn handle_timeout(&mut self, now: Instant) {
-        if self.state == State::Closed || now < self.deadline {
+        if self.state == State::Closed {
             return;
         }
         // The timer is for an idle client, not a slow application: while a
@@ -224,7 +265,11 @@ impl Server {
         );
         if self.active || deciding {
             self.active = false;
-            self.deadline = now + self.options.autologout;
+            self.armed_at = self.armed_at.max(now);
+            self.deadline = self.armed_at + self.autologout;
+            return;
+        }
+        if now < self.deadline {
             return;
         }
         // Dovecot tells an idle client why, unless it is in the middle of a
@@ -319,9 +364,19 @@ impl Server {
     }
 
     /// When to call [`handle_timeout`](Self::handle_timeout) next; `None` once
-    /// closed.
+    /// closed. After input or output it is an instant already past (the last
+    /// one the server was told), so that the driver's next `handle_timeout`
+    /// tells the server when the activity was: the session is then logged
+    /// out exactly [`Options::autologout`] after its last activity.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        (self.state != State::Closed).then_some(self.deadline)
+        if self.state == State::Closed {
+            return None;
+        }
+        Some(if self.active {
+            self.armed_at
+        } else {
+            self.deadline
+        })
     }
 
     /// The session's state.
@@ -338,9 +393,12 @@ impl Server {
     }
 
     /// Whether the server takes more input now. It stops reading while it
-    /// holds [`Options::max_buffered_input`] octets of unread commands.
+    /// holds [`Options::max_buffered_input`] octets of unread commands, after
+    /// QUIT, and once input overflowed.
     pub fn wants_read(&self) -> bool {
-        self.state != State::Closed && self.input.len() < self.options.max_buffered_input
+        !matches!(self.state, State::Closed | State::Update)
+            && !self.overflowed
+            && self.input.len() < self.options.max_buffered_input
     }
 
     /// Whether TLS is active (implicit, or after STLS).
@@ -373,6 +431,13 @@ impl Server {
                 break;
             }
             let Some(line) = self.lines.read_line(&mut self.input) else {
+                if self.overflowed {
+                    // Every whole command before the dropped input is
+                    // answered; what follows it cannot be trusted.
+                    self.input.clear();
+                    self.err("Too much pipelined input.");
+                    self.close(CloseReason::InputOverflow);
+                }
                 break;
             };
             match line {
@@ -406,7 +471,7 @@ impl Server {
             self.sasl_line(mechanism, &line);
             return;
         }
-        match decode::command_line(&line) {
+        match decode::command_line_with(&line, self.options.quirks) {
             Ok(cmd) => match self.state {
                 State::Authorization => self.authorization(cmd),
                 State::Transaction => self.transaction(cmd),
@@ -494,16 +559,25 @@ impl Server {
     }
 
     /// `-ERR text` that counts as a bad command; too many in a row close the
-    /// session.
+    /// session, with Dovecot's counts and words: pop3-login closes when
+    /// `++bad_counter >= CLIENT_MAX_BAD_COMMANDS` (3) with `Too many invalid
+    /// bad commands.`; pop3 when `++bad_counter > CLIENT_MAX_BAD_COMMANDS`
+    /// (20) with `Too many bad commands.`
     fn bad(&mut self, text: &str) {
         self.reject(text);
-        self.bad_commands += 1;
-        let limit = match self.state {
-            State::Authorization => self.options.max_bad_commands_before_login,
-            _ => self.options.max_bad_commands,
+        self.bad_commands = self.bad_commands.saturating_add(1);
+        let (too_many, farewell) = match self.state {
+            State::Authorization => (
+                self.bad_commands >= self.options.max_bad_commands_before_login.max(1),
+                "Too many invalid bad commands.",
+            ),
+            _ => (
+                self.bad_commands > self.options.max_bad_commands,
+                "Too many bad commands.",
+            ),
         };
-        if self.bad_commands >= limit.max(1) {
-            self.err("Too many bad commands.");
+        if too_many {
+            self.err(farewell);
             self.close(CloseReason::TooManyBadCommands);
         }
     }
@@ -554,8 +628,16 @@ impl Server {
         self.events.push_back(Event::Closed { reason });
     }
 
-    /// The capabilities CAPA lists now: USER, SASL and STLS only before login,
-    /// as Dovecot does.
+    /// The capabilities CAPA lists now: what the session's state takes.
+    ///
+    /// This departs from RFC 2449 §5 ("Capabilities available in the
+    /// AUTHORIZATION state MUST be announced in both states") as Dovecot
+    /// does: after login CAPA leaves out USER, SASL and STLS, whose commands
+    /// are refused in the TRANSACTION state. UTF8 goes the same way: RFC 6856
+    /// §2 makes its command valid in the AUTHORIZATION state only, and after
+    /// login the server answers it `-ERR`, so announcing it there would
+    /// offer a command that fails. A client that wants the pre-login list
+    /// issues CAPA before it logs in, as clients do.
     fn capabilities(&self) -> Vec<Capability> {
         let o = &self.options;
         let before_login = self.state == State::Authorization;
@@ -571,9 +653,6 @@ impl Server {
             caps.push(Capability::Pipelining);
         }
         caps.push(Capability::AuthRespCode);
-        if o.utf8 {
-            caps.push(Capability::Utf8 { user: true });
-        }
         if let Some(policy) = o.expire {
             caps.push(Capability::Expire {
                 policy,
@@ -587,6 +666,9 @@ impl Server {
             });
         }
         if before_login {
+            if o.utf8 {
+                caps.push(Capability::Utf8 { user: true });
+            }
             if o.stls && !self.tls {
                 caps.push(Capability::Stls);
             }
