@@ -250,6 +250,42 @@ mod tests {
         assert_eq!(codec.decode(&mut buf).unwrap(), Some(Ok(Command::Noop)));
     }
 
+    /// What the encoder refuses is an `InvalidInput` error of the stream,
+    /// with nothing written; the quirks reach the decoder.
+    #[test]
+    fn refusals_and_quirks() {
+        use std::borrow::Cow;
+
+        let mut codec = CommandCodec::new();
+        let mut buf = BytesMut::new();
+        let pass = Command::Pass {
+            password: crate::Secret::new(Cow::Borrowed(&b"a\nQUIT"[..])),
+        };
+        let err = codec.encode(pass, &mut buf).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(buf.is_empty());
+        let err = ResponseCodec::new()
+            .encode(Response::ok("[IN-USE] text"), &mut buf)
+            .unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(buf.is_empty());
+
+        buf.extend_from_slice(b"LIST  2\r\n");
+        let err = codec
+            .decode(&mut buf.clone())
+            .unwrap()
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(err.kind(), Some(ErrorKind::InvalidMessageNumber));
+        let mut lenient = CommandCodec::new().with_quirks(Quirks { extra_spaces: true });
+        assert_eq!(
+            lenient.decode(&mut buf).unwrap(),
+            Some(Ok(Command::List {
+                message: MessageNumber::new(2)
+            }))
+        );
+    }
+
     #[test]
     fn responses_both_ways() {
         let mut codec = ResponseCodec::new();
