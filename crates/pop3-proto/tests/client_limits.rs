@@ -11,8 +11,8 @@
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
-use pop3_proto::UidListing;
 use pop3_proto::client::{Client, CloseReason, Event, Options};
+use pop3_proto::{ClientError, UidListing};
 
 struct Harness {
     client: Client,
@@ -207,4 +207,25 @@ fn the_timeout_runs_from_the_last_activity() {
     assert_eq!(h.now, deadline);
     assert!(h.client.is_closed());
     assert_eq!(h.closed(), Some(CloseReason::TimedOut));
+}
+
+/// A name or password the encoder cannot write as it is is refused before
+/// anything is sent, never sent altered (a TAB in a name used to go out as
+/// `?`, a different name).
+#[test]
+fn arguments_the_encoder_refuses_are_api_errors() {
+    let mut h = Harness::new(Options::default(), false);
+    assert_eq!(h.client.user("a\tb"), Err(ClientError::InvalidArgument));
+    assert_eq!(
+        h.client.apop(
+            "mr\x7fse",
+            "c4c9334bac560ecc979e58001b3e22fb".parse().unwrap()
+        ),
+        Err(ClientError::InvalidArgument)
+    );
+    assert_eq!(h.client.pass(b"nul\0"), Err(ClientError::InvalidArgument));
+    assert_eq!(h.sent(), "");
+    // The session is untouched: the next command goes out.
+    h.client.user("mrose").unwrap();
+    assert_eq!(h.sent(), "USER mrose\r\n");
 }

@@ -222,10 +222,12 @@ impl Server {
         if self.state == State::Closed || data.is_empty() {
             return;
         }
-        self.active = true;
+        // Dropped input is no activity: a driver that keeps feeding a
+        // session that stopped reading does not hold it open.
         if self.state == State::Update || self.overflowed {
             return;
         }
+        self.active = true;
         let cap = self.options.max_buffered_input.saturating_mul(2).max(1);
         let tls = self.tls;
         while !data.is_empty() {

@@ -64,8 +64,10 @@ pub struct Options {
     /// Announce PIPELINING. Default `true` (RFC 2449 §6.6; Dovecot does).
     /// The server answers pipelined commands in order either way.
     pub pipelining: bool,
-    /// Offer the UTF8 command and announce `UTF8 USER` (RFC 6856 §2).
-    /// Default `false`, as Dovecot.
+    /// Offer the UTF8 command and announce `UTF8 USER` (RFC 6856 §2) before
+    /// login, where the command is valid; CAPA after login leaves it out,
+    /// as it leaves out USER and SASL. Default `false`: Dovecot offers no
+    /// UTF8 for POP3.
     pub utf8: bool,
     /// Announce an EXPIRE policy (RFC 2449 §6.7). Default none.
     pub expire: Option<Expire>,
@@ -84,6 +86,8 @@ pub struct Options {
     /// decision), then the session closes with
     /// [`CloseReason::InputOverflow`](super::CloseReason::InputOverflow).
     /// Default 64 KiB, this crate's choice: hundreds of pipelined commands.
+    /// Twice this bounds a line too, so keep it above
+    /// [`max_sasl_line`](Self::max_sasl_line).
     pub max_buffered_input: usize,
     /// Body octets the application may have handed over and not yet sent
     /// before [`Server::body_demand`] says [`BodyDemand::Full`]. Default
