@@ -12,7 +12,7 @@
 //! A line that does not parse is an item, `Err(DecodeError)`, not an error of
 //! the stream: POP3 answers it and goes on. The stream's error type is
 //! [`std::io::Error`]; a command or response the encoder refuses (an
-//! [`EncodeError`](crate::EncodeError)) is one of kind
+//! [`EncodeError`]) is one of kind
 //! [`InvalidInput`](std::io::ErrorKind::InvalidInput), with nothing written.
 //!
 //! ```
