@@ -16,6 +16,8 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut options = Options::default();
     options.max_listing = 64;
+    options.max_capabilities = 16;
+    options.max_listing_bytes = 4096;
     let mut now = Instant::now();
     let mut client = Client::new(options, now);
     let mut out = BytesMut::new();

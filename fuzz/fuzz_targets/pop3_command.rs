@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     while let Ok((cmd, used)) = decode::command(input) {
         assert!(used > 0 && used <= input.len());
         let mut out = BytesMut::new();
-        encode::command(&cmd, &mut out);
+        encode::command(&cmd, &mut out).expect("a decoded command encodes");
         let (again, again_used) = decode::command(&out).expect("re-encoded command decodes");
         assert_eq!(again_used, out.len());
         // Encoding normalises (keyword case, spaces, leading zeros): the

@@ -16,13 +16,14 @@ fuzz_target!(|data: &[u8]| {
     for line in rest.split(|&b| b == b'\n') {
         if let Ok(ResponseLine::Status(r)) = decode::response_line(line) {
             let mut out = BytesMut::new();
-            encode::response(&r, &mut out);
+            encode::response(&r, &mut out).expect("a decoded response encodes");
             let (again, _) = decode::response(&out).expect("re-encoded response decodes");
             let ResponseLine::Status(again) = again else {
                 panic!("status became a challenge");
             };
-            assert_eq!(again.status, r.status);
-            assert_eq!(again.code, r.code);
+            // The encoder writes text as it is or refuses it: all of the
+            // response survives.
+            assert_eq!(again, r);
         }
         if let Ok(cap) = Capability::decode(line) {
             let mut out = BytesMut::new();

@@ -11,7 +11,9 @@
 //!
 //! A line that does not parse is an item, `Err(DecodeError)`, not an error of
 //! the stream: POP3 answers it and goes on. The stream's error type is
-//! [`std::io::Error`].
+//! [`std::io::Error`]; a command or response the encoder refuses (an
+//! [`EncodeError`]) is one of kind
+//! [`InvalidInput`](std::io::ErrorKind::InvalidInput), with nothing written.
 //!
 //! ```
 //! use bytes::BytesMut;
@@ -34,16 +36,19 @@ use bytes::{Bytes, BytesMut};
 use tokio_util::codec::{Decoder, Encoder};
 
 use crate::framing::{BodyFrame, DotStuffer, DotUnstuffer, LineReader, LineTooLong};
-use crate::{Command, DecodeError, ErrorKind, Response, ResponseLine, decode, encode};
+use crate::{
+    Command, DecodeError, EncodeError, ErrorKind, Quirks, Response, ResponseLine, decode, encode,
+};
 
 /// Reads and writes command lines.
 #[derive(Clone, Debug)]
 pub struct CommandCodec {
     lines: LineReader,
+    quirks: Quirks,
 }
 
 impl CommandCodec {
-    /// A codec with RFC 2449 §4's 255-octet limit.
+    /// A codec with RFC 2449 §4's 255-octet limit, strict.
     pub fn new() -> Self {
         Self::with_limit(255)
     }
@@ -52,7 +57,14 @@ impl CommandCodec {
     pub fn with_limit(limit: usize) -> Self {
         Self {
             lines: LineReader::new(limit),
+            quirks: Quirks::default(),
         }
+    }
+
+    /// The codec, reading commands with these tolerances.
+    pub fn with_quirks(mut self, quirks: Quirks) -> Self {
+        self.quirks = quirks;
+        self
     }
 }
 
@@ -68,7 +80,7 @@ impl Decoder for CommandCodec {
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, Self::Error> {
         Ok(self.lines.read_line(src).map(|line| match line {
-            Ok(line) => decode::command_line(&line).map(Command::into_owned),
+            Ok(line) => decode::command_line_with(&line, self.quirks).map(Command::into_owned),
             Err(LineTooLong { limit }) => Err(DecodeError::Invalid {
                 offset: limit,
                 kind: ErrorKind::LineTooLong,
@@ -81,8 +93,7 @@ impl Encoder<Command<'_>> for CommandCodec {
     type Error = std::io::Error;
 
     fn encode(&mut self, item: Command<'_>, dst: &mut BytesMut) -> Result<(), Self::Error> {
-        encode::command(&item, dst);
-        Ok(())
+        encode::command(&item, dst).map_err(invalid_input)
     }
 }
 
@@ -134,8 +145,7 @@ impl Encoder<Response<'_>> for ResponseCodec {
     type Error = std::io::Error;
 
     fn encode(&mut self, item: Response<'_>, dst: &mut BytesMut) -> Result<(), Self::Error> {
-        encode::response(&item, dst);
-        Ok(())
+        encode::response(&item, dst).map_err(invalid_input)
     }
 }
 
@@ -190,6 +200,10 @@ impl Encoder<Bytes> for MultiLineCodec {
     }
 }
 
+fn invalid_input(e: EncodeError) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, e)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +248,42 @@ mod tests {
             }))
         );
         assert_eq!(codec.decode(&mut buf).unwrap(), Some(Ok(Command::Noop)));
+    }
+
+    /// What the encoder refuses is an `InvalidInput` error of the stream,
+    /// with nothing written; the quirks reach the decoder.
+    #[test]
+    fn refusals_and_quirks() {
+        use std::borrow::Cow;
+
+        let mut codec = CommandCodec::new();
+        let mut buf = BytesMut::new();
+        let pass = Command::Pass {
+            password: crate::Secret::new(Cow::Borrowed(&b"a\nQUIT"[..])),
+        };
+        let err = codec.encode(pass, &mut buf).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(buf.is_empty());
+        let err = ResponseCodec::new()
+            .encode(Response::ok("[IN-USE] text"), &mut buf)
+            .unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(buf.is_empty());
+
+        buf.extend_from_slice(b"LIST  2\r\n");
+        let err = codec
+            .decode(&mut buf.clone())
+            .unwrap()
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(err.kind(), Some(ErrorKind::InvalidMessageNumber));
+        let mut lenient = CommandCodec::new().with_quirks(Quirks { extra_spaces: true });
+        assert_eq!(
+            lenient.decode(&mut buf).unwrap(),
+            Some(Ok(Command::List {
+                message: MessageNumber::new(2)
+            }))
+        );
     }
 
     #[test]

@@ -7,8 +7,13 @@
 //! others take a buffer, find the line end themselves and say how many octets
 //! they used, or [`DecodeError::Incomplete`].
 //!
-//! Lines may end in CRLF or a bare LF: Dovecot reads both, and so does this
-//! crate. Limits on line length belong to the framing layer, not here.
+//! Lines may end in CRLF or a bare LF. RFC 1939 §3 ends commands with CRLF,
+//! but Dovecot, the reference server, reads a bare LF as a line end too (its
+//! `i_stream_next_line` ends a line at LF and drops a CR before it), and so
+//! does this crate. Arguments are strict otherwise: one space between them,
+//! none before a message number, as Dovecot's `get_msgnum` wants (`LIST  2`
+//! is `-ERR Invalid message number:  2`); [`Quirks`] opts in to more. Limits
+//! on line length belong to the framing layer, not here.
 //!
 //! ```
 //! use pop3_proto::{decode, Command, MessageNumber};
@@ -29,19 +34,31 @@ use base64::engine::general_purpose::STANDARD;
 use crate::types::number::{NumberError, parse_u32, parse_u64};
 use crate::{
     ApopDigest, ApopTimestamp, Capability, Command, DecodeError, DropListing, ErrorKind, Greeting,
-    Mechanism, MessageNumber, Response, ResponseCode, ResponseLine, SaslResponse, ScanListing,
-    Secret, Status, UidListing, UniqueId,
+    Mechanism, MessageNumber, Quirks, Response, ResponseCode, ResponseLine, SaslResponse,
+    ScanListing, Secret, Status, UidListing, UniqueId,
 };
 
 /// The first command in `input`, and how many octets it took with its line
-/// end.
+/// end. Strict: see [`command_with`] for the quirks.
 pub fn command(input: &[u8]) -> Result<(Command<'_>, usize), DecodeError> {
-    let (line, used) = split_line(input)?;
-    Ok((command_line(line)?, used))
+    command_with(input, Quirks::default())
 }
 
-/// One command line, without its line end.
+/// [`command`] with tolerances for clients that bend the grammar.
+pub fn command_with(input: &[u8], quirks: Quirks) -> Result<(Command<'_>, usize), DecodeError> {
+    let (line, used) = split_line(input)?;
+    Ok((command_line_with(line, quirks)?, used))
+}
+
+/// One command line, without its line end. Strict: see
+/// [`command_line_with`] for the quirks.
 pub fn command_line(line: &[u8]) -> Result<Command<'_>, DecodeError> {
+    command_line_with(line, Quirks::default())
+}
+
+/// [`command_line`] with tolerances for clients that bend the grammar.
+pub fn command_line_with(line: &[u8], quirks: Quirks) -> Result<Command<'_>, DecodeError> {
+    let spaces = quirks.extra_spaces;
     if line.is_empty() {
         return Err(DecodeError::at(0, ErrorKind::EmptyLine));
     }
@@ -83,25 +100,25 @@ pub fn command_line(line: &[u8]) -> Result<Command<'_>, DecodeError> {
         b"AUTH" => auth(args, args_at)?,
         b"STAT" => Command::Stat,
         b"LIST" => Command::List {
-            message: optional_message(args, args_at)?,
+            message: optional_message(args, args_at, spaces)?,
         },
         b"RETR" => Command::Retr {
-            message: message(args, args_at, false)?.0,
+            message: message(args, args_at, false, spaces)?.0,
         },
         b"DELE" => Command::Dele {
-            message: message(args, args_at, false)?.0,
+            message: message(args, args_at, false, spaces)?.0,
         },
         b"NOOP" => Command::Noop,
         b"RSET" => Command::Rset,
         b"QUIT" => Command::Quit,
         b"TOP" => {
-            let (message, rest) = message(args, args_at, true)?;
+            let (message, rest) = message(args, args_at, true, spaces)?;
             let rest_at = args_at + (args.len() - rest.len());
             let lines = line_count(rest, rest_at)?;
             Command::Top { message, lines }
         }
         b"UIDL" => Command::Uidl {
-            message: optional_message(args, args_at)?,
+            message: optional_message(args, args_at, spaces)?,
         },
         b"CAPA" => Command::Capa,
         b"STLS" => Command::Stls,
@@ -287,20 +304,42 @@ fn base64(text: &[u8], at: usize) -> Result<Vec<u8>, DecodeError> {
     })
 }
 
-/// LIST's and UIDL's optional argument. Dovecot skips extra spaces before it
-/// and takes nothing after it.
-fn optional_message(args: &[u8], at: usize) -> Result<Option<MessageNumber>, DecodeError> {
-    let skipped = args.iter().take_while(|&&b| b == b' ').count();
+/// LIST's and UIDL's optional argument: none, or a message number after
+/// the keyword's one space. With `extra_spaces`, spaces before it are skipped
+/// and spaces alone are no argument.
+fn optional_message(
+    args: &[u8],
+    at: usize,
+    extra_spaces: bool,
+) -> Result<Option<MessageNumber>, DecodeError> {
+    let skipped = if extra_spaces {
+        leading_spaces(args)
+    } else {
+        0
+    };
     if skipped == args.len() {
         return Ok(None);
     }
-    Ok(Some(message(&args[skipped..], at + skipped, false)?.0))
+    Ok(Some(
+        message(&args[skipped..], at + skipped, false, extra_spaces)?.0,
+    ))
 }
 
-/// A message number at the start of `args`. With `then_more`, a space and
-/// more must follow (TOP); the rest after the spaces is returned.
-fn message(args: &[u8], at: usize, then_more: bool) -> Result<(MessageNumber, &[u8]), DecodeError> {
-    let skipped = args.iter().take_while(|&&b| b == b' ').count();
+/// A message number at the start of `args`, as Dovecot's `get_msgnum` reads
+/// it: a digit first (no space), then the end of the line, or with
+/// `then_more` (TOP) one space and the rest, which is returned. With
+/// `extra_spaces`, runs of spaces are taken before the number and after it.
+fn message(
+    args: &[u8],
+    at: usize,
+    then_more: bool,
+    extra_spaces: bool,
+) -> Result<(MessageNumber, &[u8]), DecodeError> {
+    let skipped = if extra_spaces {
+        leading_spaces(args)
+    } else {
+        0
+    };
     let args = &args[skipped..];
     let at = at + skipped;
     let (n, len) = parse_u32(args).map_err(|e| match e {
@@ -310,10 +349,8 @@ fn message(args: &[u8], at: usize, then_more: bool) -> Result<(MessageNumber, &[
     let rest = &args[len..];
     let rest = if then_more {
         match rest {
-            [b' ', ..] => {
-                let spaces = rest.iter().take_while(|&&b| b == b' ').count();
-                &rest[spaces..]
-            }
+            [b' ', more @ ..] if extra_spaces => &more[leading_spaces(more)..],
+            [b' ', more @ ..] => more,
             _ => {
                 return Err(DecodeError::at(
                     at + len,
@@ -331,6 +368,10 @@ fn message(args: &[u8], at: usize, then_more: bool) -> Result<(MessageNumber, &[
     };
     let message = MessageNumber::new(n).ok_or(DecodeError::at(at, ErrorKind::ZeroMessageNumber))?;
     Ok((message, rest))
+}
+
+fn leading_spaces(bytes: &[u8]) -> usize {
+    bytes.iter().take_while(|&&b| b == b' ').count()
 }
 
 /// TOP's line count: the rest of the line, decimal, 64 bits.
@@ -377,7 +418,7 @@ fn end_or_space(line: &[u8], at: usize, kind: ErrorKind) -> Result<(), DecodeErr
 
 /// Splits an opening `[code]` off a response's text (RFC 2449 §8). Text that
 /// opens with `[` but no valid code is all text.
-fn split_code(text: &[u8]) -> (Option<ResponseCode>, &[u8]) {
+pub(crate) fn split_code(text: &[u8]) -> (Option<ResponseCode>, &[u8]) {
     let Some(inner) = text.strip_prefix(b"[") else {
         return (None, text);
     };
@@ -525,22 +566,70 @@ mod tests {
         );
         // Dovecot ignores the arguments of argument-less commands.
         assert_eq!(cmd("NOOP please"), Ok(Command::Noop));
-        // ... and skips extra spaces before a message number.
+        // A leading zero is still a number, as for Dovecot's str_parse_uint.
+        assert_eq!(cmd("RETR 007"), Ok(Command::Retr { message: n(7) }));
+        // "LIST " with its one space and nothing after: Dovecot's args are
+        // empty, so it lists all.
+        assert_eq!(cmd("LIST "), Ok(Command::List { message: None }));
+    }
+
+    /// RFC 1939 §3: "Keywords and arguments are each separated by a single
+    /// SPACE character." Dovecot's get_msgnum wants a digit first, so
+    /// `LIST  2` is "-ERR Invalid message number:  2" there too.
+    #[test]
+    fn one_space_between_arguments() {
+        assert_eq!(cmd("LIST  2"), err(5, ErrorKind::InvalidMessageNumber));
+        assert_eq!(cmd("LIST  "), err(5, ErrorKind::InvalidMessageNumber));
+        assert_eq!(cmd("UIDL  2"), err(5, ErrorKind::InvalidMessageNumber));
+        assert_eq!(cmd("RETR  1"), err(5, ErrorKind::InvalidMessageNumber));
+        assert_eq!(cmd("DELE  1"), err(5, ErrorKind::InvalidMessageNumber));
+        assert_eq!(cmd("TOP  2 0"), err(4, ErrorKind::InvalidMessageNumber));
+        assert_eq!(cmd("TOP 2  0"), err(6, ErrorKind::InvalidLineCount));
+    }
+
+    /// The `extra_spaces` quirk takes runs of spaces before and between the
+    /// numbers.
+    #[test]
+    fn extra_spaces_are_a_quirk() {
+        let quirks = Quirks { extra_spaces: true };
+        let lenient = |line: &'static str| command_line_with(line.as_bytes(), quirks);
         assert_eq!(
-            cmd("LIST  2"),
+            lenient("LIST  2"),
             Ok(Command::List {
                 message: Some(n(2))
             })
         );
+        assert_eq!(lenient("LIST   "), Ok(Command::List { message: None }));
         assert_eq!(
-            cmd("TOP  2   0"),
+            lenient("UIDL  2"),
+            Ok(Command::Uidl {
+                message: Some(n(2))
+            })
+        );
+        assert_eq!(lenient("RETR   1"), Ok(Command::Retr { message: n(1) }));
+        assert_eq!(
+            lenient("TOP  2   0"),
             Ok(Command::Top {
                 message: n(2),
                 lines: 0
             })
         );
-        // A leading zero is still a number, as for Dovecot's str_parse_uint.
-        assert_eq!(cmd("RETR 007"), Ok(Command::Retr { message: n(7) }));
+        // Still no noise after a number, and offsets point past the spaces.
+        assert_eq!(
+            lenient("RETR  1 "),
+            err(7, ErrorKind::NoiseAfterMessageNumber)
+        );
+        assert_eq!(lenient("LIST  x"), err(6, ErrorKind::InvalidMessageNumber));
+        assert_eq!(
+            command_with(b"TOP  1  2\r\n", quirks),
+            Ok((
+                Command::Top {
+                    message: n(1),
+                    lines: 2
+                },
+                11
+            ))
+        );
     }
 
     #[test]

@@ -1,16 +1,26 @@
 //! The grammar, written into a caller's [`BytesMut`].
 //!
-//! Every function appends one whole line with its CRLF. Text that the caller
-//! supplies (a response's text, a user name) cannot break out of its line:
-//! CR, LF and other controls are written as `?`.
+//! Every function appends one whole line with its CRLF. A value that cannot
+//! be written so that it decodes back to itself is refused with an
+//! [`EncodeError`], never altered: an encoder that rewrote a LF in a password
+//! as `?` would send a password other than the one it was given.
 //!
 //! ```
+//! use std::borrow::Cow;
 //! use bytes::BytesMut;
-//! use pop3_proto::{encode, Command, MessageNumber};
+//! use pop3_proto::{encode, Command, EncodeError, MessageNumber, Secret};
 //!
 //! let mut out = BytesMut::new();
-//! encode::command(&Command::Retr { message: MessageNumber::MIN }, &mut out);
+//! encode::command(&Command::Retr { message: MessageNumber::MIN }, &mut out)?;
 //! assert_eq!(&out[..], b"RETR 1\r\n");
+//!
+//! let pass = Command::Pass { password: Secret::new(Cow::Borrowed(&b"a\nQUIT"[..])) };
+//! assert_eq!(
+//!     encode::command(&pass, &mut out),
+//!     Err(EncodeError::InvalidOctet { offset: 1, octet: b'\n' }),
+//! );
+//! assert_eq!(&out[..], b"RETR 1\r\n"); // nothing written
+//! # Ok::<(), EncodeError>(())
 //! ```
 
 use base64::Engine as _;
@@ -19,24 +29,35 @@ use bytes::BytesMut;
 
 use crate::types::number::put_decimal;
 use crate::{
-    Capability, Command, DropListing, Response, SaslResponse, ScanListing, Status, UidListing,
+    Capability, Command, DropListing, EncodeError, Response, SaslResponse, ScanListing, Status,
+    UidListing,
 };
 
 /// Appends a command line.
-pub fn command(cmd: &Command<'_>, out: &mut BytesMut) {
+///
+/// Refused, with nothing written: an empty USER or APOP name or PASS
+/// password; a name with a control character (the decoder takes none); a
+/// password with a LF or a NUL. A password may hold spaces and CRs: they
+/// travel as they are (RFC 1939 §7).
+pub fn command(cmd: &Command<'_>, out: &mut BytesMut) -> Result<(), EncodeError> {
+    match cmd {
+        Command::User { name } | Command::Apop { name, .. } => check_name(name.as_bytes())?,
+        Command::Pass { password } => check_password(password.expose())?,
+        _ => {}
+    }
     out.extend_from_slice(cmd.keyword().as_bytes());
     match cmd {
         Command::User { name } => {
             out.extend_from_slice(b" ");
-            put_text(out, name.as_bytes());
+            out.extend_from_slice(name.as_bytes());
         }
         Command::Pass { password } => {
             out.extend_from_slice(b" ");
-            put_line_safe(out, password.expose());
+            out.extend_from_slice(password.expose());
         }
         Command::Apop { name, digest } => {
             out.extend_from_slice(b" ");
-            put_text(out, name.as_bytes());
+            out.extend_from_slice(name.as_bytes());
             out.extend_from_slice(b" ");
             digest.encode(out);
         }
@@ -81,6 +102,7 @@ pub fn command(cmd: &Command<'_>, out: &mut BytesMut) {
         | Command::Utf8 => {}
     }
     out.extend_from_slice(b"\r\n");
+    Ok(())
 }
 
 /// Appends a client's line in a SASL exchange: base64, or `*` to cancel
@@ -94,24 +116,33 @@ pub fn sasl_response(response: &SaslResponse, out: &mut BytesMut) {
 }
 
 /// Appends a status line: `+OK` or `-ERR`, the response code, the text.
-pub fn response(response: &Response<'_>, out: &mut BytesMut) {
+///
+/// Refused, with nothing written: text with a LF, and text that opens with
+/// a valid `[code]` on a response without a code (RFC 2449 §8: a client
+/// would read it as the code).
+pub fn response(response: &Response<'_>, out: &mut BytesMut) -> Result<(), EncodeError> {
+    let text = response.text.as_bytes();
+    if let Some(offset) = memchr::memchr(b'\n', text) {
+        return Err(EncodeError::InvalidOctet {
+            offset,
+            octet: b'\n',
+        });
+    }
+    if response.code.is_none() && crate::decode::split_code(text).0.is_some() {
+        return Err(EncodeError::TextReadsAsCode);
+    }
     out.extend_from_slice(response.status.as_str().as_bytes());
     if let Some(code) = &response.code {
         out.extend_from_slice(b" [");
         out.extend_from_slice(code.as_str().as_bytes());
         out.extend_from_slice(b"]");
     }
-    if !response.text.is_empty() {
+    if !text.is_empty() {
         out.extend_from_slice(b" ");
-        let start = out.len();
-        put_text(out, response.text.as_bytes());
-        // Without a code, text that opens with "[" would read as one
-        // (RFC 2449 §8: RESP-CODES servers only open a code with "[").
-        if response.code.is_none() && out[start] == b'[' {
-            out[start] = b'(';
-        }
+        out.extend_from_slice(text);
     }
     out.extend_from_slice(b"\r\n");
+    Ok(())
 }
 
 /// Appends a SASL server challenge: `+ ` and the data in base64; an empty
@@ -158,7 +189,8 @@ pub fn terminator(out: &mut BytesMut) {
     out.extend_from_slice(b".\r\n");
 }
 
-/// Appends text with every control octet (CR and LF among them) as `?`.
+/// Appends text with every control octet (CR and LF among them) as `?`: for
+/// the server's own replies, whose text quotes what a client sent.
 pub(crate) fn put_text(out: &mut BytesMut, text: &[u8]) {
     let start = out.len();
     out.extend_from_slice(text);
@@ -169,15 +201,33 @@ pub(crate) fn put_text(out: &mut BytesMut, text: &[u8]) {
     }
 }
 
-/// Appends octets that must only not end the line: LF as `?` (a CR alone
-/// ends no line, and a password may hold one).
-fn put_line_safe(out: &mut BytesMut, bytes: &[u8]) {
-    let start = out.len();
-    out.extend_from_slice(bytes);
-    for b in &mut out[start..] {
-        if *b == b'\n' {
-            *b = b'?';
-        }
+/// A USER or APOP name as the decoder takes it: not empty, no control
+/// character.
+fn check_name(name: &[u8]) -> Result<(), EncodeError> {
+    if name.is_empty() {
+        return Err(EncodeError::EmptyArgument);
+    }
+    match name.iter().position(u8::is_ascii_control) {
+        Some(offset) => Err(EncodeError::InvalidOctet {
+            offset,
+            octet: name[offset],
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A PASS argument as the decoder takes it: not empty, no LF (it would end
+/// the line), no NUL (RFC 1939 §3).
+fn check_password(password: &[u8]) -> Result<(), EncodeError> {
+    if password.is_empty() {
+        return Err(EncodeError::EmptyArgument);
+    }
+    match password.iter().position(|&b| b == b'\n' || b == 0) {
+        Some(offset) => Err(EncodeError::InvalidOctet {
+            offset,
+            octet: password[offset],
+        }),
+        None => Ok(()),
     }
 }
 
@@ -198,8 +248,21 @@ mod tests {
 
     fn line(cmd: Command<'_>) -> String {
         let mut out = BytesMut::new();
-        command(&cmd, &mut out);
+        command(&cmd, &mut out).unwrap();
         String::from_utf8(out.to_vec()).unwrap()
+    }
+
+    fn refused(cmd: Command<'_>) -> EncodeError {
+        let mut out = BytesMut::from(&b"before"[..]);
+        let e = command(&cmd, &mut out).unwrap_err();
+        assert_eq!(&out[..], b"before", "nothing is written");
+        e
+    }
+
+    fn pass(password: &[u8]) -> Command<'_> {
+        Command::Pass {
+            password: Secret::new(Cow::Borrowed(password)),
+        }
     }
 
     fn n(n: u32) -> MessageNumber {
@@ -262,37 +325,107 @@ mod tests {
         assert_eq!(line(Command::Utf8), "UTF8\r\n");
     }
 
+    /// An argument that cannot travel as it is is refused, never rewritten:
+    /// a LF would end the line (and let a password inject `QUIT`), a NUL is
+    /// what the decoder refuses (RFC 1939 §3: printable ASCII).
     #[test]
-    fn arguments_cannot_inject_lines() {
+    fn arguments_that_cannot_be_encoded_are_refused() {
         assert_eq!(
-            line(Command::User {
+            refused(Command::User {
                 name: "a\r\nDELE 1".into()
             }),
-            "USER a??DELE 1\r\n"
+            EncodeError::InvalidOctet {
+                offset: 1,
+                octet: b'\r'
+            }
         );
         assert_eq!(
-            line(Command::Pass {
-                password: Secret::new(Cow::Borrowed(&b"p\r\nQUIT"[..]))
+            refused(Command::User {
+                name: "a\tb".into()
             }),
-            "PASS p\r?QUIT\r\n"
+            EncodeError::InvalidOctet {
+                offset: 1,
+                octet: b'\t'
+            }
         );
+        assert_eq!(
+            refused(Command::User { name: "".into() }),
+            EncodeError::EmptyArgument
+        );
+        assert_eq!(
+            refused(Command::Apop {
+                name: "mr\0se".into(),
+                digest: "c4c9334bac560ecc979e58001b3e22fb".parse().unwrap(),
+            }),
+            EncodeError::InvalidOctet {
+                offset: 2,
+                octet: 0
+            }
+        );
+        assert_eq!(
+            refused(pass(b"p\r\nQUIT")),
+            EncodeError::InvalidOctet {
+                offset: 2,
+                octet: b'\n'
+            }
+        );
+        assert_eq!(
+            refused(pass(b"nul\0")),
+            EncodeError::InvalidOctet {
+                offset: 3,
+                octet: 0
+            }
+        );
+        assert_eq!(refused(pass(b"")), EncodeError::EmptyArgument);
+        // Spaces and a CR are part of a password and decode back as sent.
+        for password in [&b" spaced  out "[..], b"cr\rinside", b"ends in cr\r"] {
+            let wire = line(pass(password));
+            let (decoded, used) = crate::decode::command(wire.as_bytes()).unwrap();
+            assert_eq!(used, wire.len());
+            assert_eq!(decoded, pass(password));
+        }
     }
 
     #[test]
     fn responses() {
         let mut out = BytesMut::new();
-        response(&Response::ok("2 320"), &mut out);
-        response(&Response::ok(""), &mut out);
+        response(&Response::ok("2 320"), &mut out).unwrap();
+        response(&Response::ok(""), &mut out).unwrap();
         response(
             &Response::err("").with_code(ResponseCode::SYS_TEMP),
             &mut out,
-        );
-        response(&Response::err("no\r\nsuch"), &mut out);
-        response(&Response::err("[bracket] text"), &mut out);
+        )
+        .unwrap();
+        // Brackets that are no response code, controls and a CR travel as
+        // they are.
+        response(&Response::err("[not a code] text"), &mut out).unwrap();
+        response(&Response::err("tab\there, cr\rthere"), &mut out).unwrap();
+        // With a code of its own, text may open with a bracket.
+        response(
+            &Response::err("[IN-USE] text").with_code(ResponseCode::AUTH),
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(
             &out[..],
-            b"+OK 2 320\r\n+OK\r\n-ERR [SYS/TEMP]\r\n-ERR no??such\r\n-ERR (bracket] text\r\n"
+            &b"+OK 2 320\r\n+OK\r\n-ERR [SYS/TEMP]\r\n-ERR [not a code] text\r\n\
+               -ERR tab\there, cr\rthere\r\n-ERR [AUTH] [IN-USE] text\r\n"[..]
         );
+        // What cannot be written as it is is refused, and nothing written.
+        let before = out.len();
+        assert_eq!(
+            response(&Response::err("no\r\nsuch"), &mut out),
+            Err(EncodeError::InvalidOctet {
+                offset: 3,
+                octet: b'\n'
+            })
+        );
+        // RFC 2449 §8: a RESP-CODES client reads "[IN-USE]" as the code.
+        assert_eq!(
+            response(&Response::err("[IN-USE] text"), &mut out),
+            Err(EncodeError::TextReadsAsCode)
+        );
+        assert_eq!(out.len(), before);
     }
 
     #[test]

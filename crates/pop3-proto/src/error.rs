@@ -5,6 +5,8 @@
 //!   (`-ERR ...`) or close, and report it as an event.
 //! - A caller that uses an API out of turn gets a [`ServerError`] or a
 //!   [`ClientError`] that says what to do instead.
+//! - A value the encoder cannot write faithfully is an [`EncodeError`]: the
+//!   encoder refuses it rather than alter it.
 
 use std::fmt;
 
@@ -125,6 +127,34 @@ impl fmt::Display for ErrorKind {
             Self::InvalidCharacter => "invalid character",
         })
     }
+}
+
+/// Why [`encode`](crate::encode) refused a value: written as it is, it would
+/// not decode back to itself (or would not decode at all). Nothing is written
+/// when the encoder refuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncodeError {
+    /// A USER or APOP name, or a PASS password, is empty: RFC 1939 §7 gives
+    /// each command its argument, and an empty one reads as none.
+    #[error("empty argument")]
+    EmptyArgument,
+    /// An argument or a response's text holds an octet its place cannot
+    /// carry: a LF anywhere (it ends the line), a NUL in a password (RFC 1939
+    /// §3 keeps NUL out of commands), any control character in a name.
+    /// `offset` counts from the start of the argument or text.
+    #[error("octet {octet:#04x} at offset {offset} cannot be encoded")]
+    InvalidOctet {
+        /// Where in the argument or text.
+        offset: usize,
+        /// The octet.
+        octet: u8,
+    },
+    /// A response without a response code whose text opens with a valid
+    /// `[code]`: a client would read that as the code (RFC 2449 §8). Give
+    /// the response its code, or text that does not open with one.
+    #[error("response text opens with what reads as a response code")]
+    TextReadsAsCode,
 }
 
 /// Why a value is not a valid [`UniqueId`](crate::UniqueId),

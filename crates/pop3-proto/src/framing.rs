@@ -53,7 +53,9 @@ pub struct LineTooLong {
 }
 
 /// Splits a buffer into lines, CRLF or bare LF, none longer than a limit
-/// (the line end included, as RFC 2449 §4 counts).
+/// (the line end included, as RFC 2449 §4 counts). A bare LF ends a line as
+/// it does for Dovecot, whose `i_stream_next_line` ends a line at LF and
+/// drops a CR before it.
 ///
 /// A line over the limit is reported once, as soon as the limit is passed,
 /// and its octets are dropped as they arrive, so the buffer never holds more
@@ -631,6 +633,26 @@ mod tests {
             assert!(buf.len() <= 16);
         }
         assert_eq!(errors, 1);
+    }
+
+    /// STLS drops the buffer: a reader that was skipping the rest of a long
+    /// line must not skip the first line that comes over TLS as that rest.
+    #[test]
+    fn reset_forgets_a_line_being_skipped() {
+        let mut r = LineReader::new(8);
+        let mut buf = BytesMut::from(&b"XXXXXXXXXXXX"[..]);
+        assert_eq!(r.read_line(&mut buf), Some(Err(LineTooLong { limit: 8 })));
+        assert!(r.is_discarding());
+        // Without a reset, the next line would be taken for the rest.
+        let mut skipping = r.clone();
+        let mut next = BytesMut::from(&b"CAPA\r\n"[..]);
+        assert_eq!(skipping.read_line(&mut next), None);
+        // The buffer is discarded (as STLS does), then the reader reset.
+        buf.clear();
+        r.reset();
+        assert!(!r.is_discarding());
+        let mut next = BytesMut::from(&b"CAPA\r\n"[..]);
+        assert_eq!(r.read_line(&mut next).unwrap().unwrap(), "CAPA");
     }
 
     fn top(message: &[u8], lines: u64, step: usize) -> Vec<u8> {

@@ -114,8 +114,10 @@ pub mod decode;
 pub mod encode;
 mod error;
 pub mod framing;
+mod quirks;
 pub mod server;
 mod types;
 
-pub use error::{ClientError, DecodeError, ErrorKind, ServerError, ValueError};
+pub use error::{ClientError, DecodeError, EncodeError, ErrorKind, ServerError, ValueError};
+pub use quirks::Quirks;
 pub use types::*;

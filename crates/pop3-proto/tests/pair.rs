@@ -207,6 +207,14 @@ impl Pair {
                 self.client_events.push(event);
                 moved = true;
             }
+            // A deadline due (at once, after activity) is passed on, as a
+            // driver's timer would.
+            if self.server.poll_timeout().is_some_and(|t| t <= self.now) {
+                self.server.handle_timeout(self.now);
+            }
+            if self.client.poll_timeout().is_some_and(|t| t <= self.now) {
+                self.client.handle_timeout(self.now);
+            }
             if !moved {
                 break;
             }
@@ -411,8 +419,10 @@ fn autologout_with_a_fake_clock() {
         p.run();
     }
     assert!(!p.server.is_closed());
-    p.advance(Duration::from_secs(600));
-    p.advance(Duration::from_secs(600));
+    // Ten minutes after the last keep-alive, to the second.
+    p.advance(Duration::from_secs(599));
+    assert!(!p.server.is_closed());
+    p.advance(Duration::from_secs(1));
     assert!(p.server.is_closed());
     assert!(p.client.is_closed());
     assert!(matches!(

@@ -90,7 +90,7 @@ proptest! {
     #[test]
     fn commands_round_trip(cmd in command()) {
         let mut out = BytesMut::new();
-        encode::command(&cmd, &mut out);
+        encode::command(&cmd, &mut out).unwrap();
         prop_assert!(out.len() >= 6);
         let (back, used) = decode::command(&out).unwrap();
         prop_assert_eq!(used, out.len());
@@ -100,10 +100,58 @@ proptest! {
     #[test]
     fn responses_round_trip(resp in response()) {
         let mut out = BytesMut::new();
-        encode::response(&resp, &mut out);
+        encode::response(&resp, &mut out).unwrap();
         let (back, used) = decode::response(&out).unwrap();
         prop_assert_eq!(used, out.len());
         prop_assert_eq!(back, ResponseLine::Status(resp));
+    }
+
+    /// The encoder writes what decodes back to the same value, or refuses
+    /// and writes nothing: never a rewritten argument.
+    #[test]
+    fn any_argument_round_trips_or_is_refused(
+        name in "[\\x00-\\x7f]{0,12}|\\PC{0,8}",
+        password in proptest::collection::vec(
+            prop_oneof![Just(0u8), Just(b'\n'), Just(b'\r'), Just(b' '), any::<u8>()],
+            0..16,
+        ),
+        digest in any::<[u8; 16]>(),
+    ) {
+        let commands = [
+            Command::User { name: Cow::Borrowed(name.as_str()) },
+            Command::Apop { name: Cow::Borrowed(name.as_str()), digest: digest.into() },
+            Command::Pass { password: Secret::new(Cow::Borrowed(password.as_slice())) },
+        ];
+        for cmd in commands {
+            let mut out = BytesMut::new();
+            match encode::command(&cmd, &mut out) {
+                Ok(()) => {
+                    let (back, used) = decode::command(&out).unwrap();
+                    prop_assert_eq!(used, out.len());
+                    prop_assert_eq!(back, cmd);
+                }
+                Err(_) => prop_assert!(out.is_empty()),
+            }
+        }
+    }
+
+    /// The same for a response's text: any text, with or without a code.
+    #[test]
+    fn any_response_text_round_trips_or_is_refused(
+        status in prop_oneof![Just(Status::Ok), Just(Status::Err)],
+        code in proptest::option::of(response_code()),
+        text in "\\[?[\\x00-\\x7f]{0,30}|\\[[A-Z/-]{1,9}\\][ -~]{0,9}|\\PC{0,8}",
+    ) {
+        let resp = Response { status, code, text: Cow::Owned(text) };
+        let mut out = BytesMut::new();
+        match encode::response(&resp, &mut out) {
+            Ok(()) => {
+                let (back, used) = decode::response(&out).unwrap();
+                prop_assert_eq!(used, out.len());
+                prop_assert_eq!(back, ResponseLine::Status(resp));
+            }
+            Err(_) => prop_assert!(out.is_empty()),
+        }
     }
 
     #[test]

@@ -419,7 +419,8 @@ fn rfc2449_capa() {
 }
 
 /// CAPA lists what the state allows: USER and SASL only before login, as
-/// Dovecot does.
+/// Dovecot does (a departure from RFC 2449 §5, which wants the
+/// AUTHORIZATION state's capabilities announced in both states).
 #[test]
 fn capa_after_login_drops_the_login_commands() {
     let mut h = logged_in(&[1]);
@@ -427,6 +428,31 @@ fn capa_after_login_drops_the_login_commands() {
         h.send("CAPA\r\n"),
         "+OK\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\n.\r\n"
     );
+}
+
+/// RFC 6856 §2: the UTF8 command is valid in the AUTHORIZATION state only.
+/// After login the server refuses it, and CAPA no longer announces it, the
+/// same way USER and SASL go.
+#[test]
+fn capa_after_login_drops_utf8_with_its_command() {
+    let mut options = plaintext_options();
+    options.utf8 = true;
+    let mut h = ServerHarness::new(options);
+    h.output();
+    assert_eq!(
+        h.send("CAPA\r\n"),
+        "+OK\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\n\
+         UTF8 USER\r\nUSER\r\nSASL PLAIN\r\n.\r\n"
+    );
+    h.send("USER mrose\r\nPASS secret\r\n");
+    h.take_events();
+    h.server.login_succeeded(maildrop(&[1])).unwrap();
+    assert_eq!(h.output(), "+OK Logged in.\r\n");
+    assert_eq!(
+        h.send("CAPA\r\n"),
+        "+OK\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\n.\r\n"
+    );
+    assert_eq!(h.send("UTF8\r\n"), "-ERR Unknown command: UTF8\r\n");
 }
 
 /// RFC 5034 §6, first example: AUTH PLAIN with an initial response, after

@@ -239,6 +239,8 @@ impl Client {
         if !ok {
             return Err(ClientError::WrongState(projected));
         }
+        let mut line = BytesMut::new();
+        encode::command(cmd, &mut line).map_err(|_| ClientError::InvalidArgument)?;
         let id = CommandId(self.next_id);
         self.next_id += 1;
         if expect.is_login() {
@@ -247,8 +249,6 @@ impl Client {
         if matches!(expect, Expect::Quit) {
             self.quit = true;
         }
-        let mut line = BytesMut::new();
-        encode::command(cmd, &mut line);
         self.queued.push_back(Command {
             id,
             line: line.freeze(),

@@ -135,7 +135,9 @@ pub enum CloseReason {
     /// before they drop a connection (Dovecot: `-ERR Disconnected for
     /// inactivity.`).
     ServerClosed,
-    /// A listing longer than [`Options::max_listing`].
+    /// A LIST or UIDL listing longer than [`Options::max_listing`], a CAPA
+    /// response longer than [`Options::max_capabilities`], or either over
+    /// [`Options::max_listing_bytes`] of memory.
     ListingTooLong,
     /// No response within [`Options::timeout`].
     TimedOut,

@@ -15,7 +15,10 @@
 //!
 //! After every `handle_*` call or command, drain [`Client::poll_transmit`]
 //! and [`Client::poll_event`]; then wait for input or
-//! [`Client::poll_timeout`].
+//! [`Client::poll_timeout`], and pass the time to [`Client::handle_timeout`]
+//! when it comes. After input or output the deadline is due at once: that
+//! call tells the client when the activity was, and the timeout runs from
+//! it.
 //!
 //! ```no_run
 //! use std::time::Instant;
@@ -122,9 +125,30 @@ enum Reading {
     /// The first line of the front command's response.
     Status,
     /// The lines of a multi-line listing.
-    Lines(Listing),
+    Lines(Gathered),
     /// A RETR or TOP body.
     Body(DotUnstuffer),
+}
+
+/// A multi-line listing so far, with what it costs.
+#[derive(Debug)]
+struct Gathered {
+    listing: Listing,
+    /// Lines read, the malformed CAPA lines that were skipped included.
+    lines: usize,
+    /// The memory the entries take, as [`Options::max_listing_bytes`]
+    /// counts it.
+    bytes: usize,
+}
+
+impl Gathered {
+    fn new(listing: Listing) -> Self {
+        Self {
+            listing,
+            lines: 0,
+            bytes: 0,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -156,7 +180,11 @@ pub struct Client {
     /// PASS, APOP or AUTH issued and not yet answered.
     logins: usize,
     quit: bool,
+    /// When the timeout runs out, counted from `armed_at`.
     deadline: Instant,
+    /// The latest time the client was told: when the deadline was set.
+    armed_at: Instant,
+    /// Input or output since the deadline was last set.
     active: bool,
 }
 
@@ -167,6 +195,7 @@ impl Client {
         Self {
             lines: LineReader::new(options.max_response_line),
             deadline: now + options.timeout,
+            armed_at: now,
             tls: options.implicit_tls,
             options,
             state: State::Greeting,
@@ -213,18 +242,23 @@ impl Client {
         self.process();
     }
 
-    /// Tells the client the time; when a response has been outstanding for
-    /// [`Options::timeout`] with no input, the session closes.
+    /// Tells the client the time. After input or output, this call stamps
+    /// it: the timeout runs [`Options::timeout`] from `now`. When a response
+    /// is outstanding and the timeout has run out with nothing since, the
+    /// session closes.
     pub fn handle_timeout(&mut self, now: Instant) {
-        if self.state == State::Closed || now < self.deadline {
+        if self.state == State::Closed {
             return;
         }
         if self.active || !self.is_waiting() {
             self.active = false;
-            self.deadline = now + self.options.timeout;
+            self.armed_at = self.armed_at.max(now);
+            self.deadline = self.armed_at + self.options.timeout;
             return;
         }
-        self.close(CloseReason::TimedOut);
+        if now >= self.deadline {
+            self.close(CloseReason::TimedOut);
+        }
     }
 
     /// Appends the commands to send to `buf`; returns how many octets.
@@ -241,9 +275,20 @@ impl Client {
     }
 
     /// When to call [`handle_timeout`](Self::handle_timeout) next: only while
-    /// a response is outstanding.
+    /// a response is outstanding. After input or output it is an instant
+    /// already past (the last one the client was told), so that the driver's
+    /// next `handle_timeout` tells the client when the activity was: the
+    /// session then times out exactly [`Options::timeout`] after its last
+    /// activity.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        (self.state != State::Closed && self.is_waiting()).then_some(self.deadline)
+        if self.state == State::Closed || !self.is_waiting() {
+            return None;
+        }
+        Some(if self.active {
+            self.armed_at
+        } else {
+            self.deadline
+        })
     }
 
     /// The session's state as confirmed by the server.

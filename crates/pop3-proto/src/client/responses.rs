@@ -5,9 +5,12 @@ use std::mem;
 use bytes::Bytes;
 
 use crate::framing::{BodyFrame, DotUnstuffer, LineTooLong};
-use crate::{Capability, ResponseLine, SaslResponse, Status, decode, encode};
+use crate::{
+    Capability, Mechanism, ResponseLine, SaslResponse, ScanListing, Status, UidListing, decode,
+    encode,
+};
 
-use super::{Client, CloseReason, Event, Expect, Listing, Reading, State};
+use super::{Client, CloseReason, Event, Expect, Gathered, Listing, Reading, State};
 
 impl Client {
     /// Reads as much of the input as makes whole responses.
@@ -86,7 +89,7 @@ impl Client {
         match mem::replace(&mut self.reading, Reading::Status) {
             Reading::Greeting => self.greeting(&line),
             Reading::Status => self.status(&line),
-            Reading::Lines(listing) => self.listing_line(listing, &line),
+            Reading::Lines(gathered) => self.listing_line(gathered, &line),
             body @ Reading::Body(_) => self.reading = body,
         }
     }
@@ -149,7 +152,7 @@ impl Client {
                 self.events.push_back(Event::LoggedIn { id });
                 self.complete();
             }
-            Expect::Capa => self.reading = Reading::Lines(Listing::Capa(Vec::new())),
+            Expect::Capa => self.reading = Reading::Lines(Gathered::new(Listing::Capa(Vec::new()))),
             Expect::Stat => match decode::drop_listing(text.as_bytes()) {
                 Ok(listing) => {
                     self.events.push_back(Event::StatReceived { id, listing });
@@ -157,7 +160,9 @@ impl Client {
                 }
                 Err(_) => self.close(CloseReason::ProtocolError),
             },
-            Expect::List { all: true } => self.reading = Reading::Lines(Listing::Scan(Vec::new())),
+            Expect::List { all: true } => {
+                self.reading = Reading::Lines(Gathered::new(Listing::Scan(Vec::new())));
+            }
             Expect::List { all: false } => match decode::scan_listing(text.as_bytes()) {
                 Ok(listing) => {
                     self.events.push_back(Event::ListReceived {
@@ -168,7 +173,9 @@ impl Client {
                 }
                 Err(_) => self.close(CloseReason::ProtocolError),
             },
-            Expect::Uidl { all: true } => self.reading = Reading::Lines(Listing::Uid(Vec::new())),
+            Expect::Uidl { all: true } => {
+                self.reading = Reading::Lines(Gathered::new(Listing::Uid(Vec::new())));
+            }
             Expect::Uidl { all: false } => match decode::uid_listing(text.as_bytes()) {
                 Ok(listing) => {
                     self.events.push_back(Event::UidlReceived {
@@ -220,12 +227,20 @@ impl Client {
         self.flush();
     }
 
-    /// One line of a multi-line listing.
-    fn listing_line(&mut self, mut listing: Listing, line: &[u8]) {
+    /// One line of a multi-line listing. The client holds the entries until
+    /// the `.` line, so what they may cost is bounded: lines for CAPA
+    /// ([`Options::max_capabilities`]), entries for LIST and UIDL
+    /// ([`Options::max_listing`]), and memory for all three
+    /// ([`Options::max_listing_bytes`]). Past a bound the session closes.
+    ///
+    /// [`Options::max_capabilities`]: super::Options::max_capabilities
+    /// [`Options::max_listing`]: super::Options::max_listing
+    /// [`Options::max_listing_bytes`]: super::Options::max_listing_bytes
+    fn listing_line(&mut self, mut gathered: Gathered, line: &[u8]) {
         let id = self.front_id();
         let line = match line {
             b"." => {
-                match listing {
+                match gathered.listing {
                     Listing::Capa(capabilities) => {
                         self.capabilities = Some(capabilities.clone());
                         self.events
@@ -245,30 +260,46 @@ impl Client {
             [b'.', rest @ ..] => rest,
             line => line,
         };
-        let len = match &listing {
-            Listing::Capa(v) => v.len(),
-            Listing::Scan(v) => v.len(),
-            Listing::Uid(v) => v.len(),
+        gathered.lines += 1;
+        let max_lines = match gathered.listing {
+            Listing::Capa(_) => self.options.max_capabilities,
+            Listing::Scan(_) | Listing::Uid(_) => self.options.max_listing,
         };
-        if len >= self.options.max_listing {
+        if gathered.lines > max_lines {
             return self.close(CloseReason::ListingTooLong);
         }
-        let parsed = match &mut listing {
+        let cost = match &mut gathered.listing {
             // A malformed capability line is skipped: the others still say
             // what the server offers.
-            Listing::Capa(caps) => {
-                if let Ok(cap) = Capability::decode(line) {
+            Listing::Capa(caps) => match Capability::decode(line) {
+                Ok(cap) => {
+                    let cost = capability_cost(&cap);
                     caps.push(cap);
+                    cost
                 }
-                true
-            }
-            Listing::Scan(v) => decode::scan_listing(line).map(|l| v.push(l)).is_ok(),
-            Listing::Uid(v) => decode::uid_listing(line).map(|l| v.push(l)).is_ok(),
+                Err(_) => 0,
+            },
+            Listing::Scan(v) => match decode::scan_listing(line) {
+                Ok(l) => {
+                    v.push(l);
+                    size_of::<ScanListing>()
+                }
+                Err(_) => return self.close(CloseReason::ProtocolError),
+            },
+            Listing::Uid(v) => match decode::uid_listing(line) {
+                Ok(l) => {
+                    let cost = size_of::<UidListing>() + l.uid.as_str().len();
+                    v.push(l);
+                    cost
+                }
+                Err(_) => return self.close(CloseReason::ProtocolError),
+            },
         };
-        if !parsed {
-            return self.close(CloseReason::ProtocolError);
+        gathered.bytes = gathered.bytes.saturating_add(cost);
+        if gathered.bytes > self.options.max_listing_bytes {
+            return self.close(CloseReason::ListingTooLong);
         }
-        self.reading = Reading::Lines(listing);
+        self.reading = Reading::Lines(gathered);
     }
 
     /// The front command is answered: the next one may go.
@@ -281,4 +312,24 @@ impl Client {
         }
         self.flush();
     }
+}
+
+/// What a capability takes in memory: its own size and the text it holds.
+fn capability_cost(cap: &Capability) -> usize {
+    let text = match cap {
+        Capability::Sasl(mechs) => mechs
+            .iter()
+            .map(|m| size_of::<Mechanism>() + m.as_str().len())
+            .sum(),
+        Capability::Implementation(text) => text.len(),
+        Capability::Other { tag, params } => {
+            tag.len()
+                + params
+                    .iter()
+                    .map(|p| size_of::<String>() + p.len())
+                    .sum::<usize>()
+        }
+        _ => 0,
+    };
+    size_of::<Capability>() + text
 }

@@ -253,6 +253,7 @@ impl Server {
         }
         self.ok("Begin TLS negotiation now.");
         self.input.clear();
+        self.overflowed = false;
         self.lines.reset();
         self.tls = true;
         self.user = None;

@@ -15,8 +15,11 @@
 //! After every `handle_*` call or decision, drain [`Server::poll_transmit`]
 //! and [`Server::poll_event`] until both are empty, answering events as they
 //! come; then wait for input (while [`Server::wants_read`]) or for
-//! [`Server::poll_timeout`]. Once [`Server::is_closed`], send what
-//! `poll_transmit` still has and close the connection.
+//! [`Server::poll_timeout`], and pass the time to [`Server::handle_timeout`]
+//! when it comes. After input or output the deadline is due at once: that
+//! call tells the server when the activity was, and the autologout runs
+//! from it. Once [`Server::is_closed`], send what `poll_transmit` still has
+//! and close the connection.
 //!
 //! ```no_run
 //! use std::time::Instant;
@@ -66,11 +69,13 @@
 //!     if server.is_closed() {
 //!         break;
 //!     }
-//!     // Wait for input or the deadline (a real driver waits for both).
-//!     if server.wants_read() {
+//!     // Wait for input or the deadline (a real driver waits for both; the
+//!     // deadline is already due after activity).
+//!     if server.poll_timeout().is_some_and(|deadline| deadline <= now()) {
+//!         server.handle_timeout(now());
+//!     } else if server.wants_read() {
 //!         server.handle_input(&read_socket());
 //!     }
-//!     server.handle_timeout(now());
 //! }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -79,6 +84,7 @@ mod authorization;
 mod event;
 mod maildrop;
 mod options;
+mod replies;
 mod transaction;
 mod update;
 
@@ -88,7 +94,7 @@ use std::time::Instant;
 use bytes::{Buf, Bytes, BytesMut};
 
 use crate::framing::{LineReader, LineTooLong};
-use crate::{ApopTimestamp, Capability, DecodeError, ErrorKind, Mechanism, ResponseCode, decode};
+use crate::{ApopTimestamp, Mechanism, decode};
 
 pub use event::{BodyDemand, BodyFailure, CloseReason, Credentials, Event, LoginFailure, State};
 pub use maildrop::{Maildrop, MaildropEntry};
@@ -140,9 +146,17 @@ pub struct Server {
     utf8: bool,
     session: Session,
     bad_commands: u32,
+    /// The autologout in force: the option, clamped to RFC 1939 §3's least.
+    autologout: std::time::Duration,
+    /// When the autologout runs out, counted from `armed_at`.
     deadline: Instant,
+    /// The latest time the server was told: when the deadline was set.
+    armed_at: Instant,
     /// Input or output since the deadline was last set.
     active: bool,
+    /// Input beyond twice [`Options::max_buffered_input`] was dropped: once
+    /// the commands kept are answered, the session closes.
+    overflowed: bool,
 }
 
 impl Server {
@@ -159,9 +173,12 @@ impl Server {
     }
 
     fn start(options: Options, apop: Option<ApopTimestamp>, now: Instant) -> Self {
+        let autologout = options.effective_autologout();
         let mut server = Self {
             lines: LineReader::new(options.max_command_line),
-            deadline: now + options.autologout,
+            autologout,
+            deadline: now + autologout,
+            armed_at: now,
             tls: options.implicit_tls,
             state: State::Authorization,
             input: BytesMut::new(),
@@ -177,6 +194,7 @@ impl Server {
             session: Session::default(),
             bad_commands: 0,
             active: false,
+            overflowed: false,
             options,
         };
         let mut greeting = server.options.greeting.clone();
@@ -190,27 +208,53 @@ impl Server {
 
     /// Hands the server bytes that arrived from the client. Commands are
     /// read and answered as far as the session can go without a decision.
-    pub fn handle_input(&mut self, data: &[u8]) {
+    ///
+    /// Input is buffered up to twice [`Options::max_buffered_input`] while
+    /// the server cannot read it (a decision pending, a response streaming,
+    /// output piling up); [`wants_read`](Self::wants_read) turns false at
+    /// once that much. Input beyond twice the bound is dropped, never
+    /// allocated: the session then answers the commands it kept, after the
+    /// pending decision, and closes with `-ERR Too much pipelined input.` and
+    /// [`CloseReason::InputOverflow`]. A flood never tears down a pending
+    /// exchange, so the decision call that answers it succeeds. After QUIT
+    /// nothing more is read: input is discarded.
+    pub fn handle_input(&mut self, mut data: &[u8]) {
         if self.state == State::Closed || data.is_empty() {
             return;
         }
-        self.active = true;
-        self.input.extend_from_slice(data);
-        if self.input.len() > self.options.max_buffered_input.saturating_mul(2) {
-            self.input.clear();
-            self.err("Too much pipelined input.");
-            self.close(CloseReason::InputOverflow);
+        // Dropped input is no activity: a driver that keeps feeding a
+        // session that stopped reading does not hold it open.
+        if self.state == State::Update || self.overflowed {
             return;
         }
-        self.process();
+        self.active = true;
+        let cap = self.options.max_buffered_input.saturating_mul(2).max(1);
+        let tls = self.tls;
+        while !data.is_empty() {
+            let room = cap.saturating_sub(self.input.len());
+            if room == 0 {
+                self.overflowed = true;
+                break;
+            }
+            let (now, later) = data.split_at(room.min(data.len()));
+            self.input.extend_from_slice(now);
+            data = later;
+            self.process();
+            // After QUIT nothing is read; after STLS the rest of `data` is
+            // plaintext sent before the handshake (RFC 2595 §4), dropped.
+            if matches!(self.state, State::Closed | State::Update) || self.tls != tls {
+                break;
+            }
+        }
     }
 
-    /// Tells the server the time. When the autologout timer has run out with
-    /// no input or output since it was set, and no decision of the
+    /// Tells the server the time. After input or output, this call stamps
+    /// it: the autologout timer runs [`Options::autologout`] from `now`.
+    /// When the timer has run out with nothing since, and no decision of the
     /// application's pending, the session closes without entering UPDATE
     /// (RFC 1939 §3). Calling it early is harmless.
     pub fn handle_timeout(&mut self, now: Instant) {
-        if self.state == State::Closed || now < self.deadline {
+        if self.state == State::Closed {
             return;
         }
         // The timer is for an idle client, not a slow application: while a
@@ -224,7 +268,11 @@ impl Server {
         );
         if self.active || deciding {
             self.active = false;
-            self.deadline = now + self.options.autologout;
+            self.armed_at = self.armed_at.max(now);
+            self.deadline = self.armed_at + self.autologout;
+            return;
+        }
+        if now < self.deadline {
             return;
         }
         // Dovecot tells an idle client why, unless it is in the middle of a
@@ -319,9 +367,19 @@ impl Server {
     }
 
     /// When to call [`handle_timeout`](Self::handle_timeout) next; `None` once
-    /// closed.
+    /// closed. After input or output it is an instant already past (the last
+    /// one the server was told), so that the driver's next `handle_timeout`
+    /// tells the server when the activity was: the session is then logged
+    /// out exactly [`Options::autologout`] after its last activity.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        (self.state != State::Closed).then_some(self.deadline)
+        if self.state == State::Closed {
+            return None;
+        }
+        Some(if self.active {
+            self.armed_at
+        } else {
+            self.deadline
+        })
     }
 
     /// The session's state.
@@ -338,9 +396,12 @@ impl Server {
     }
 
     /// Whether the server takes more input now. It stops reading while it
-    /// holds [`Options::max_buffered_input`] octets of unread commands.
+    /// holds [`Options::max_buffered_input`] octets of unread commands, after
+    /// QUIT, and once input overflowed.
     pub fn wants_read(&self) -> bool {
-        self.state != State::Closed && self.input.len() < self.options.max_buffered_input
+        !matches!(self.state, State::Closed | State::Update)
+            && !self.overflowed
+            && self.input.len() < self.options.max_buffered_input
     }
 
     /// Whether TLS is active (implicit, or after STLS).
@@ -373,6 +434,13 @@ impl Server {
                 break;
             }
             let Some(line) = self.lines.read_line(&mut self.input) else {
+                if self.overflowed {
+                    // Every whole command before the dropped input is
+                    // answered; what follows it cannot be trusted.
+                    self.input.clear();
+                    self.err("Too much pipelined input.");
+                    self.close(CloseReason::InputOverflow);
+                }
                 break;
             };
             match line {
@@ -406,7 +474,7 @@ impl Server {
             self.sasl_line(mechanism, &line);
             return;
         }
-        match decode::command_line(&line) {
+        match decode::command_line_with(&line, self.options.quirks) {
             Ok(cmd) => match self.state {
                 State::Authorization => self.authorization(cmd),
                 State::Transaction => self.transaction(cmd),
@@ -425,125 +493,6 @@ impl Server {
         }
     }
 
-    /// Whether `keyword` names a command the session takes in its state.
-    fn knows(&self, keyword: &[u8]) -> bool {
-        let mut upper = [0u8; 4];
-        if keyword.len() > 4 {
-            return false;
-        }
-        upper[..keyword.len()].copy_from_slice(keyword);
-        upper.make_ascii_uppercase();
-        let o = &self.options;
-        match (self.state, &upper[..keyword.len()]) {
-            (_, b"CAPA" | b"QUIT") => true,
-            (State::Authorization, b"USER" | b"PASS" | b"APOP" | b"AUTH" | b"STLS") => true,
-            (State::Authorization, b"UTF8") => o.utf8,
-            (State::Transaction, b"STAT" | b"LIST" | b"RETR" | b"DELE" | b"NOOP" | b"RSET") => true,
-            (State::Transaction, b"TOP") => o.top,
-            (State::Transaction, b"UIDL") => o.uidl,
-            _ => false,
-        }
-    }
-
-    /// Answers a line that is not a valid command, in Dovecot's words.
-    fn invalid(&mut self, line: &[u8], e: DecodeError) {
-        let (Some(kind), Some(offset)) = (e.kind(), e.offset()) else {
-            return;
-        };
-        let keyword = &line[..memchr::memchr(b' ', line).unwrap_or(line.len())];
-        let rest = printable(&line[offset.min(line.len())..]);
-        let text = match kind {
-            ErrorKind::EmptyLine | ErrorKind::UnknownCommand => {
-                return self.unknown(keyword);
-            }
-            ErrorKind::InvalidMessageNumber => format!("Invalid message number: {rest}"),
-            ErrorKind::MessageNumberTooLarge => format!("Message number too large: {rest}"),
-            ErrorKind::NoiseAfterMessageNumber => format!("Noise after message number: {rest}"),
-            ErrorKind::ZeroMessageNumber => "There's no message 0.".into(),
-            ErrorKind::InvalidLineCount => format!("Invalid size: {rest}"),
-            ErrorKind::LineCountTooLarge => format!("Size too large: {rest}"),
-            ErrorKind::NoiseAfterLineCount => format!("Noise after size: {rest}"),
-            ErrorKind::InvalidDigest => "Invalid characters in MD5 response.".into(),
-            ErrorKind::InvalidMechanism => "Unsupported authentication mechanism.".into(),
-            ErrorKind::InvalidBase64 => "Invalid base64 data in initial response.".into(),
-            ErrorKind::MissingArgument => match keyword.to_ascii_uppercase().as_slice() {
-                b"USER" => "No username given.".into(),
-                b"PASS" => "No password given.".into(),
-                _ => "Invalid parameters.".into(),
-            },
-            _ => "Invalid parameters.".into(),
-        };
-        // Before login only unknown commands count against the client, as in
-        // Dovecot's pop3-login; after it, every malformed one does.
-        if self.state == State::Authorization {
-            self.reject(&text);
-        } else {
-            self.bad(&text);
-        }
-    }
-
-    /// `-ERR` for an unknown command, or one out of its state: Dovecot says
-    /// `Unknown command.` before login and names it after.
-    fn unknown(&mut self, keyword: &[u8]) {
-        if self.state == State::Authorization {
-            self.bad("Unknown command.");
-        } else {
-            let name = printable(&keyword.to_ascii_uppercase()).into_owned();
-            self.bad(&format!("Unknown command: {name}"));
-        }
-    }
-
-    /// `-ERR text` that counts as a bad command; too many in a row close the
-    /// session.
-    fn bad(&mut self, text: &str) {
-        self.reject(text);
-        self.bad_commands += 1;
-        let limit = match self.state {
-            State::Authorization => self.options.max_bad_commands_before_login,
-            _ => self.options.max_bad_commands,
-        };
-        if self.bad_commands >= limit.max(1) {
-            self.err("Too many bad commands.");
-            self.close(CloseReason::TooManyBadCommands);
-        }
-    }
-
-    /// `-ERR text`, reported as a rejected command.
-    fn reject(&mut self, text: &str) {
-        self.err(text);
-        self.events.push_back(Event::CommandRejected {
-            reply: text.to_owned(),
-        });
-    }
-
-    /// A command went through: the bad-command count starts again.
-    fn good(&mut self) {
-        self.bad_commands = 0;
-    }
-
-    fn ok(&mut self, text: &str) {
-        self.reply(true, None, text);
-    }
-
-    fn err(&mut self, text: &str) {
-        self.reply(false, None, text);
-    }
-
-    fn reply(&mut self, ok: bool, code: Option<&ResponseCode>, text: &str) {
-        self.out
-            .extend_from_slice(if ok { b"+OK" } else { b"-ERR" });
-        if let Some(code) = code {
-            self.out.extend_from_slice(b" [");
-            self.out.extend_from_slice(code.as_str().as_bytes());
-            self.out.extend_from_slice(b"]");
-        }
-        if !text.is_empty() {
-            self.out.extend_from_slice(b" ");
-            crate::encode::put_text(&mut self.out, text.as_bytes());
-        }
-        self.out.extend_from_slice(b"\r\n");
-    }
-
     fn close(&mut self, reason: CloseReason) {
         if self.state == State::Closed {
             return;
@@ -552,93 +501,5 @@ impl Server {
         self.pending = Pending::None;
         self.input.clear();
         self.events.push_back(Event::Closed { reason });
-    }
-
-    /// The capabilities CAPA lists now: USER, SASL and STLS only before login,
-    /// as Dovecot does.
-    fn capabilities(&self) -> Vec<Capability> {
-        let o = &self.options;
-        let before_login = self.state == State::Authorization;
-        let mut caps = Vec::new();
-        if o.top {
-            caps.push(Capability::Top);
-        }
-        if o.uidl {
-            caps.push(Capability::Uidl);
-        }
-        caps.push(Capability::RespCodes);
-        if o.pipelining {
-            caps.push(Capability::Pipelining);
-        }
-        caps.push(Capability::AuthRespCode);
-        if o.utf8 {
-            caps.push(Capability::Utf8 { user: true });
-        }
-        if let Some(policy) = o.expire {
-            caps.push(Capability::Expire {
-                policy,
-                per_user: false,
-            });
-        }
-        if let Some(seconds) = o.login_delay {
-            caps.push(Capability::LoginDelay {
-                seconds,
-                per_user: false,
-            });
-        }
-        if before_login {
-            if o.stls && !self.tls {
-                caps.push(Capability::Stls);
-            }
-            if self.plaintext_allowed() {
-                caps.push(Capability::User);
-            }
-            let mechs = self.mechanisms();
-            if !mechs.is_empty() {
-                caps.push(Capability::Sasl(mechs));
-            }
-        }
-        if let Some(text) = &o.implementation {
-            caps.push(Capability::Implementation(text.clone()));
-        }
-        caps
-    }
-
-    /// Whether a password may cross this connection now.
-    fn plaintext_allowed(&self) -> bool {
-        self.tls || self.options.allow_plaintext_without_tls
-    }
-
-    /// The SASL mechanisms usable now: plaintext ones only where passwords may
-    /// cross (RFC 5034 §4).
-    fn mechanisms(&self) -> Vec<Mechanism> {
-        self.options
-            .sasl_mechanisms
-            .iter()
-            .filter(|m| !m.is_plaintext() || self.plaintext_allowed())
-            .cloned()
-            .collect()
-    }
-}
-
-/// Client text for a reply: printable ASCII kept, the rest as `?`, at most 64
-/// octets.
-fn printable(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    let bytes = &bytes[..bytes.len().min(64)];
-    if bytes.iter().all(|b| (0x20..0x7f).contains(b)) {
-        String::from_utf8_lossy(bytes)
-    } else {
-        std::borrow::Cow::Owned(
-            bytes
-                .iter()
-                .map(|&b| {
-                    if (0x20..0x7f).contains(&b) {
-                        b as char
-                    } else {
-                        '?'
-                    }
-                })
-                .collect(),
-        )
     }
 }

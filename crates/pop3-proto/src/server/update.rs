@@ -51,6 +51,7 @@ impl Server {
         self.state = State::Update;
         self.pending = Pending::Update;
         self.input.clear();
+        self.overflowed = false;
         self.events.push_back(Event::UpdateRequested {
             deleted: self.session.deleted(),
         });

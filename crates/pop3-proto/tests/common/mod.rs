@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use pop3_proto::UniqueId;
-use pop3_proto::server::{Event, Maildrop, MaildropEntry, Options, Server};
+use pop3_proto::server::{CloseReason, Event, Maildrop, MaildropEntry, Options, Server};
 
 /// Options for tests on a plain connection that allow USER/PASS, as a
 /// server on localhost or behind implicit TLS would.
@@ -67,7 +67,16 @@ impl ServerHarness {
         while let Some(e) = self.server.poll_event() {
             self.events.push(e);
         }
+        self.stamp();
         all
+    }
+
+    /// What a driver does when `poll_timeout` comes due: after activity it
+    /// is due at once, and this tells the server when the activity was.
+    pub(crate) fn stamp(&mut self) {
+        if self.server.poll_timeout().is_some_and(|t| t <= self.now) {
+            self.server.handle_timeout(self.now);
+        }
     }
 
     /// Feeds `input` and returns what the server sends back.
@@ -86,6 +95,30 @@ impl ServerHarness {
         self.now += by;
         self.server.handle_timeout(self.now);
     }
+}
+
+/// A session logged in with USER/PASS to a maildrop of these sizes.
+pub(crate) fn logged_in_with(options: Options, sizes: &[u64]) -> ServerHarness {
+    let mut h = ServerHarness::new(options);
+    h.output();
+    h.send("USER mrose\r\nPASS secret\r\n");
+    h.take_events();
+    h.server.login_succeeded(maildrop(sizes)).unwrap();
+    assert_eq!(h.output(), "+OK Logged in.\r\n");
+    h
+}
+
+/// [`logged_in_with`] the plaintext options.
+pub(crate) fn logged_in(sizes: &[u64]) -> ServerHarness {
+    logged_in_with(plaintext_options(), sizes)
+}
+
+/// Why the session closed, if it did.
+pub(crate) fn closed_reason(events: &[Event]) -> Option<CloseReason> {
+    events.iter().find_map(|e| match e {
+        Event::Closed { reason } => Some(*reason),
+        _ => None,
+    })
 }
 
 /// A listing of messages with these sizes, unique-ids `uid1`, `uid2`, ...
