@@ -129,3 +129,61 @@ pub enum ValueError {
     #[error("invalid modified UTF-7 at octet {0}")]
     ModifiedUtf7(usize),
 }
+
+/// The server's caller used an API out of turn, or with a value the session
+/// cannot send now. Nothing was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServerError {
+    /// No command is with the application: answer only what
+    /// [`Event::CommandReceived`](crate::server::Event::CommandReceived)
+    /// handed over, once.
+    #[error("no command is waiting for an answer")]
+    NoCommandPending,
+    /// A command is with the application, but its tag is another.
+    #[error("the command with this tag is not the one waiting for an answer")]
+    UnknownTag,
+    /// `login_succeeded`/`login_failed` without a login waiting for a
+    /// decision.
+    #[error("no login is waiting for a decision")]
+    NoLoginPending,
+    /// `sasl_challenge` without a SASL exchange waiting for its next step.
+    #[error("no SASL exchange is waiting for a challenge")]
+    NoSaslPending,
+    /// A FETCH response is open: end it with `fetch_end` first.
+    #[error("a FETCH response is open")]
+    ResponseOpen,
+    /// A FETCH call without `fetch_begin`.
+    #[error("no FETCH response is open")]
+    NoFetchOpen,
+    /// A FETCH item or the end while a body's octets are still due.
+    #[error("the body being streamed is not complete")]
+    BodyIncomplete,
+    /// `body_chunk` or `body_failed` without a body being streamed.
+    #[error("no body is being streamed")]
+    NoBodyPending,
+    /// More body octets than `fetch_body` announced.
+    #[error("more body octets than announced")]
+    BodyOverrun,
+    /// `fetch_end` on a FETCH response without any item, which the grammar
+    /// does not allow; nothing was sent.
+    #[error("a FETCH response needs at least one item")]
+    EmptyFetch,
+    /// An EXPUNGE or VANISHED now would break RFC 9051 §7.5.1: no command is
+    /// in progress, or a FETCH, STORE or SEARCH is. Keep it for later.
+    #[error("EXPUNGE is not allowed now")]
+    ExpungeNotAllowed,
+    /// Mailbox data without a selected mailbox.
+    #[error("no mailbox is selected")]
+    NotSelected,
+    /// A tagged completion must be OK, NO or BAD; untagged PREAUTH only
+    /// greets and BYE goes through `bye`.
+    #[error("status not allowed here")]
+    InvalidStatus,
+    /// The value cannot be encoded in the session's mode.
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+    /// The session is over.
+    #[error("the session is closed")]
+    Closed,
+}

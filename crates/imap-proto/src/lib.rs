@@ -73,7 +73,8 @@ mod error;
 #[cfg(feature = "mime")]
 pub mod mime;
 mod options;
+pub mod server;
 pub mod types;
 
-pub use crate::error::{DecodeError, EncodeError, ErrorKind, ValueError};
+pub use crate::error::{DecodeError, EncodeError, ErrorKind, ServerError, ValueError};
 pub use crate::options::{LiteralPolicy, Mode, Options, Quirks};
