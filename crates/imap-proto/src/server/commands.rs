@@ -176,7 +176,8 @@ impl Server {
         let _ = encode::data(&Data::Enabled(newly.clone()), &mut self.out, &self.codec);
         self.ok_text(tag, "Enabled.");
         // The grammar changes after the response that announced it.
-        self.codec.mode = if self.enabled.imap4rev2 {
+        let rev2_only = self.options.imap4rev2 && !self.options.imap4rev1;
+        self.codec.mode = if self.enabled.imap4rev2 || rev2_only {
             Mode::Imap4rev2
         } else if self.enabled.utf8_accept {
             Mode::Utf8Accept

@@ -279,7 +279,9 @@ pub struct Enabled {
     pub qresync: bool,
     /// UTF8=ACCEPT (RFC 6855).
     pub utf8_accept: bool,
-    /// IMAP4rev2 (RFC 9051 §6.3.1).
+    /// IMAP4rev2 (RFC 9051 §6.3.1). A server that offers IMAP4rev2 alone
+    /// speaks it from the start, and still answers `ENABLE IMAP4rev2` as
+    /// RFC 9051 §8's example does.
     pub imap4rev2: bool,
 }
 

@@ -253,10 +253,7 @@ impl Server {
             pending: Pending::None,
             fetch: None,
             selected: None,
-            enabled: Enabled {
-                imap4rev2: rev2_only,
-                ..Enabled::default()
-            },
+            enabled: Enabled::default(),
             tls: options.implicit_tls,
             compressing: false,
             switch: None,
