@@ -187,3 +187,38 @@ pub enum ServerError {
     #[error("the session is closed")]
     Closed,
 }
+
+/// The client's caller issued a command the session cannot take now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClientError {
+    /// The command is not valid in the session's state, once every command
+    /// already issued succeeds: log in, or select a mailbox, first.
+    #[error("command not valid in the {0:?} state")]
+    WrongState(crate::client::State),
+    /// STARTTLS with TLS active or already asked for.
+    #[error("TLS is already active")]
+    TlsActive,
+    /// COMPRESS with compression active or already asked for.
+    #[error("compression is already active")]
+    CompressionActive,
+    /// IDLE while an IDLE runs.
+    #[error("IDLE is already running")]
+    Idling,
+    /// `idle_done` without an IDLE.
+    #[error("no IDLE is running")]
+    NotIdling,
+    /// `sasl_respond` or `sasl_cancel` without a challenge to answer.
+    #[error("no SASL challenge is waiting for a response")]
+    NoChallenge,
+    /// An argument the command cannot carry: an empty SASL identity or
+    /// password, NUL in one, a mechanism or capability that is not an atom.
+    #[error("invalid argument")]
+    InvalidArgument,
+    /// The command cannot be encoded in the session's mode.
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+    /// The session is closed, or LOGOUT was issued.
+    #[error("the session is closed")]
+    Closed,
+}

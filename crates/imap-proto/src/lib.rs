@@ -67,6 +67,7 @@
 //!
 //! The client and server state machines are built on this grammar.
 
+pub mod client;
 pub mod decode;
 pub mod encode;
 mod error;
@@ -75,6 +76,7 @@ pub mod mime;
 mod options;
 pub mod server;
 pub mod types;
+mod validity;
 
-pub use crate::error::{DecodeError, EncodeError, ErrorKind, ServerError, ValueError};
+pub use crate::error::{ClientError, DecodeError, EncodeError, ErrorKind, ServerError, ValueError};
 pub use crate::options::{LiteralPolicy, Mode, Options, Quirks};

@@ -9,6 +9,7 @@ use crate::error::{DecodeError, ErrorKind};
 use crate::types::{Atom, Code, IntoStatic, StatusKind, Tag};
 
 use super::{CloseReason, Event, LiteralExtension, Pending, Server, State, printable};
+use crate::validity::Validity;
 
 /// What the server reads next.
 #[derive(Debug)]
@@ -38,41 +39,6 @@ pub(super) struct Discard {
 
 /// The longest literal announcement, `~{` 19 digits `+}` CR.
 const ANNOUNCEMENT: usize = 24;
-
-/// Which states take a command (RFC 9051 §6.1 to §6.4, RFC 5161 §3.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Validity {
-    /// CAPABILITY, NOOP, LOGOUT, ID.
-    Any,
-    /// STARTTLS, AUTHENTICATE, LOGIN.
-    NotAuthenticated,
-    /// The authenticated-state commands, also valid when selected.
-    Authenticated,
-    /// ENABLE: before a mailbox is selected (RFC 5161 §3.1; RFC 9051 §6.4
-    /// does not list it among the selected state's commands).
-    AuthenticatedOnly,
-    /// The selected-state commands.
-    Selected,
-    Unknown,
-}
-
-impl Validity {
-    /// The validity of the command named `name` (upper case, `UID FETCH`).
-    pub(super) fn of(name: &str) -> Self {
-        match name {
-            "CAPABILITY" | "NOOP" | "LOGOUT" | "ID" => Self::Any,
-            "STARTTLS" | "AUTHENTICATE" | "LOGIN" => Self::NotAuthenticated,
-            "ENABLE" => Self::AuthenticatedOnly,
-            "SELECT" | "EXAMINE" | "CREATE" | "DELETE" | "RENAME" | "SUBSCRIBE" | "UNSUBSCRIBE"
-            | "LIST" | "LSUB" | "NAMESPACE" | "STATUS" | "APPEND" | "IDLE" | "GETQUOTA"
-            | "GETQUOTAROOT" | "SETQUOTA" | "COMPRESS" => Self::Authenticated,
-            "CHECK" | "CLOSE" | "UNSELECT" | "EXPUNGE" | "SEARCH" | "FETCH" | "STORE" | "COPY"
-            | "MOVE" | "UID COPY" | "UID MOVE" | "UID FETCH" | "UID SEARCH" | "UID STORE"
-            | "UID EXPUNGE" => Self::Selected,
-            _ => Self::Unknown,
-        }
-    }
-}
 
 impl Server {
     /// Reads and answers commands until a decision is needed, a response is
@@ -487,9 +453,5 @@ mod tests {
         assert_eq!(command_name(b"a1 Select INBOX\r\n").unwrap(), "SELECT");
         assert_eq!(command_name(b"a1 NOOP\r\n").unwrap(), "NOOP");
         assert_eq!(command_name(b"a1\r\n"), None);
-        assert_eq!(Validity::of("UID FETCH"), Validity::Selected);
-        assert_eq!(Validity::of("UID FROB"), Validity::Unknown);
-        assert_eq!(Validity::of("ENABLE"), Validity::AuthenticatedOnly);
-        assert_eq!(Validity::of("ID"), Validity::Any);
     }
 }
