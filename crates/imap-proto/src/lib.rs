@@ -68,6 +68,8 @@
 //! The client and server state machines are built on this grammar.
 
 pub mod client;
+#[cfg(feature = "tokio")]
+pub mod codec;
 pub mod decode;
 pub mod encode;
 mod error;
