@@ -166,6 +166,10 @@ impl Server {
     /// literal's octets and the rest of the command follow and are dropped as
     /// they come.
     fn refuse_literal(&mut self, a: LiteralAnnouncement) {
+        // The refusal may have been the bad command too many.
+        if self.state == State::Logout {
+            return;
+        }
         self.input.advance(a.data_offset);
         self.next_command();
         if a.non_sync {
