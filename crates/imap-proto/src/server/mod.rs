@@ -8,7 +8,7 @@
 //! protocol (CAPABILITY, NOOP before login, LOGOUT, STARTTLS, ENABLE, IDLE,
 //! COMPRESS, the AUTHENTICATE exchange, bad tags and bad commands), and hands
 //! the rest to the application as [`Event`]s. The application answers with
-//! typed calls keyed by the command's tag: untagged [`Data`](crate::types::Data)
+//! typed calls keyed by the command's tag: untagged [`Data`]
 //! with [`Server::data`], bodies streamed with [`Server::fetch_begin`] and
 //! [`Server::body_chunk`], and the completion with [`Server::ok`] or
 //! [`Server::complete`]. Nothing it is given can break the grammar: values
