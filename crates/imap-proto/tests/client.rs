@@ -593,3 +593,31 @@ fn an_unanswered_command_times_out() {
         })
     ));
 }
+
+#[test]
+fn streamed_chunks_are_slices_of_the_callers_buffer() {
+    let mut s = Script::preauth("IMAP4rev1");
+    let mut buf = BytesMut::new();
+    buf.extend_from_slice(b"* 1 FETCH (BODY[] {100000}\r\n");
+    buf.extend_from_slice(&vec![b'z'; 100_000]);
+    buf.extend_from_slice(b")\r\n");
+    let start = buf.as_ptr() as usize;
+    let range = start..start + buf.len();
+    s.client.handle_input_buf(&mut buf);
+    assert!(buf.is_empty());
+    let events = s.take();
+    let chunks: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::FetchBodyChunk { data, .. } => Some(data),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(chunks.len(), 1);
+    assert_eq!(chunks[0].len(), 100_000);
+    assert!(range.contains(&(chunks[0].as_ptr() as usize)));
+    assert!(matches!(
+        events.last(),
+        Some(Event::FetchBodyEnded { seq: 1, .. })
+    ));
+}

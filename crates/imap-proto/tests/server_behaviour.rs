@@ -771,3 +771,51 @@ fn noop_after_login_goes_to_the_application_for_its_updates() {
     assert_eq!(closed(&h.take_events()), Some(CloseReason::Bye));
     let _ = Sequence::Single(SeqNumber::Last);
 }
+
+#[test]
+fn an_accepted_literal_may_exceed_the_read_ahead_limit() {
+    let mut o = plaintext_options();
+    o.max_buffered_input = 1000;
+    o.max_append = 50_000;
+    let mut h = Harness::logged_in(o);
+    assert_eq!(h.send("a1 APPEND INBOX {30000}\r\n"), "+ OK\r\n");
+    // The server keeps reading until the literal it asked for is in.
+    let chunk = vec![b'q'; 1000];
+    for _ in 0..30 {
+        assert!(h.server.wants_read());
+        h.server.handle_input(&chunk);
+    }
+    h.server.handle_input(b"\r\n");
+    let c = h.command();
+    let CommandBody::Append { messages, .. } = &c.body else {
+        panic!()
+    };
+    assert_eq!(messages[0].data.data().len(), 30_000);
+    assert!(h.take_events().is_empty());
+}
+
+#[test]
+fn bodies_leave_as_the_applications_own_bytes() {
+    let mut h = Harness::selected(plaintext_options());
+    h.send("f1 FETCH 1 BODY.PEEK[]\r\n");
+    let c = h.command();
+    let body = Bytes::from(vec![b'b'; 5000]);
+    h.server.fetch_begin(&c.tag, 1).unwrap();
+    let item = BodyItem::Section {
+        section: Section::default(),
+        origin: None,
+    };
+    h.server.fetch_body(&c.tag, &item, 5000).unwrap();
+    h.server.body_chunk(body.clone()).unwrap();
+    h.server.fetch_end(&c.tag).unwrap();
+    h.server.ok(&c.tag).unwrap();
+    let head = h.server.poll_transmit_bytes().unwrap();
+    assert_eq!(&head[..], b"* 1 FETCH (BODY[] {5000}\r\n");
+    // Not a copy: the very octets handed over.
+    let piece = h.server.poll_transmit_bytes().unwrap();
+    assert_eq!(piece.as_ptr(), body.as_ptr());
+    assert_eq!(piece.len(), 5000);
+    let tail = h.server.poll_transmit_bytes().unwrap();
+    assert_eq!(&tail[..], b")\r\nf1 OK FETCH completed\r\n");
+    assert!(h.server.poll_transmit_bytes().is_none());
+}
