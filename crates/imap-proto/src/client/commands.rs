@@ -312,9 +312,16 @@ impl Client {
         if !ok {
             return Err(ClientError::WrongState(self.state));
         }
-        // Refuse now what cannot be encoded, rather than after it is queued.
+        // Refuse now what cannot be encoded, rather than after it is queued;
+        // a message to append is checked without its octets.
+        let mut check = body.clone();
+        if let CommandBody::Append { messages, .. } = &mut check {
+            for m in messages {
+                m.data = Literal::binary(bytes::Bytes::new());
+            }
+        }
         encode::command(
-            &Command::new(Tag::number(0), body.clone()),
+            &Command::new(Tag::number(0), check),
             &mut BytesMut::new(),
             &self.codec,
         )?;
@@ -405,17 +412,17 @@ impl Client {
                 return;
             }
         };
-        let bytes = buf.freeze();
         let mut waits: VecDeque<usize> = waits.literal_waits().iter().copied().collect();
         let rest = match waits.pop_front() {
             None => {
-                self.out.extend_from_slice(&bytes);
+                self.send_bytes(buf);
                 None
             }
             Some(at) => {
-                self.out.extend_from_slice(&bytes[..at]);
+                let rest = buf.split_off(at);
+                self.send_bytes(buf);
                 let waits = waits.into_iter().map(|w| w - at).collect();
-                Some((bytes.slice(at..), waits))
+                Some((rest, waits))
             }
         };
         self.in_flight.push_back(InFlight {
@@ -425,6 +432,16 @@ impl Client {
             internal,
             rest,
         });
+    }
+
+    /// Queues encoded octets for `poll_transmit`, without a copy when nothing
+    /// else is waiting.
+    pub(super) fn send_bytes(&mut self, bytes: BytesMut) {
+        if self.out.is_empty() {
+            self.out = bytes;
+        } else {
+            self.out.extend_from_slice(&bytes);
+        }
     }
 
     /// How literals go, from what the server offers (RFC 7888; IMAP4rev2

@@ -148,7 +148,7 @@ struct InFlight {
     internal: bool,
     /// The octets after a synchronizing literal's announcement, and where
     /// further ones stop, relative to them: sent at each `+`.
-    rest: Option<(Bytes, VecDeque<usize>)>,
+    rest: Option<(BytesMut, VecDeque<usize>)>,
 }
 
 /// IDLE as the client runs it.
@@ -309,10 +309,16 @@ impl Client {
         self.close(CloseReason::TimedOut);
     }
 
-    /// Appends the commands to send to `buf`; returns how many octets.
+    /// Appends the commands to send to `buf`; returns how many octets. An
+    /// empty `buf` takes the client's buffer whole, so a message being
+    /// appended is not copied again.
     pub fn poll_transmit(&mut self, buf: &mut BytesMut) -> usize {
         let n = self.out.len();
-        buf.extend_from_slice(&self.out);
+        if buf.is_empty() {
+            std::mem::swap(buf, &mut self.out);
+        } else {
+            buf.extend_from_slice(&self.out);
+        }
         self.out.clear();
         n
     }

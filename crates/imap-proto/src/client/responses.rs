@@ -11,6 +11,11 @@ use crate::{Mode, encode};
 
 use super::{Client, CloseReason, Event, Expect, Paused, State};
 
+/// Whether the command at `i` has no more parts waiting for `+`.
+fn cmd_rest_done(in_flight: &std::collections::VecDeque<super::InFlight>, i: usize) -> bool {
+    in_flight.get(i).is_none_or(|c| c.rest.is_none())
+}
+
 /// What the client reads next.
 #[derive(Debug)]
 pub(super) enum Reading {
@@ -206,17 +211,19 @@ impl Client {
             return self.close(CloseReason::ProtocolError);
         };
         let cmd = &mut self.in_flight[i];
-        if let Some((bytes, mut waits)) = cmd.rest.take() {
-            match waits.pop_front() {
+        if let Some((mut bytes, mut waits)) = cmd.rest.take() {
+            let part = match waits.pop_front() {
                 Some(at) => {
-                    self.out.extend_from_slice(&bytes[..at]);
+                    let part = bytes.split_to(at);
                     let waits = waits.into_iter().map(|w| w - at).collect();
-                    cmd.rest = Some((bytes.slice(at..), waits));
+                    cmd.rest = Some((bytes, waits));
+                    part
                 }
-                None => {
-                    self.out.extend_from_slice(&bytes);
-                    self.flush();
-                }
+                None => bytes,
+            };
+            self.send_bytes(part);
+            if cmd_rest_done(&self.in_flight, i) {
+                self.flush();
             }
             return;
         }
