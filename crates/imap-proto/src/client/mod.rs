@@ -80,7 +80,7 @@ pub use options::Options;
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 
 use crate::decode::Framer;
 use crate::types::{Atom, CommandBody, Secret, Tag};
