@@ -621,3 +621,27 @@ fn streamed_chunks_are_slices_of_the_callers_buffer() {
         Some(Event::FetchBodyEnded { seq: 1, .. })
     ));
 }
+
+#[test]
+fn a_literal_refused_before_its_continuation_is_never_sent() {
+    let mut s = Script::preauth("IMAP4rev1");
+    let big = Bytes::from(vec![b'm'; 20_000]);
+    let append = s.client.append(Mailbox::inbox(), None, big).unwrap();
+    s.client.noop().unwrap();
+    assert_eq!(s.sent(), "A1 APPEND INBOX {20000}\r\n");
+    // RFC 9051 §7.5: a tagged response instead of `+` ends the command.
+    s.server("A1 NO [TOOBIG] Message too large.\r\n");
+    assert_eq!(s.sent(), "A2 NOOP\r\n");
+    assert_eq!(
+        s.completed(),
+        vec![(append.as_str().to_owned(), StatusKind::No)]
+    );
+    // A later `+` finds no command waiting for it.
+    s.server("+ OK\r\n");
+    assert!(matches!(
+        s.take().last(),
+        Some(Event::Closed {
+            reason: CloseReason::ProtocolError
+        })
+    ));
+}

@@ -12,7 +12,9 @@ use super::{
 impl Server {
     /// Sends untagged data answering the command `tag` (RFC 9051 §7): the
     /// `* FLAGS`, `* n EXISTS` and `* OK [UIDVALIDITY n]` of a SELECT, the
-    /// `* LIST` lines of a LIST, the `* n FETCH` of a FETCH, and so on.
+    /// `* LIST` lines of a LIST, the `* n FETCH` of a FETCH, and so on. A
+    /// literal in it is copied into the output; stream message bodies with
+    /// [`fetch_begin`](Self::fetch_begin) instead.
     ///
     /// Fails if no command `tag` is with the application, a FETCH response
     /// is open, the data cannot be encoded in the session's mode (a `SEARCH`
