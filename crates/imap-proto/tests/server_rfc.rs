@@ -324,3 +324,45 @@ fn rfc9051_section_8() {
     h.take_events();
     select_fetch_store_logout(&mut h, true);
 }
+
+/// RFC 9051 §6.2.2's AUTHENTICATE examples under TLS: PLAIN with and
+/// without the initial response (the `+` followed by a space, as the RFC
+/// notes), and EXTERNAL with an empty one.
+#[test]
+fn rfc9051_section_6_2_2_examples() {
+    let mut o = Options::default();
+    o.implicit_tls = true;
+    o.imap4rev1 = false;
+    o.sasl_mechanisms = vec![Atom::new("PLAIN").unwrap(), Atom::new("EXTERNAL").unwrap()];
+    let mut h = Harness::new(o);
+    h.output();
+    let test = |h: &mut Harness| {
+        let events = h.take_events();
+        assert!(
+            matches!(
+                events.as_slice(),
+                [Event::LoginRequested { credentials: Credentials::Plain { authzid: Some(z), authcid, password }, .. }]
+                    if z == "test" && authcid == "test" && password.expose() == b"test"
+            ),
+            "{events:?}"
+        );
+        h.server
+            .login_failed(imap_proto::server::LoginFailure::InvalidCredentials)
+            .unwrap();
+        h.output();
+    };
+    h.send("A03 AUTHENTICATE PLAIN dGVzdAB0ZXN0AHRlc3Q=\r\n");
+    test(&mut h);
+    expect(&h.send("A01 AUTHENTICATE PLAIN\r\n"), &[("=", "+ ")]);
+    h.send("dGVzdAB0ZXN0AHRlc3Q=\r\n");
+    test(&mut h);
+    h.send("A01 AUTHENTICATE EXTERNAL =\r\n");
+    let events = h.take_events();
+    assert!(matches!(
+        events.as_slice(),
+        [Event::SaslStarted { mechanism, initial_response: Some(r), .. }]
+            if mechanism.as_str() == "EXTERNAL" && r.expose().is_empty()
+    ));
+    h.server.login_succeeded().unwrap();
+    expect(&h.output(), &[("~", "A01 OK Success (tls protection)")]);
+}

@@ -46,7 +46,7 @@ pub struct Options {
     /// The SASL mechanisms offered as `AUTH=` and taken by AUTHENTICATE.
     /// `PLAIN` is decoded by the server into [`Credentials::Plain`]; the
     /// application runs any other through [`Event::SaslStarted`]. Default
-    /// `[PLAIN]` (RFC 4616; RFC 9051 §6.2 requires PLAIN under TLS).
+    /// `[PLAIN]` (RFC 4616), which RFC 9051 §6.1.1 requires.
     pub sasl_mechanisms: Vec<Atom<'static>>,
     /// Offer COMPRESS=DEFLATE after login (RFC 4978); the driver does the
     /// deflating when [`Event::CompressionStarted`] says. Default `false`: a
