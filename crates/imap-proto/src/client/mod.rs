@@ -2,7 +2,7 @@
 //!
 //! [`Client`] does no I/O. Its methods queue commands and return the tag
 //! their completion will carry ([`Event::Completed`]); untagged data comes
-//! out as [`Event::DataReceived`], large FETCH bodies as [`Bytes`] chunks
+//! out as [`Event::DataReceived`], large FETCH bodies as [`Bytes`](bytes::Bytes) chunks
 //! that are slices of the input, never gathered whole.
 //!
 //! Commands are pipelined (RFC 9051 §5.5) except where the RFC forbids it:

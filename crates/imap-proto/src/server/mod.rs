@@ -8,7 +8,7 @@
 //! protocol (CAPABILITY, NOOP before login, LOGOUT, STARTTLS, ENABLE, IDLE,
 //! COMPRESS, the AUTHENTICATE exchange, bad tags and bad commands), and hands
 //! the rest to the application as [`Event`]s. The application answers with
-//! typed calls keyed by the command's tag: untagged [`Data`]
+//! typed calls keyed by the command's tag: untagged [`Data`](crate::types::Data)
 //! with [`Server::data`], bodies streamed with [`Server::fetch_begin`] and
 //! [`Server::body_chunk`], and the completion with [`Server::ok`] or
 //! [`Server::complete`]. Nothing it is given can break the grammar: values
@@ -86,12 +86,14 @@
 //! ```
 
 mod auth;
+mod capabilities;
 mod commands;
 mod event;
 mod fetch;
 mod idle;
 mod input;
 mod options;
+mod output;
 mod respond;
 
 use std::collections::VecDeque;
@@ -100,7 +102,7 @@ use std::time::Instant;
 use bytes::{Buf, Bytes, BytesMut};
 
 use crate::decode::Framer;
-use crate::types::{Atom, Code, Data, Response, StatusKind, Tag, Tagged, Text};
+use crate::types::{Atom, StatusKind, Tag};
 use crate::{Mode, encode};
 
 pub use event::{
@@ -109,8 +111,10 @@ pub use event::{
 };
 pub use options::{LiteralExtension, Options};
 
+use capabilities::is_plaintext;
 use fetch::FetchStream;
 use input::Reading;
+use output::printable;
 
 /// What the server waits for before it reads the next command.
 #[derive(Debug)]
@@ -465,78 +469,6 @@ impl Server {
         self.queued + self.out.len()
     }
 
-    /// The capabilities the server announces now: the IMAP versions offered,
-    /// the extensions the server runs itself, and before login STARTTLS,
-    /// LOGINDISABLED and the usable `AUTH=` mechanisms (RFC 9051 §6.1.1,
-    /// §6.2), after login COMPRESS=DEFLATE and [`Options::extensions`].
-    pub fn capabilities(&self) -> Vec<Atom<'static>> {
-        let o = &self.options;
-        let mut caps = Vec::new();
-        if o.imap4rev1 {
-            caps.push(Atom::from_static("IMAP4rev1"));
-        }
-        if o.imap4rev2 {
-            caps.push(Atom::from_static("IMAP4rev2"));
-        }
-        let before_login = self.state == State::NotAuthenticated;
-        if before_login {
-            if o.starttls && !self.tls {
-                caps.push(Atom::from_static("STARTTLS"));
-            }
-            if !self.plaintext_allowed() {
-                caps.push(Atom::from_static("LOGINDISABLED"));
-            }
-            for mech in self.mechanisms() {
-                if let Ok(a) = Atom::new(format!("AUTH={mech}")) {
-                    caps.push(a);
-                }
-            }
-        }
-        // IMAP4rev2 includes these (RFC 9051 appendix E); IMAP4rev1 clients
-        // learn of them by name.
-        if o.imap4rev1 {
-            caps.push(Atom::from_static("SASL-IR"));
-            caps.push(Atom::from_static("ENABLE"));
-            caps.push(Atom::from_static("IDLE"));
-        }
-        match o.literal {
-            LiteralExtension::Plus => caps.push(Atom::from_static("LITERAL+")),
-            LiteralExtension::Minus if o.imap4rev1 => caps.push(Atom::from_static("LITERAL-")),
-            LiteralExtension::Minus => {}
-        }
-        if !before_login {
-            if o.compress {
-                caps.push(Atom::from_static("COMPRESS=DEFLATE"));
-            }
-            caps.extend(o.extensions.iter().cloned());
-        }
-        caps
-    }
-
-    /// Whether a password may cross this connection now.
-    fn plaintext_allowed(&self) -> bool {
-        self.tls || self.options.allow_plaintext_without_tls
-    }
-
-    /// The SASL mechanisms usable now: plaintext ones only where passwords
-    /// may cross (RFC 9051 §6.2.2, RFC 2595 §3.2).
-    fn mechanisms(&self) -> impl Iterator<Item = &Atom<'static>> {
-        let plaintext = self.plaintext_allowed();
-        self.options
-            .sasl_mechanisms
-            .iter()
-            .filter(move |m| plaintext || !is_plaintext(m))
-    }
-
-    fn greet(&mut self, kind: StatusKind) {
-        let code = self
-            .options
-            .greeting_capabilities
-            .then(|| Code::Capability(self.capabilities()));
-        let greeting = self.options.greeting.clone();
-        self.untagged_status(kind, code, &greeting);
-    }
-
     /// With `queue` and `out` empty: fires a transport switch whose `OK` has
     /// left, or reads further commands. Returns whether anything changed.
     fn refill(&mut self) -> bool {
@@ -564,43 +496,6 @@ impl Server {
         }
     }
 
-    /// `* BYE text`.
-    fn write_bye(&mut self, text: &str) {
-        self.untagged_status(StatusKind::Bye, None, text);
-    }
-
-    /// `* KIND [code] text`, from the server itself.
-    fn untagged_status(&mut self, kind: StatusKind, code: Option<Code<'_>>, text: &str) {
-        let text = safe_text(text, self.codec.mode, code.is_some());
-        let data = Data::Status {
-            kind,
-            text: crate::types::RespText { code, text },
-        };
-        // Only the server's own, valid codes get here.
-        let _ = encode::response(&Response::Data(data), &mut self.out, &self.codec);
-    }
-
-    /// `tag KIND [code] text`, or `* KIND ...` without a tag.
-    fn write_tagged(
-        &mut self,
-        tag: Option<&Tag<'_>>,
-        kind: StatusKind,
-        code: Option<Code<'_>>,
-        text: &str,
-    ) -> Result<(), crate::EncodeError> {
-        let text = safe_text(text, self.codec.mode, code.is_some());
-        let text = crate::types::RespText { code, text };
-        let response = match tag {
-            Some(tag) => Response::Tagged(Tagged {
-                tag: tag.clone(),
-                kind,
-                text,
-            }),
-            None => Response::Data(Data::Status { kind, text }),
-        };
-        encode::response(&response, &mut self.out, &self.codec)
-    }
-
     fn close(&mut self, reason: CloseReason) {
         if self.state == State::Logout {
             return;
@@ -612,68 +507,5 @@ impl Server {
         self.keepalive = Keepalive::Off;
         self.input.clear();
         self.events.push_back(Event::Closed { reason });
-    }
-}
-
-/// Whether a SASL mechanism sends the password in the clear (RFC 4616 PLAIN,
-/// and the LOGIN mechanism of draft-murchison-sasl-login).
-fn is_plaintext(mechanism: &Atom<'_>) -> bool {
-    mechanism.is("PLAIN") || mechanism.is("LOGIN")
-}
-
-/// Text that fits `resp-text` in `mode`: CR, LF and NUL become spaces, 8-bit
-/// characters `?` unless the mode takes UTF-8, and a text that would read as
-/// a response code gets a space before it.
-fn safe_text(text: &str, mode: Mode, has_code: bool) -> Text<'static> {
-    let mut s = String::with_capacity(text.len() + 1);
-    if text.starts_with('[') && !has_code {
-        s.push(' ');
-    }
-    for c in text.chars() {
-        match c {
-            '\r' | '\n' | '\0' => s.push(' '),
-            c if !c.is_ascii() && !mode.utf8() => s.push('?'),
-            c => s.push(c),
-        }
-    }
-    Text::unchecked_owned(s)
-}
-
-/// Client text for a reply: printable ASCII kept, the rest as `?`, at most
-/// 32 octets.
-fn printable(bytes: &[u8]) -> String {
-    bytes[..bytes.len().min(32)]
-        .iter()
-        .map(|&b| {
-            if (0x21..0x7f).contains(&b) {
-                b as char
-            } else {
-                '?'
-            }
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn texts_are_made_safe() {
-        assert_eq!(
-            safe_text("a\r\nb\0c", Mode::Imap4rev1, false).as_str(),
-            "a  b c"
-        );
-        assert_eq!(
-            safe_text("caf\u{e9}", Mode::Imap4rev1, false).as_str(),
-            "caf?"
-        );
-        assert_eq!(
-            safe_text("caf\u{e9}", Mode::Imap4rev2, false).as_str(),
-            "caf\u{e9}"
-        );
-        assert_eq!(safe_text("[x", Mode::Imap4rev1, false).as_str(), " [x");
-        assert_eq!(safe_text("[x", Mode::Imap4rev1, true).as_str(), "[x");
-        assert_eq!(printable(b"FE TCH\x01\xff"), "FE?TCH??");
     }
 }
