@@ -8,6 +8,9 @@
 //!   response, a `UID FETCH` command with many items, `UID SEARCH`, and FETCH
 //!   responses with 1 KiB, 64 KiB and 1 MiB `BODY[]` literals, decoded and
 //!   encoded, with a `memcpy` of the same bytes as the floor.
+//! - `imap_session`: whole IMAP sessions through `imap-proto`'s server and
+//!   client machines (LOGIN, SELECT, a 1000-message `UID FETCH` of FLAGS,
+//!   UID and RFC822.SIZE, LOGOUT), in octets sent per second.
 //! - `pop3`: `pop3-proto` command parsing, and RETR bodies of 4 KiB, 64 KiB
 //!   and 10 MiB dot-stuffed and unstuffed (framing zero-copy and copying,
 //!   and through the server and client machines), against a `memcpy` and a

@@ -132,3 +132,96 @@ pub enum ValueError {
     #[error("invalid modified UTF-7 at octet {0}")]
     ModifiedUtf7(usize),
 }
+
+/// The server's caller used an API out of turn, or with a value the session
+/// cannot send now. Nothing was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServerError {
+    /// No command is with the application: answer only what
+    /// [`Event::CommandReceived`](crate::server::Event::CommandReceived)
+    /// handed over, once.
+    #[error("no command is waiting for an answer")]
+    NoCommandPending,
+    /// A command is with the application, but its tag is another.
+    #[error("the command with this tag is not the one waiting for an answer")]
+    UnknownTag,
+    /// `login_succeeded`/`login_failed` without a login waiting for a
+    /// decision.
+    #[error("no login is waiting for a decision")]
+    NoLoginPending,
+    /// `sasl_challenge` without a SASL exchange waiting for its next step.
+    #[error("no SASL exchange is waiting for a challenge")]
+    NoSaslPending,
+    /// A FETCH response is open: end it with `fetch_end` first.
+    #[error("a FETCH response is open")]
+    ResponseOpen,
+    /// A FETCH call without `fetch_begin`.
+    #[error("no FETCH response is open")]
+    NoFetchOpen,
+    /// A FETCH item or the end while a body's octets are still due.
+    #[error("the body being streamed is not complete")]
+    BodyIncomplete,
+    /// `body_chunk` or `body_failed` without a body being streamed.
+    #[error("no body is being streamed")]
+    NoBodyPending,
+    /// More body octets than `fetch_body` announced.
+    #[error("more body octets than announced")]
+    BodyOverrun,
+    /// `fetch_end` on a FETCH response without any item, which the grammar
+    /// does not allow; nothing was sent.
+    #[error("a FETCH response needs at least one item")]
+    EmptyFetch,
+    /// An EXPUNGE or VANISHED now would break RFC 9051 §7.5.1: no command is
+    /// in progress, or a FETCH, STORE or SEARCH is. Keep it for later.
+    #[error("EXPUNGE is not allowed now")]
+    ExpungeNotAllowed,
+    /// Mailbox data without a selected mailbox.
+    #[error("no mailbox is selected")]
+    NotSelected,
+    /// A tagged completion must be OK, NO or BAD; untagged PREAUTH only
+    /// greets and BYE goes through `bye`.
+    #[error("status not allowed here")]
+    InvalidStatus,
+    /// The value cannot be encoded in the session's mode.
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+    /// The session is over.
+    #[error("the session is closed")]
+    Closed,
+}
+
+/// The client's caller issued a command the session cannot take now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClientError {
+    /// The command is not valid in the session's state, once every command
+    /// already issued succeeds: log in, or select a mailbox, first.
+    #[error("command not valid in the {0:?} state")]
+    WrongState(crate::client::State),
+    /// STARTTLS with TLS active or already asked for.
+    #[error("TLS is already active")]
+    TlsActive,
+    /// COMPRESS with compression active or already asked for.
+    #[error("compression is already active")]
+    CompressionActive,
+    /// IDLE while an IDLE runs.
+    #[error("IDLE is already running")]
+    Idling,
+    /// `idle_done` without an IDLE.
+    #[error("no IDLE is running")]
+    NotIdling,
+    /// `sasl_respond` or `sasl_cancel` without a challenge to answer.
+    #[error("no SASL challenge is waiting for a response")]
+    NoChallenge,
+    /// An argument the command cannot carry: an empty SASL identity or
+    /// password, NUL in one, a mechanism or capability that is not an atom.
+    #[error("invalid argument")]
+    InvalidArgument,
+    /// The command cannot be encoded in the session's mode.
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+    /// The session is closed, or LOGOUT was issued.
+    #[error("the session is closed")]
+    Closed,
+}

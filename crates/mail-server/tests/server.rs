@@ -233,7 +233,10 @@ async fn garbage_does_not_hurt_other_sessions() {
     for _ in 0..3 {
         assert_eq!(junk.line().await.unwrap(), "-ERR Unknown command.");
     }
-    assert_eq!(junk.line().await.unwrap(), "-ERR Too many invalid bad commands.");
+    assert_eq!(
+        junk.line().await.unwrap(),
+        "-ERR Too many invalid bad commands."
+    );
     assert_eq!(junk.line().await, None);
 
     // A line far over 255 octets is refused, and the session goes on.

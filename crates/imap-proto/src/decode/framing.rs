@@ -293,7 +293,7 @@ fn no_literal_response(line: &[u8]) -> bool {
 }
 
 /// `{n}`, `{n+}`, `~{n}` or `~{n+}` at the end of a line.
-fn literal_at_end(line: &[u8]) -> Option<(u64, bool, bool)> {
+pub(crate) fn literal_at_end(line: &[u8]) -> Option<(u64, bool, bool)> {
     let rest = line.strip_suffix(b"}")?;
     let (rest, non_sync) = match rest.strip_suffix(b"+") {
         Some(r) => (r, true),

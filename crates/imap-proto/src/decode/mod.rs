@@ -31,6 +31,7 @@ mod search;
 mod strings;
 mod values;
 
+pub(crate) use self::framing::literal_at_end;
 pub use self::framing::{Frame, Framer, LiteralAnnouncement};
 
 /// Decodes one command from the start of `input`; returns it and the number

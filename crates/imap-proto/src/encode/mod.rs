@@ -13,8 +13,8 @@ use bytes::{BufMut, BytesMut};
 
 use crate::error::EncodeError;
 use crate::types::{
-    self, AString, AuthenticateData, Command, Date, DateTime, Flag, IString, Literal, Mailbox,
-    Quoted, Response, SeqNumber, Sequence, SequenceSet, Tag, Text,
+    self, AString, AuthenticateData, BodyItem, Command, Data, Date, DateTime, FetchItem, Flag,
+    IString, Literal, Mailbox, Quoted, Response, SeqNumber, Sequence, SequenceSet, Tag, Text,
 };
 use crate::{LiteralPolicy, Options};
 
@@ -117,6 +117,120 @@ pub fn authenticate_data(data: &AuthenticateData, out: &mut BytesMut) {
 /// Encodes the `DONE` that ends IDLE (RFC 2177).
 pub fn idle_done(out: &mut BytesMut) {
     out.put_slice(b"DONE\r\n");
+}
+
+/// Encodes untagged data, `* ...` CRLF, as a server sends it.
+pub(crate) fn data(
+    data: &Data<'_>,
+    out: &mut BytesMut,
+    options: &Options,
+) -> Result<(), EncodeError> {
+    let w = Writer::new(out, options, false);
+    finish(w, |w| {
+        w.raw(b"* ");
+        w.data(data)?;
+        w.crlf();
+        Ok(())
+    })
+}
+
+/// Writes the opening of a FETCH response that is sent in parts (a server
+/// streaming a body): `* seq FETCH (` and `items`, space-separated.
+pub(crate) fn fetch_open(
+    seq: u32,
+    items: &[FetchItem<'_>],
+    out: &mut BytesMut,
+    options: &Options,
+) -> Result<(), EncodeError> {
+    if seq == 0 {
+        return Err(EncodeError::Invalid("message number 0"));
+    }
+    let mut w = Writer::new(out, options, false);
+    w.raw(b"* ");
+    w.num(u64::from(seq));
+    w.raw(b" FETCH (");
+    finish(w, |w| w.fetch_items(items, true))
+}
+
+/// Writes more items of an open FETCH response, each after a space unless
+/// `first` (nothing written after the parenthesis yet).
+pub(crate) fn fetch_items(
+    items: &[FetchItem<'_>],
+    first: bool,
+    out: &mut BytesMut,
+    options: &Options,
+) -> Result<(), EncodeError> {
+    let w = Writer::new(out, options, false);
+    finish(w, |w| w.fetch_items(items, first))
+}
+
+/// Writes the head of a body item whose octets follow in pieces:
+/// `BODY[section]<origin> {size}` CRLF, or `BINARY[part] ~{size}` CRLF
+/// (RFC 3516 §4.3: a `literal8` may hold any octet).
+pub(crate) fn fetch_body_head(
+    item: &BodyItem<'_>,
+    size: u64,
+    first: bool,
+    out: &mut BytesMut,
+    options: &Options,
+) -> Result<(), EncodeError> {
+    let w = Writer::new(out, options, false);
+    finish(w, |w| {
+        if !first {
+            w.sp();
+        }
+        let binary = match item {
+            BodyItem::Section { section, origin } => {
+                w.raw(b"BODY");
+                w.section(section)?;
+                if let Some(o) = origin {
+                    w.buf.push(b'<');
+                    w.num(*o);
+                    w.buf.push(b'>');
+                }
+                false
+            }
+            BodyItem::Binary { part } => {
+                w.raw(b"BINARY");
+                w.section_binary(part)?;
+                true
+            }
+            BodyItem::Rfc822 => {
+                w.raw(b"RFC822");
+                false
+            }
+            BodyItem::Rfc822Header => {
+                w.raw(b"RFC822.HEADER");
+                false
+            }
+            BodyItem::Rfc822Text => {
+                w.raw(b"RFC822.TEXT");
+                false
+            }
+        };
+        w.raw(if binary { b" ~{" } else { b" {" });
+        w.num(size);
+        w.raw(b"}\r\n");
+        Ok(())
+    })
+}
+
+/// Runs `f` on the writer and flushes it, or leaves nothing behind.
+fn finish(
+    mut w: Writer<'_>,
+    f: impl FnOnce(&mut Writer<'_>) -> EResult,
+) -> Result<(), EncodeError> {
+    let start = w.out.len();
+    match f(&mut w) {
+        Ok(()) => {
+            w.flush();
+            Ok(())
+        }
+        Err(e) => {
+            w.out.truncate(start);
+            Err(e)
+        }
+    }
 }
 
 pub(crate) type EResult = Result<(), EncodeError>;
@@ -509,6 +623,17 @@ impl<'o> Writer<'o> {
             self.buf.push(o);
         }
         self.buf.push(b'"');
+    }
+
+    /// FETCH items, space-separated, with a leading space unless `first`.
+    fn fetch_items(&mut self, items: &[FetchItem<'_>], first: bool) -> EResult {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 || !first {
+                self.sp();
+            }
+            self.fetch_item(item)?;
+        }
+        Ok(())
     }
 
     /// A hierarchy delimiter: `"c"` or `NIL`.

@@ -67,7 +67,7 @@ impl Writer<'_> {
         self.resp_text(t.code.as_ref(), &t.text)
     }
 
-    fn data(&mut self, d: &Data<'_>) -> EResult {
+    pub(crate) fn data(&mut self, d: &Data<'_>) -> EResult {
         match d {
             Data::Status { kind, text } => self.status(*kind, text)?,
             Data::Capability(caps) => {
@@ -391,7 +391,7 @@ impl Writer<'_> {
         Ok(())
     }
 
-    fn fetch_item(&mut self, item: &FetchItem<'_>) -> EResult {
+    pub(crate) fn fetch_item(&mut self, item: &FetchItem<'_>) -> EResult {
         match item {
             FetchItem::Flags(f) => {
                 self.raw(b"FLAGS ");

@@ -216,6 +216,11 @@ impl<'a> Tag<'a> {
         Self(Cow::Borrowed(ascii_str(bytes)))
     }
 
+    /// The tag spelled as the decimal number `n`: always valid.
+    pub(crate) fn number(n: u64) -> Tag<'static> {
+        Tag(Cow::Owned(n.to_string()))
+    }
+
     /// The tag.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -243,6 +243,74 @@ impl FetchItem<'_> {
     }
 }
 
+/// A FETCH item whose value is a literal sent or read in pieces: the body
+/// parts of RFC 9051 §7.5.2 (`BODY[section]<origin>`, `BINARY[part]`) and
+/// RFC 3501's `RFC822`, `RFC822.HEADER` and `RFC822.TEXT`. A server streams
+/// one with [`Server::fetch_body`](crate::server::Server::fetch_body); a
+/// client hands one out as
+/// [`Event::FetchBodyStarted`](crate::client::Event::FetchBodyStarted).
+///
+/// ```text
+/// msg-att-static  =/ "BODY" section ["<" number ">"] SP nstring /
+///                    "BINARY" section-binary SP (nstring / literal8)
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BodyItem<'a> {
+    /// `BODY[section]<origin>`.
+    Section {
+        /// Which part.
+        section: Section<'a>,
+        /// The first octet of a partial fetch.
+        origin: Option<u64>,
+    },
+    /// `BINARY[part]` (RFC 3516 §4.3), always written as a `literal8`.
+    Binary {
+        /// The part numbers.
+        part: Vec<u32>,
+    },
+    /// `RFC822` (RFC 3501).
+    Rfc822,
+    /// `RFC822.HEADER` (RFC 3501).
+    Rfc822Header,
+    /// `RFC822.TEXT` (RFC 3501).
+    Rfc822Text,
+}
+
+impl<'a> BodyItem<'a> {
+    /// The item of a FETCH response item that carries a body, and its value.
+    pub fn of(item: FetchItem<'a>) -> Option<(Self, NString<'a>)> {
+        Some(match item {
+            FetchItem::BodySection {
+                section,
+                origin,
+                data,
+            } => (Self::Section { section, origin }, data),
+            FetchItem::Binary { part, data } => (Self::Binary { part }, data),
+            FetchItem::Rfc822(data) => (Self::Rfc822, data),
+            FetchItem::Rfc822Header(data) => (Self::Rfc822Header, data),
+            FetchItem::Rfc822Text(data) => (Self::Rfc822Text, data),
+            _ => return None,
+        })
+    }
+}
+
+impl IntoStatic for BodyItem<'_> {
+    type Static = BodyItem<'static>;
+    fn into_static(self) -> BodyItem<'static> {
+        match self {
+            Self::Section { section, origin } => BodyItem::Section {
+                section: section.into_static(),
+                origin,
+            },
+            Self::Binary { part } => BodyItem::Binary { part },
+            Self::Rfc822 => BodyItem::Rfc822,
+            Self::Rfc822Header => BodyItem::Rfc822Header,
+            Self::Rfc822Text => BodyItem::Rfc822Text,
+        }
+    }
+}
+
 into_static_struct!(Section { part, text });
 
 impl IntoStatic for Partial {

@@ -30,7 +30,7 @@ pub use self::core::{
 pub(crate) use self::datetime::MONTHS;
 pub use self::datetime::{Date, DateTime};
 pub use self::fetch::{
-    FetchAttr, FetchAttrs, FetchItem, FetchModifier, Partial, Section, SectionText,
+    BodyItem, FetchAttr, FetchAttrs, FetchItem, FetchModifier, Partial, Section, SectionText,
 };
 pub use self::flag::{Flag, MailboxAttr};
 pub use self::mailbox::Mailbox;

@@ -100,3 +100,6 @@ pub(crate) fn replay(lines: &[(&str, &str, Option<&str>)], opts: &Options) {
         }
     }
 }
+
+#[allow(dead_code, reason = "each test binary uses a part of the helpers")]
+pub(crate) mod server;
