@@ -3,6 +3,7 @@
 pub mod decode;
 pub mod encode;
 mod error;
+pub mod framing;
 mod types;
 
 pub use error::{ClientError, DecodeError, ErrorKind, ServerError, ValueError};
