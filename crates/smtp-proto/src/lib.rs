@@ -4,6 +4,7 @@ pub mod decode;
 pub mod encode;
 mod error;
 pub mod framing;
+pub mod server;
 mod types;
 
 pub use error::{ClientError, DecodeError, ErrorKind, ServerError, ValueError};
