@@ -284,7 +284,7 @@ impl Server {
             &self.options.hostname,
             "Error: timeout exceeded",
         );
-        self.send(&reply);
+        self.send_final(&reply);
         self.close(CloseReason::TimedOut);
     }
 
@@ -386,8 +386,7 @@ impl Server {
             &self.options.hostname,
             "Service shutting down",
         );
-        self.hold = None;
-        self.send(&reply);
+        self.send_final(&reply);
         self.close(CloseReason::Shutdown);
     }
 
@@ -403,14 +402,13 @@ impl Server {
         self.active = true;
         if self.input.len() > self.options.max_buffered_input.saturating_mul(2) {
             self.input.clear();
-            self.hold = None;
             let reply = replies::with_hostname(
                 crate::ReplyCode::SERVICE_NOT_AVAILABLE,
                 crate::EnhancedCode::SECURITY_TRANSIENT,
                 &self.options.hostname,
                 "Error: too much pipelined input",
             );
-            self.send(&reply);
+            self.send_final(&reply);
             self.close(CloseReason::InputOverflow);
             return;
         }
@@ -512,8 +510,7 @@ impl Server {
     /// closed.
     fn pipelining_violation(&mut self, verb: &'static str) -> bool {
         if self.options.forbid_unauth_pipelining {
-            self.hold = None;
-            self.send(&replies::PIPELINING_VIOLATION);
+            self.send_final(&replies::PIPELINING_VIOLATION);
             self.close(CloseReason::ImproperPipelining);
             return true;
         }
@@ -541,6 +538,17 @@ impl Server {
     /// [`Options::error_delay`].
     fn send(&mut self, reply: &Reply) {
         self.before_reply();
+        self.write_reply(reply);
+    }
+
+    /// Writes the reply that ends the session: nothing is held back any
+    /// more.
+    fn send_final(&mut self, reply: &Reply) {
+        self.hold = None;
+        self.write_reply(reply);
+    }
+
+    fn write_reply(&mut self, reply: &Reply) {
         if self.options.enhanced_status_codes {
             encode::reply(reply, &mut self.out);
         } else {
@@ -579,8 +587,7 @@ impl Server {
                 &self.options.hostname,
                 "Error: too many errors",
             );
-            self.hold = None;
-            self.send(&reply);
+            self.send_final(&reply);
             self.close(CloseReason::TooManyErrors);
         }
     }

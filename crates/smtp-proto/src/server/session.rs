@@ -173,8 +173,7 @@ impl Server {
     }
 
     pub(super) fn quit(&mut self) {
-        self.hold = None;
-        self.send(&Reply::BYE);
+        self.send_final(&Reply::BYE);
         self.close(CloseReason::Quit);
     }
 
