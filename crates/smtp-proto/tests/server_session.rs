@@ -35,7 +35,10 @@ fn greeting_and_ehlo() {
             if host.as_str() == "client.example.net"
     ));
     // HELO: no extensions.
-    assert_eq!(h.send("HELO client.example.net\r\n"), "250 mx.example.org\r\n");
+    assert_eq!(
+        h.send("HELO client.example.net\r\n"),
+        "250 mx.example.org\r\n"
+    );
 }
 
 #[test]
@@ -80,7 +83,10 @@ fn sequencing_errors_are_503() {
         h.send("RCPT TO:<unknown@example.org>\r\n"),
         "550 5.1.1 Recipient address rejected: User unknown\r\n"
     );
-    assert_eq!(h.send("DATA\r\n"), "554 5.5.1 Error: no valid recipients\r\n");
+    assert_eq!(
+        h.send("DATA\r\n"),
+        "554 5.5.1 Error: no valid recipients\r\n"
+    );
     // Without helo_required, Postfix's default.
     let mut o = options();
     o.helo_required = false;
@@ -117,20 +123,32 @@ fn vrfy_expn_help() {
         "252 2.0.0 Cannot VRFY user, but will accept message and attempt delivery\r\n"
     );
     assert_eq!(h.send("VRFY\r\n"), "501 5.5.4 Syntax: VRFY address\r\n");
-    assert_eq!(h.send("EXPN staff\r\n"), "502 5.5.1 Error: command not implemented\r\n");
+    assert_eq!(
+        h.send("EXPN staff\r\n"),
+        "502 5.5.1 Error: command not implemented\r\n"
+    );
     assert!(h.send("HELP\r\n").starts_with("214 2.0.0 "));
     let mut o = options();
     o.vrfy = Vrfy::Disabled;
     let mut h = Harness::ready(o, Answers::Auto);
-    assert_eq!(h.send("VRFY x\r\n"), "502 5.5.1 VRFY command is disabled\r\n");
+    assert_eq!(
+        h.send("VRFY x\r\n"),
+        "502 5.5.1 VRFY command is disabled\r\n"
+    );
 }
 
 #[test]
 fn unknown_and_malformed_commands_leave_the_session_usable() {
     let mut h = Harness::ready(options(), Answers::Auto);
-    assert_eq!(h.send("FROB\r\n"), "500 5.5.2 Error: command not recognized\r\n");
+    assert_eq!(
+        h.send("FROB\r\n"),
+        "500 5.5.2 Error: command not recognized\r\n"
+    );
     assert_eq!(h.send("\r\n"), "500 5.5.2 Error: bad syntax\r\n");
-    assert_eq!(h.send("MAIL\r\n"), "501 5.5.4 Syntax: MAIL FROM:<address>\r\n");
+    assert_eq!(
+        h.send("MAIL\r\n"),
+        "501 5.5.4 Syntax: MAIL FROM:<address>\r\n"
+    );
     assert_eq!(h.send("DATA now\r\n"), "501 5.5.4 Syntax: DATA\r\n");
     assert_eq!(h.send("QUIT now\r\n"), "501 5.5.4 Syntax: QUIT\r\n");
     assert_eq!(h.send("EHLO\r\n"), "501 5.5.4 Syntax: EHLO hostname\r\n");
@@ -158,14 +176,22 @@ fn quit_closes() {
     assert_eq!(h.server.poll_timeout(), None);
     assert_eq!(h.send("NOOP\r\n"), "");
     let events = h.take_events();
-    assert!(matches!(
-        &events[..],
-        [
-            Event::MailRequested { .. },
-            Event::TransactionAborted { reason: smtp_proto::server::AbortReason::Closed, .. },
-            Event::Closed { reason: CloseReason::Quit }
-        ]
-    ), "{events:?}");
+    assert!(
+        matches!(
+            &events[..],
+            [
+                Event::MailRequested { .. },
+                Event::TransactionAborted {
+                    reason: smtp_proto::server::AbortReason::Closed,
+                    ..
+                },
+                Event::Closed {
+                    reason: CloseReason::Quit
+                }
+            ]
+        ),
+        "{events:?}"
+    );
 }
 
 #[test]
@@ -176,9 +202,15 @@ fn overlong_lines_get_500_and_the_rest_is_discarded() {
     assert_eq!(longest.len(), 2048);
     assert_eq!(h.send(&longest), "250 2.0.0 Ok\r\n");
     let long = format!("NOOP {}\r\nNOOP\r\n", "x".repeat(2048 - 6));
-    assert_eq!(h.send(&long), "500 5.5.2 Error: line too long\r\n250 2.0.0 Ok\r\n");
+    assert_eq!(
+        h.send(&long),
+        "500 5.5.2 Error: line too long\r\n250 2.0.0 Ok\r\n"
+    );
     // The rest of a long line arrives in pieces and is dropped as it comes.
-    assert_eq!(h.send(&"y".repeat(3000)), "500 5.5.2 Error: line too long\r\n");
+    assert_eq!(
+        h.send(&"y".repeat(3000)),
+        "500 5.5.2 Error: line too long\r\n"
+    );
     for _ in 0..100 {
         assert_eq!(h.send(&"y".repeat(1000)), "");
     }
@@ -297,7 +329,10 @@ fn starttls_discards_plaintext_and_resets() {
     );
     assert!(matches!(
         h.take_events()[..],
-        [Event::ImproperPipelining { after: "STARTTLS" }, Event::TlsRequested]
+        [
+            Event::ImproperPipelining { after: "STARTTLS" },
+            Event::TlsRequested
+        ]
     ));
     assert_eq!(h.server.state(), State::TlsHandshake);
     assert!(!h.server.wants_read());
@@ -315,9 +350,15 @@ fn starttls_discards_plaintext_and_resets() {
         "503 5.5.1 Error: send HELO/EHLO first\r\n"
     );
     let ehlo = h.send("EHLO c\r\n");
-    assert!(!ehlo.contains("STARTTLS") && ehlo.contains("AUTH PLAIN LOGIN"), "{ehlo}");
+    assert!(
+        !ehlo.contains("STARTTLS") && ehlo.contains("AUTH PLAIN LOGIN"),
+        "{ehlo}"
+    );
     // STARTTLS inside TLS.
-    assert_eq!(h.send("STARTTLS\r\n"), "554 5.5.1 Error: TLS already active\r\n");
+    assert_eq!(
+        h.send("STARTTLS\r\n"),
+        "554 5.5.1 Error: TLS already active\r\n"
+    );
     assert_eq!(
         h.server.tls_established(),
         Err(smtp_proto::ServerError::NoTlsPending)
@@ -330,7 +371,10 @@ fn starttls_refusals() {
     o.starttls = true;
     let mut h = Harness::ready(o, Answers::Auto);
     // RFC 3207 §4: "501 Syntax error (no parameters allowed)".
-    assert_eq!(h.send("STARTTLS extra\r\n"), "501 5.5.4 Syntax: STARTTLS\r\n");
+    assert_eq!(
+        h.send("STARTTLS extra\r\n"),
+        "501 5.5.4 Syntax: STARTTLS\r\n"
+    );
     h.send("MAIL FROM:<a@example.org>\r\n");
     assert_eq!(
         h.send("STARTTLS\r\n"),
@@ -364,15 +408,24 @@ fn soft_error_limit_delays_and_hard_limit_closes() {
     o.soft_error_limit = 2;
     o.hard_error_limit = 4;
     let mut h = Harness::ready(o, Answers::Auto);
-    assert_eq!(h.send("FROB\r\n"), "500 5.5.2 Error: command not recognized\r\n");
-    assert_eq!(h.send("FROB\r\n"), "500 5.5.2 Error: command not recognized\r\n");
+    assert_eq!(
+        h.send("FROB\r\n"),
+        "500 5.5.2 Error: command not recognized\r\n"
+    );
+    assert_eq!(
+        h.send("FROB\r\n"),
+        "500 5.5.2 Error: command not recognized\r\n"
+    );
     // Past the soft limit every reply waits for error_delay (Postfix's
     // smtpd_error_sleep_time), even a good one.
     assert_eq!(h.send("NOOP\r\n"), "");
     // The server asks for the time at once, then for a second later.
     assert_eq!(h.server.poll_timeout(), Some(h.now));
     assert_eq!(h.advance(Duration::ZERO), "");
-    assert_eq!(h.server.poll_timeout(), Some(h.now + Duration::from_secs(1)));
+    assert_eq!(
+        h.server.poll_timeout(),
+        Some(h.now + Duration::from_secs(1))
+    );
     assert_eq!(h.advance(Duration::from_millis(999)), "");
     assert_eq!(h.advance(Duration::from_millis(1)), "250 2.0.0 Ok\r\n");
     // Commands keep queuing meanwhile, answered one delay at a time.
@@ -405,7 +458,10 @@ fn delivering_mail_resets_the_error_count() {
     h.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n");
     h.send("x\r\n.\r\n");
     h.send("FROB\r\n");
-    assert_eq!(h.send("FROB\r\n"), "500 5.5.2 Error: command not recognized\r\n");
+    assert_eq!(
+        h.send("FROB\r\n"),
+        "500 5.5.2 Error: command not recognized\r\n"
+    );
     assert!(!h.server.is_closed());
 }
 
@@ -459,7 +515,10 @@ fn idle_clients_time_out() {
 fn shutdown_says_421() {
     let mut h = Harness::ready(options(), Answers::Auto);
     h.server.shutdown();
-    assert_eq!(h.output(), "421 4.3.2 mx.example.org Service shutting down\r\n");
+    assert_eq!(
+        h.output(),
+        "421 4.3.2 mx.example.org Service shutting down\r\n"
+    );
     assert!(h.server.is_closed());
 }
 
@@ -469,18 +528,30 @@ fn lmtp_takes_lhlo_only() {
     o.hostname = HOST.into();
     let mut h = Harness::new(o, Answers::Auto);
     assert_eq!(h.output(), "220 mx.example.org LMTP\r\n");
-    assert_eq!(h.send("EHLO c\r\n"), "500 5.5.1 Error: LMTP clients send LHLO\r\n");
-    assert_eq!(h.send("HELO c\r\n"), "500 5.5.1 Error: LMTP clients send LHLO\r\n");
+    assert_eq!(
+        h.send("EHLO c\r\n"),
+        "500 5.5.1 Error: LMTP clients send LHLO\r\n"
+    );
+    assert_eq!(
+        h.send("HELO c\r\n"),
+        "500 5.5.1 Error: LMTP clients send LHLO\r\n"
+    );
     assert_eq!(
         h.send("MAIL FROM:<a@example.org>\r\n"),
         "503 5.5.1 Error: send LHLO first\r\n"
     );
     let lhlo = h.send("LHLO c\r\n");
-    assert!(lhlo.starts_with("250-mx.example.org\r\n250-PIPELINING\r\n"), "{lhlo}");
+    assert!(
+        lhlo.starts_with("250-mx.example.org\r\n250-PIPELINING\r\n"),
+        "{lhlo}"
+    );
     // And SMTP does not take LHLO.
     let mut h = Harness::new(options(), Answers::Auto);
     h.output();
-    assert_eq!(h.send("LHLO c\r\n"), "500 5.5.2 Error: command not recognized\r\n");
+    assert_eq!(
+        h.send("LHLO c\r\n"),
+        "500 5.5.2 Error: command not recognized\r\n"
+    );
 }
 
 #[test]

@@ -294,7 +294,7 @@ impl Server {
                 return;
             };
             let i = txn.lmtp_sent;
-            let Some(Some(result)) = txn.lmtp_results.get_mut(i).map(Option::take) else {
+            let Some(Some(result)) = txn.lmtp_results.get(i).cloned() else {
                 break;
             };
             txn.lmtp_sent += 1;
