@@ -1,5 +1,6 @@
 //! Sans-IO SMTP (RFC 5321) and LMTP (RFC 2033).
 
+pub mod client;
 pub mod decode;
 pub mod encode;
 mod error;
@@ -9,9 +10,3 @@ mod types;
 
 pub use error::{ClientError, DecodeError, ErrorKind, ServerError, ValueError};
 pub use types::*;
-/// Placeholder until the client lands.
-pub mod client {
-    /// State.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub enum State {}
-}

@@ -62,6 +62,11 @@ impl<'a> Host<'a> {
         Host(Cow::Owned(self.0.into_owned()))
     }
 
+    /// A host from static text known to be valid.
+    pub(crate) const fn from_static(text: &'static str) -> Host<'static> {
+        Host(Cow::Borrowed(text))
+    }
+
     /// A host from text already checked by [`check_host`].
     pub(crate) fn from_checked(text: &'a str) -> Self {
         Self(Cow::Borrowed(text))

@@ -192,3 +192,49 @@ pub(crate) fn codes(output: &str) -> Vec<u16> {
         .map(|l| l[..3].parse().unwrap())
         .collect()
 }
+
+/// A client, its fake clock, and the events it produced.
+pub(crate) struct ClientHarness {
+    pub(crate) client: smtp_proto::client::Client,
+    pub(crate) now: Instant,
+    pub(crate) events: Vec<smtp_proto::client::Event>,
+}
+
+impl ClientHarness {
+    pub(crate) fn new(options: smtp_proto::client::Options) -> Self {
+        let now = Instant::now();
+        Self {
+            client: smtp_proto::client::Client::new(options, now),
+            now,
+            events: Vec::new(),
+        }
+    }
+
+    /// What the client sends now, as text (lossy for binary bodies).
+    pub(crate) fn output(&mut self) -> String {
+        String::from_utf8_lossy(&self.output_bytes()).into_owned()
+    }
+
+    pub(crate) fn output_bytes(&mut self) -> Vec<u8> {
+        let mut buf = BytesMut::new();
+        self.client.poll_transmit(&mut buf);
+        while let Some(e) = self.client.poll_event() {
+            self.events.push(e);
+        }
+        buf.to_vec()
+    }
+
+    /// Feeds what the server says; returns what the client sends back.
+    pub(crate) fn feed(&mut self, input: &str) -> String {
+        self.client.handle_input(input.as_bytes());
+        self.output()
+    }
+
+    /// The events so far, taken; the output stays.
+    pub(crate) fn take_events(&mut self) -> Vec<smtp_proto::client::Event> {
+        while let Some(e) = self.client.poll_event() {
+            self.events.push(e);
+        }
+        std::mem::take(&mut self.events)
+    }
+}
