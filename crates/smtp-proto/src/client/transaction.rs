@@ -404,21 +404,17 @@ impl Client {
             return;
         };
         txn.bdat_in_flight -= 1;
-        let failed = txn.body == BodyState::Dropped;
-        if reply.code().is_negative() && !failed {
-            // RFC 3030 §2: no further chunk after a failed one; RSET next.
+        if reply.code().is_negative() {
+            // RFC 3030 §2: no further chunk after a failed one, and RSET
+            // before the next transaction. Replies to chunks already in the
+            // pipeline are ignored.
             self.fail_transaction(reply);
             self.need_rset = true;
-        } else if last && !failed {
+            self.end_transaction();
+        } else if last {
             let id = txn.id;
             self.events
                 .push_back(Event::MessageAccepted { txn: id, reply });
-        }
-        let Some(txn) = &self.txn else {
-            return;
-        };
-        let dropped_done = txn.body == BodyState::Dropped && txn.bdat_in_flight == 0;
-        if last || dropped_done {
             self.end_transaction();
         }
     }
