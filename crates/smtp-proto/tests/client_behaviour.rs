@@ -327,6 +327,18 @@ fn quit_while_a_body_streams_is_refused() {
 }
 
 #[test]
+fn quit_before_the_greeting() {
+    let mut c = ClientHarness::new(Options::default());
+    c.client.quit().unwrap();
+    assert_eq!(c.output(), "");
+    // No EHLO: QUIT once the server has spoken.
+    assert_eq!(c.feed("220 mx.example.org ESMTP\r\n"), "QUIT\r\n");
+    assert_eq!(c.client.state(), State::Quitting);
+    c.feed("221 2.0.0 Bye\r\n");
+    assert!(c.client.is_closed());
+}
+
+#[test]
 fn broken_servers_close_the_session() {
     // A reply to no command.
     let mut c = ready(&[], Options::default());

@@ -192,7 +192,10 @@ impl Client {
     pub(super) fn on_greeting(&mut self, reply: Reply) {
         if reply.code() == ReplyCode::READY {
             self.events.push_back(Event::GreetingReceived { reply });
-            self.ehlo();
+            // QUIT before the greeting: no EHLO.
+            if self.state != State::Quitting {
+                self.ehlo();
+            }
         } else {
             // RFC 5321 §3.1: after a 554 greeting the server waits for QUIT.
             self.refused(reply);
@@ -227,7 +230,9 @@ impl Client {
     fn ready(&mut self, capabilities: EhloReply, esmtp: bool) {
         self.capabilities = Some(capabilities.clone());
         self.esmtp = esmtp;
-        self.state = State::Ready;
+        if self.state != State::Quitting {
+            self.state = State::Ready;
+        }
         self.events.push_back(Event::Ready {
             capabilities,
             esmtp,
