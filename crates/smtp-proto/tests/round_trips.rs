@@ -53,7 +53,7 @@ fn host() -> impl Strategy<Value = Host<'static>> {
 }
 
 fn xtext() -> impl Strategy<Value = XText<'static>> {
-    prop::collection::vec(any::<u8>(), 0..20).prop_map(|b| XText::encode(&b))
+    prop::collection::vec(any::<u8>(), 1..20).prop_map(|b| XText::encode(&b).unwrap())
 }
 
 /// Parameters this crate has no type for: `X-` keywords, so none is taken
@@ -109,7 +109,7 @@ fn rcpt_parameters() -> impl Strategy<Value = RcptParameters<'static>> {
             },
         )),
         prop::option::of(prop_oneof![
-            "[!-~]{1,20}".prop_map(|a| Orcpt::rfc822(&a)),
+            "[!-~]{1,20}".prop_map(|a| Orcpt::rfc822(&a).unwrap()),
             "[a-z]{1,5}(\\\\x\\{[1-9A-F][0-9A-F]{1,3}\\}|ö)@[a-z]{1,5}"
                 .prop_map(|a| Orcpt::new("utf-8", a).unwrap()),
         ]),

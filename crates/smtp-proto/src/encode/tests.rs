@@ -30,7 +30,7 @@ fn commands_from_values() {
     );
     let params = RcptParameters {
         notify: Some(Notify::NEVER),
-        orcpt: Some(Orcpt::rfc822("a+b@x.y")),
+        orcpt: Some(Orcpt::rfc822("a+b@x.y").unwrap()),
         ..Default::default()
     };
     assert_eq!(
@@ -42,7 +42,7 @@ fn commands_from_values() {
     );
     let params = MailParameters {
         mt_priority: Some(-9),
-        auth: Some(XText::encode(b"<>")),
+        auth: Some(XText::encode(b"<>").unwrap()),
         ..Default::default()
     };
     assert_eq!(

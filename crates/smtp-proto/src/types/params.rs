@@ -323,22 +323,28 @@ impl fmt::Display for Notify {
 /// ```
 ///
 /// Kept encoded, as sent, so it re-encodes to the same octets;
-/// [`decode`](Self::decode) gives the octets it stands for.
+/// [`decode`](Self::decode) gives the octets it stands for. Never empty: an
+/// ESMTP parameter's value has at least one character (RFC 5321 §4.1.2).
 ///
 /// ```
 /// use smtp_proto::XText;
 ///
-/// let x = XText::encode(b"a+b=c d");
+/// let x = XText::encode(b"a+b=c d")?;
 /// assert_eq!(x.as_str(), "a+2Bb+3Dc+20d");
 /// assert_eq!(x.decode(), b"a+b=c d");
 /// assert!(XText::try_from("a+2b").is_err()); // lower-case hex
+/// assert!(XText::encode(b"").is_err());
+/// # Ok::<(), smtp_proto::ValueError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct XText<'a>(Cow<'a, str>);
 
 impl<'a> XText<'a> {
-    /// Encodes octets as xtext.
-    pub fn encode(octets: &[u8]) -> XText<'static> {
+    /// Encodes octets as xtext; fails if there are none.
+    pub fn encode(octets: &[u8]) -> Result<XText<'static>, ValueError> {
+        if octets.is_empty() {
+            return Err(ValueError::Empty);
+        }
         let mut out = String::with_capacity(octets.len());
         for &b in octets {
             if syntax::is(b, XCHAR) {
@@ -349,7 +355,7 @@ impl<'a> XText<'a> {
                 out.push(char::from(HEX[usize::from(b & 15)]));
             }
         }
-        XText(Cow::Owned(out))
+        Ok(XText(Cow::Owned(out)))
     }
 
     /// The encoded text.
@@ -394,8 +400,11 @@ fn hex_value(b: u8) -> u8 {
     }
 }
 
-/// Checks xtext; the error is the offending offset.
+/// Checks xtext, not empty; the error is the offending offset.
 pub(crate) fn check_xtext(text: &[u8]) -> Result<(), usize> {
+    if text.is_empty() {
+        return Err(0);
+    }
     let mut i = 0;
     while i < text.len() {
         match text[i] {
@@ -454,7 +463,7 @@ impl fmt::Display for XText<'_> {
 /// ```
 /// use smtp_proto::Orcpt;
 ///
-/// let o = Orcpt::rfc822("Bob+x@example.org");
+/// let o = Orcpt::rfc822("Bob+x@example.org")?;
 /// assert_eq!(o.to_string(), "rfc822;Bob+2Bx@example.org");
 /// assert_eq!(o.decoded_address().as_deref(), Some("Bob+x@example.org"));
 ///
@@ -480,12 +489,12 @@ impl<'a> Orcpt<'a> {
         Ok(Self { addr_type, address })
     }
 
-    /// `rfc822;` and the mailbox in xtext.
-    pub fn rfc822(mailbox: &str) -> Orcpt<'static> {
-        Orcpt {
+    /// `rfc822;` and the mailbox in xtext; fails if the mailbox is empty.
+    pub fn rfc822(mailbox: &str) -> Result<Orcpt<'static>, ValueError> {
+        Ok(Orcpt {
             addr_type: Cow::Borrowed("rfc822"),
-            address: Cow::Owned(XText::encode(mailbox.as_bytes()).0.into_owned()),
-        }
+            address: Cow::Owned(XText::encode(mailbox.as_bytes())?.0.into_owned()),
+        })
     }
 
     /// The address type, as sent (`rfc822`, `utf-8`, ...).
@@ -609,14 +618,15 @@ mod tests {
 
     #[test]
     fn xtext_both_ways() {
+        assert_eq!(XText::encode(b""), Err(ValueError::Empty));
+        assert!(XText::try_from("").is_err());
         for (raw, encoded) in [
-            (&b""[..], ""),
-            (b"plain", "plain"),
+            (&b"plain"[..], "plain"),
             (b"e=mc2@example.com", "e+3Dmc2@example.com"),
             (b"<>", "<>"),
             (b"\x00\xff", "+00+FF"),
         ] {
-            let x = XText::encode(raw);
+            let x = XText::encode(raw).unwrap();
             assert_eq!(x.as_str(), encoded);
             assert_eq!(x.decode(), raw);
             assert_eq!(XText::try_from(encoded).unwrap(), x);
