@@ -210,6 +210,19 @@ fn smuggled_messages_stay_in_the_body() {
 }
 
 #[test]
+fn a_large_read_of_body_is_fine() {
+    // One read of 2 MB, far more than the read-ahead for commands.
+    let mut o = options();
+    o.max_message_size = 0;
+    let mut h = in_data(o);
+    let mut body =
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd\r\n".repeat(32 * 1024);
+    body.push_str(".\r\n");
+    assert_eq!(h.send(&body), "250 2.0.0 Ok: queued\r\n");
+    assert_eq!(h.stored[0].len(), body.len() - 3);
+}
+
+#[test]
 fn zero_copy_body_chunks() {
     let mut h = in_data(options());
     let mut read = BytesMut::with_capacity(1 << 16);

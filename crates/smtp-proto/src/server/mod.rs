@@ -400,6 +400,9 @@ impl Server {
 
     fn after_input(&mut self) {
         self.active = true;
+        self.process();
+        // A body is read as it comes, whatever the size of the read; only
+        // commands the server cannot get to pile up.
         if self.input.len() > self.options.max_buffered_input.saturating_mul(2) {
             self.input.clear();
             let reply = replies::with_hostname(
@@ -410,9 +413,7 @@ impl Server {
             );
             self.send_final(&reply);
             self.close(CloseReason::InputOverflow);
-            return;
         }
-        self.process();
     }
 
     /// Reads and answers commands until a decision is needed, replies are
