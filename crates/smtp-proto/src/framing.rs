@@ -48,6 +48,9 @@ const TERMINATOR: &[u8; 5] = b"\r\n.\r\n";
 
 static FIND_TERMINATOR: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(TERMINATOR));
 
+/// `"\n."`: where a line starts with a dot (the end, or a stuffed dot).
+static LINE_DOT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\n."));
+
 const CRLF: Bytes = Bytes::from_static(b"\r\n");
 const DOT: Bytes = Bytes::from_static(b".");
 
@@ -308,8 +311,41 @@ impl DotUnstuffer {
         self.done
     }
 
-    /// Hands out the octets up to the next line end that matters.
+    /// Hands out the octets up to the next line that starts with a dot (or
+    /// all there is), checked for bare line endings in one pass.
     fn scan(&mut self, buf: &mut BytesMut) -> Option<DataFrame> {
+        let (end, at_dot) = match LINE_DOT.find(buf) {
+            Some(lf) => (lf + 1, true),
+            None => (buf.len(), false),
+        };
+        // A CR at the very end may start a CRLF: wait for the next octet.
+        let end = if !at_dot && buf[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        if end == 0 {
+            return None;
+        }
+        if has_bare_line_ending(&buf[..end]) {
+            return match self.mode {
+                BareLineEndings::Reject => {
+                    self.bare = true;
+                    self.discarding = true;
+                    self.skip(buf)
+                }
+                BareLineEndings::Normalize => self.scan_each(buf),
+            };
+        }
+        // No bare line ending: a segment that ends with LF ends with CRLF.
+        self.line_start = buf[end - 1] == b'\n';
+        self.crlf_before = self.line_start;
+        Some(DataFrame::Data(buf.split_to(end).freeze()))
+    }
+
+    /// Hands out the octets up to the next line end that matters, looking at
+    /// each CR and LF: for a segment with bare line endings to normalize.
+    fn scan_each(&mut self, buf: &mut BytesMut) -> Option<DataFrame> {
         let mut pos = 0;
         loop {
             let Some(i) = memchr::memchr2(b'\r', b'\n', &buf[pos..]) else {
@@ -386,6 +422,37 @@ impl DotUnstuffer {
         buf.advance(drop);
         None
     }
+}
+
+/// Whether `segment` holds a CR not followed by LF or an LF not preceded by
+/// CR, taking it to start a line and end where it ends. One pass over
+/// neighbouring octets, written so the compiler vectorizes it.
+fn has_bare_line_ending(segment: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (segment.first(), segment.last()) else {
+        return false;
+    };
+    if first == b'\n' || last == b'\r' {
+        return true;
+    }
+    // Every CR is followed by LF and every LF preceded by CR exactly when,
+    // at each pair of neighbours, "this is CR" and "the next is LF" agree.
+    const BLOCK: usize = 4096;
+    let pairs = segment.len() - 1;
+    let mut start = 0;
+    while start < pairs {
+        let end = (start + BLOCK).min(pairs);
+        let this = &segment[start..end];
+        let next = &segment[start + 1..end + 1];
+        let mut disagree = 0u8;
+        for (a, b) in this.iter().zip(next) {
+            disagree |= u8::from(*a == b'\r') ^ u8::from(*b == b'\n');
+        }
+        if disagree != 0 {
+            return true;
+        }
+        start = end;
+    }
+    false
 }
 
 /// Reads the octets of one BDAT chunk (RFC 3030 §2): exactly as many as the
