@@ -79,18 +79,22 @@ pub fn command_line(line: &[u8]) -> Result<Command<'_>, DecodeError> {
     if line.is_empty() {
         return Err(DecodeError::at(0, ErrorKind::EmptyLine));
     }
-    let (word, args, at) = match memchr::memchr(b' ', line) {
-        Some(sp) => (&line[..sp], &line[sp + 1..], sp + 1),
-        None => (line, &line[line.len()..], line.len()),
-    };
-    match word.len() {
-        4 => {}
-        8 if word.eq_ignore_ascii_case(b"STARTTLS") => {
-            no_argument(args, at)?;
-            return Ok(Command::StartTls);
+    // Every verb has four letters but STARTTLS.
+    let (word, args, at) = match line.get(4) {
+        None if line.len() == 4 => (line, &line[4..], 4),
+        Some(b' ') => (&line[..4], &line[5..], 5),
+        _ => {
+            let (word, rest) = match memchr::memchr(b' ', line) {
+                Some(sp) => (&line[..sp], &line[sp..]),
+                None => (line, &line[line.len()..]),
+            };
+            if word.eq_ignore_ascii_case(b"STARTTLS") {
+                no_argument(rest, word.len() + 1)?;
+                return Ok(Command::StartTls);
+            }
+            return Err(DecodeError::at(0, ErrorKind::UnknownCommand));
         }
-        _ => return Err(DecodeError::at(0, ErrorKind::UnknownCommand)),
-    }
+    };
     // ASCII letters fold to lower case with bit 5; other octets that land on
     // a verb's letters this way do not exist.
     let folded = u32::from_le_bytes([word[0], word[1], word[2], word[3]]) | 0x2020_2020;

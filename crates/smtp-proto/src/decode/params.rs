@@ -6,7 +6,7 @@ use crate::{
     XText,
 };
 
-use super::{number, utf8};
+use super::number;
 
 /// One `keyword[=value]`, where it starts in the line.
 struct Param<'a> {
@@ -32,6 +32,18 @@ impl<'a> Param<'a> {
             .ok_or(DecodeError::at(self.at, ErrorKind::InvalidParameter))
     }
 
+    /// A parameter this crate has no type for, checked against the generic
+    /// grammar (the typed ones are checked by their stricter parsers).
+    fn unknown(&self) -> Result<Parameter<'a>, DecodeError> {
+        check_keyword(self.keyword.as_bytes())
+            .map_err(|p| DecodeError::at(self.at + p, ErrorKind::InvalidParameter))?;
+        if let Some(v) = self.value {
+            check_esmtp_value(v.as_bytes())
+                .map_err(|p| DecodeError::at(self.value_at + p, ErrorKind::InvalidParameter))?;
+        }
+        Ok(Parameter::from_checked(self.keyword, self.value))
+    }
+
     /// No value, as this keyword takes none.
     fn bare(&self) -> Result<(), DecodeError> {
         match self.value {
@@ -41,14 +53,14 @@ impl<'a> Param<'a> {
     }
 }
 
-/// Splits `Mail-parameters`/`Rcpt-parameters` into parameters, checking the
-/// generic grammar of each.
+/// Splits `Mail-parameters`/`Rcpt-parameters` into parameters. Each
+/// parameter's own parser checks it: the typed ones strictly, the others
+/// against the generic grammar (`Param::unknown`).
 fn each<'a>(
-    args: &'a [u8],
+    text: &'a str,
     at: usize,
     mut f: impl FnMut(Param<'a>) -> Result<(), DecodeError>,
 ) -> Result<(), DecodeError> {
-    let text = utf8(args, at)?;
     let mut pos = 0;
     for token in text.split(' ') {
         let token_at = at + pos;
@@ -61,12 +73,9 @@ fn each<'a>(
             Some((k, v)) => (k, Some(v)),
             None => (token, None),
         };
-        check_keyword(keyword.as_bytes())
-            .map_err(|p| DecodeError::at(token_at + p, ErrorKind::InvalidParameter))?;
         let value_at = token_at + keyword.len() + 1;
-        if let Some(v) = value {
-            check_esmtp_value(v.as_bytes())
-                .map_err(|p| DecodeError::at(value_at + p, ErrorKind::InvalidParameter))?;
+        if value == Some("") {
+            return Err(DecodeError::at(value_at, ErrorKind::InvalidParameter));
         }
         f(Param {
             keyword,
@@ -104,7 +113,7 @@ fn xtext<'a>(p: &Param<'a>) -> Result<XText<'a>, DecodeError> {
 }
 
 /// MAIL's parameters.
-pub(super) fn mail(args: &[u8], at: usize) -> Result<MailParameters<'_>, DecodeError> {
+pub(super) fn mail(args: &str, at: usize) -> Result<MailParameters<'_>, DecodeError> {
     let mut params = MailParameters::default();
     each(args, at, |p| {
         if p.is("SIZE") {
@@ -133,9 +142,7 @@ pub(super) fn mail(args: &[u8], at: usize) -> Result<MailParameters<'_>, DecodeE
             let priority = priority(p.required()?).ok_or(p.fail(ErrorKind::InvalidPriority))?;
             once(&mut params.mt_priority, priority, &p)
         } else {
-            params
-                .other
-                .push(Parameter::from_checked(p.keyword, p.value));
+            params.other.push(p.unknown()?);
             Ok(())
         }
     })?;
@@ -143,7 +150,7 @@ pub(super) fn mail(args: &[u8], at: usize) -> Result<MailParameters<'_>, DecodeE
 }
 
 /// RCPT's parameters.
-pub(super) fn rcpt(args: &[u8], at: usize) -> Result<RcptParameters<'_>, DecodeError> {
+pub(super) fn rcpt(args: &str, at: usize) -> Result<RcptParameters<'_>, DecodeError> {
     let mut params = RcptParameters::default();
     each(args, at, |p| {
         if p.is("NOTIFY") {
@@ -163,9 +170,7 @@ pub(super) fn rcpt(args: &[u8], at: usize) -> Result<RcptParameters<'_>, DecodeE
                 &p,
             )
         } else {
-            params
-                .other
-                .push(Parameter::from_checked(p.keyword, p.value));
+            params.other.push(p.unknown()?);
             Ok(())
         }
     })?;

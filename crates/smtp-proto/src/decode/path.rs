@@ -44,7 +44,7 @@ fn prefix_and_path<'a>(
     args: &'a [u8],
     at: usize,
     prefix: &[u8],
-) -> Result<(Path<'a>, &'a [u8], usize), DecodeError> {
+) -> Result<(Path<'a>, &'a str, usize), DecodeError> {
     if !starts_with_ignore_case(args, prefix) {
         return Err(DecodeError::at(at, ErrorKind::MissingFromTo));
     }
@@ -58,8 +58,9 @@ fn prefix_and_path<'a>(
     let text = utf8(&args[start..], at + start)?;
     let path_at = at + start;
     let (path, used) = path(text, path_at)?;
-    let rest = &args[start + used..];
-    match rest.first() {
+    // The parameters, already checked as UTF-8 with the path.
+    let rest = &text[used..];
+    match rest.as_bytes().first() {
         None => Ok((path, rest, path_at + used)),
         Some(b' ') => Ok((path, &rest[1..], path_at + used + 1)),
         Some(_) => Err(DecodeError::at(path_at + used, ErrorKind::InvalidPath)),
