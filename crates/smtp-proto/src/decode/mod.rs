@@ -42,10 +42,20 @@ use crate::{Command, DecodeError, ErrorKind, Host, Mechanism, SaslResponse, Secr
 /// The first command in `input`, and how many octets it took with its line
 /// end (CRLF, or a bare LF).
 pub fn command(input: &[u8]) -> Result<(Command<'_>, usize), DecodeError> {
-    let lf = memchr::memchr(b'\n', input).ok_or(DecodeError::Incomplete)?;
+    let lf = find_lf(input).ok_or(DecodeError::Incomplete)?;
     let line = &input[..lf];
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     Ok((command_line(line)?, lf + 1))
+}
+
+/// The first LF: a plain loop over a short line (most commands), `memchr`
+/// over more.
+fn find_lf(input: &[u8]) -> Option<usize> {
+    if input.len() <= 64 {
+        input.iter().position(|&b| b == b'\n')
+    } else {
+        memchr::memchr(b'\n', input)
+    }
 }
 
 /// The verbs, as four lower-case octets in a `u32`.

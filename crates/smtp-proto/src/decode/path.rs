@@ -1,8 +1,7 @@
 //! MAIL and RCPT: `FROM:`/`TO:`, the path, the parameters (RFC 5321
 //! §4.1.1.2, §4.1.1.3, §4.1.2).
 
-use crate::types::check_domain;
-use crate::types::check_mailbox;
+use crate::types::{check_domain, scan_mailbox};
 use crate::types::syntax::starts_with_ignore_case;
 use crate::{Command, DecodeError, ErrorKind, ForwardPath, Mailbox, ReversePath};
 
@@ -72,9 +71,12 @@ fn prefix_and_path<'a>(
 fn path(text: &str, at: usize) -> Result<(Path<'_>, usize), DecodeError> {
     let bytes = text.as_bytes();
     if bytes.first() != Some(&b'<') {
-        let end = memchr::memchr(b' ', bytes).unwrap_or(bytes.len());
-        let mailbox = mailbox(&text[..end], at)?;
-        return Ok((Path::Mailbox(mailbox), end));
+        let (local_at, end) =
+            scan_mailbox(bytes).map_err(|(pos, kind)| DecodeError::at(at + pos, kind))?;
+        if !matches!(bytes.get(end), None | Some(b' ')) {
+            return Err(DecodeError::at(at + end, ErrorKind::InvalidPath));
+        }
+        return Ok((Path::Mailbox(Mailbox::from_checked(&text[..end], local_at)), end));
     }
     if bytes.get(1) == Some(&b'>') {
         return Ok((Path::Null, 2));
@@ -86,21 +88,14 @@ fn path(text: &str, at: usize) -> Result<(Path<'_>, usize), DecodeError> {
     if bytes.get(1) == Some(&b'@') {
         start = source_route(bytes, at)?;
     }
-    let end = mailbox_end(bytes, start)
-        .ok_or(DecodeError::at(at + bytes.len(), ErrorKind::InvalidPath))?;
+    let (local_at, len) = scan_mailbox(&bytes[start..])
+        .map_err(|(pos, kind)| DecodeError::at(at + start + pos, kind))?;
+    let end = start + len;
     if bytes.get(end) != Some(&b'>') {
         return Err(DecodeError::at(at + end, ErrorKind::InvalidPath));
     }
-    Ok((
-        Path::Mailbox(mailbox(&text[start..end], at + start)?),
-        end + 1,
-    ))
-}
-
-fn mailbox(text: &str, at: usize) -> Result<Mailbox<'_>, DecodeError> {
-    let local_at =
-        check_mailbox(text.as_bytes()).map_err(|(pos, kind)| DecodeError::at(at + pos, kind))?;
-    Ok(Mailbox::from_checked(text, local_at))
+    let mailbox = Mailbox::from_checked(&text[start..end], local_at);
+    Ok((Path::Mailbox(mailbox), end + 1))
 }
 
 /// `A-d-l ":"` after `<` (RFC 5321 §4.1.2: "MUST BE accepted, SHOULD NOT be
@@ -125,30 +120,4 @@ fn source_route(bytes: &[u8], at: usize) -> Result<usize, DecodeError> {
             _ => return Err(DecodeError::at(at + end, ErrorKind::InvalidPath)),
         }
     }
-}
-
-/// Where the mailbox that starts at `start` ends: before the `>` that closes
-/// the path. A quoted local part and an address literal may hold `>`.
-fn mailbox_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut i = start;
-    if bytes.get(i) == Some(&b'"') {
-        i += 1;
-        loop {
-            match *bytes.get(i)? {
-                b'"' => break,
-                b'\\' => i += 2,
-                _ => i += 1,
-            }
-        }
-        i += 1;
-    }
-    let at = i + memchr::memchr2(b'@', b'>', &bytes[i..])?;
-    if bytes[at] == b'>' {
-        return Some(at);
-    }
-    if bytes.get(at + 1) == Some(&b'[') {
-        let close = at + 1 + memchr::memchr(b']', &bytes[at + 1..])?;
-        return Some(close + 1);
-    }
-    Some(at + memchr::memchr(b'>', &bytes[at..])?)
 }

@@ -414,9 +414,26 @@ impl fmt::Display for ForwardPath<'_> {
     }
 }
 
-/// Checks `Mailbox`; returns where its `@` is, or where it goes wrong and
-/// how.
+/// Checks `Mailbox`, the whole of `text`; returns where its `@` is, or
+/// where it goes wrong and how.
 pub(crate) fn check_mailbox(text: &[u8]) -> Result<usize, (usize, ErrorKind)> {
+    let (at, end) = scan_mailbox(text)?;
+    if end != text.len() {
+        let kind = if text[at + 1] == b'[' {
+            ErrorKind::InvalidAddressLiteral
+        } else {
+            ErrorKind::InvalidDomain
+        };
+        return Err((end, kind));
+    }
+    Ok(at)
+}
+
+/// Reads the `Mailbox` at the start of `text` in one pass: where its `@` is
+/// and where it ends (at the first octet that cannot continue it, such as
+/// the `>` of a path), or where it goes wrong and how.
+pub(crate) fn scan_mailbox(text: &[u8]) -> Result<(usize, usize), (usize, ErrorKind)> {
+    // Local-part = Dot-string / Quoted-string
     let at = if text.first() == Some(&b'"') {
         let end = quoted_string_end(text).map_err(|pos| (pos, ErrorKind::InvalidLocalPart))?;
         if text.get(end) != Some(&b'@') {
@@ -424,20 +441,53 @@ pub(crate) fn check_mailbox(text: &[u8]) -> Result<usize, (usize, ErrorKind)> {
         }
         end
     } else {
-        let at = memchr::memchr(b'@', text).ok_or((text.len(), ErrorKind::InvalidPath))?;
-        check_dot_string(&text[..at]).map_err(|pos| (pos, ErrorKind::InvalidLocalPart))?;
-        at
+        // Dot-string = Atom *("." Atom): no dot first, last, or twice.
+        let mut i = 0;
+        let mut after_dot = true;
+        loop {
+            match text.get(i) {
+                Some(b'@') if !after_dot => break i,
+                Some(b'.') if !after_dot => after_dot = true,
+                Some(&b) if syntax::is_or_utf8(b, ATEXT) => after_dot = false,
+                Some(_) => return Err((i, ErrorKind::InvalidLocalPart)),
+                None => return Err((i, ErrorKind::InvalidPath)),
+            }
+            i += 1;
+        }
     };
-    let domain = &text[at + 1..];
-    if domain.first() == Some(&b'[') {
-        let literal =
-            std::str::from_utf8(domain).map_err(|_| (at + 1, ErrorKind::InvalidAddressLiteral))?;
-        parse_address_literal(literal)
-            .map_err(|pos| (at + 1 + pos, ErrorKind::InvalidAddressLiteral))?;
-    } else {
-        check_domain(domain).map_err(|pos| (at + 1 + pos, ErrorKind::InvalidDomain))?;
+    let d = at + 1;
+    if text.get(d) == Some(&b'[') {
+        let Some(close) = memchr::memchr(b']', &text[d..]) else {
+            return Err((text.len(), ErrorKind::InvalidAddressLiteral));
+        };
+        let end = d + close + 1;
+        let literal = std::str::from_utf8(&text[d..end])
+            .map_err(|_| (d, ErrorKind::InvalidAddressLiteral))?;
+        parse_address_literal(literal).map_err(|pos| (d + pos, ErrorKind::InvalidAddressLiteral))?;
+        return Ok((at, end));
     }
-    Ok(at)
+    // Domain = sub-domain *("." sub-domain), each of letters, digits and
+    // hyphens (or UTF-8), not starting or ending with a hyphen.
+    let mut i = d;
+    let mut label = d;
+    loop {
+        match text.get(i) {
+            Some(&b) if syntax::is_or_utf8(b, LDH) => i += 1,
+            next => {
+                if i == label || text[label] == b'-' {
+                    return Err((label, ErrorKind::InvalidDomain));
+                }
+                if text[i - 1] == b'-' {
+                    return Err((i - 1, ErrorKind::InvalidDomain));
+                }
+                if next != Some(&b'.') {
+                    return Ok((at, i));
+                }
+                i += 1;
+                label = i;
+            }
+        }
+    }
 }
 
 /// The end of the quoted string that opens `text` (just after its closing
@@ -620,7 +670,7 @@ mod tests {
             ("@b.c", 0),
             ("a@", 2),
             (".a@b", 0),
-            ("a.@b", 1),
+            ("a.@b", 2),
             ("a..b@c", 2),
             ("a b@c", 1),
             ("a@b..c", 4),
@@ -633,7 +683,7 @@ mod tests {
             ("\"a\x01\"@b", 2),
             ("a@[1.2.3]", 8),
             ("a@[1.2.3.256]", 9),
-            ("a@[1.2.3.4", 9),
+            ("a@[1.2.3.4", 10),
             ("a@[IPv6:zz::]", 8),
             ("a@[:x]", 3),
             ("a@[tag:]", 7),

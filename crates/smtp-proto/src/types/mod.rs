@@ -11,7 +11,7 @@ mod secret;
 pub(crate) mod syntax;
 
 pub use address::{AddressLiteral, ForwardPath, Host, Mailbox, ReversePath};
-pub(crate) use address::{check_domain, check_host, check_mailbox};
+pub(crate) use address::{check_domain, check_host, scan_mailbox};
 pub use capability::{Capability, EhloReply};
 pub use command::{Command, SaslResponse};
 pub use mechanism::Mechanism;
