@@ -94,7 +94,11 @@ fuzz_target!(|data: &[u8]| {
     } else {
         memmem::find(body, b"\r\n.\r\n").map(|p| p + 5)
     };
-    for mode in [BareLineEndings::Reject, BareLineEndings::Normalize] {
+    for mode in [
+        BareLineEndings::Reject,
+        BareLineEndings::Normalize,
+        BareLineEndings::Allow,
+    ] {
         let (got, ended, bare, consumed) = read_data(body, read, mode);
         assert_eq!(ended, end.is_some());
         if let Some(end) = end {

@@ -21,10 +21,10 @@ fuzz_target!(|data: &[u8]| {
     let lmtp = flags & 2 != 0;
     options.lmtp = lmtp;
     options.forbid_unauth_pipelining = flags & 4 != 0;
-    options.bare_line_endings = if flags & 8 != 0 {
-        BareLineEndings::Normalize
-    } else {
-        BareLineEndings::Reject
+    options.bare_line_endings = match (flags & 8 != 0, flags & 128 != 0) {
+        (true, _) => BareLineEndings::Normalize,
+        (false, true) => BareLineEndings::Allow,
+        (false, false) => BareLineEndings::Reject,
     };
     options.dsn = flags & 16 != 0;
     options.binary_mime = flags & 32 != 0;

@@ -191,6 +191,12 @@ pub enum BareLineEndings {
     /// `smtpd_forbid_bare_newline = normalize` does for LF. The data still
     /// ends only at `<CR><LF>.<CR><LF>`.
     Normalize,
+    /// Pass bare CR and LF through as they are, as Postfix's
+    /// `smtpd_forbid_bare_newline = no` does (and Stalwart's reader). The
+    /// data still ends only at `<CR><LF>.<CR><LF>`, but a message relayed
+    /// onward may carry what a lax next hop takes for its end: a quirk for
+    /// stores that deliver locally, not for relays.
+    Allow,
 }
 
 /// A piece of a DATA body, as [`DotUnstuffer`] reads it.
@@ -234,6 +240,8 @@ pub struct DotUnstuffer {
     discarding: bool,
     bare: bool,
     done: bool,
+    /// The last octet handed out was a CR (for [`BareLineEndings::Allow`]).
+    prev_cr: bool,
 }
 
 impl DotUnstuffer {
@@ -246,6 +254,7 @@ impl DotUnstuffer {
             discarding: false,
             bare: false,
             done: false,
+            prev_cr: false,
         }
     }
 
@@ -314,6 +323,9 @@ impl DotUnstuffer {
     /// Hands out the octets up to the next line that starts with a dot (or
     /// all there is), checked for bare line endings in one pass.
     fn scan(&mut self, buf: &mut BytesMut) -> Option<DataFrame> {
+        if self.mode == BareLineEndings::Allow {
+            return Some(self.scan_lax(buf));
+        }
         let (end, at_dot) = match LINE_DOT.find(buf) {
             Some(lf) => (lf + 1, true),
             None => (buf.len(), false),
@@ -334,13 +346,30 @@ impl DotUnstuffer {
                     self.discarding = true;
                     self.skip(buf)
                 }
-                BareLineEndings::Normalize => self.scan_each(buf),
+                // (Allow never gets here: `scan_lax` checks nothing.)
+                BareLineEndings::Normalize | BareLineEndings::Allow => self.scan_each(buf),
             };
         }
         // No bare line ending: a segment that ends with LF ends with CRLF.
         self.line_start = buf[end - 1] == b'\n';
         self.crlf_before = self.line_start;
         Some(DataFrame::Data(buf.split_to(end).freeze()))
+    }
+
+    /// [`BareLineEndings::Allow`]: the octets up to the next line that
+    /// starts with a dot, or all there is, unchecked. A dot line is the end
+    /// only after a real CRLF.
+    fn scan_lax(&mut self, buf: &mut BytesMut) -> DataFrame {
+        let end = LINE_DOT.find(buf).map_or(buf.len(), |lf| lf + 1);
+        let cr_before_last = if end >= 2 {
+            buf[end - 2] == b'\r'
+        } else {
+            self.prev_cr
+        };
+        self.line_start = buf[end - 1] == b'\n';
+        self.crlf_before = self.line_start && cr_before_last;
+        self.prev_cr = buf[end - 1] == b'\r';
+        DataFrame::Data(buf.split_to(end).freeze())
     }
 
     /// Hands out the octets up to the next line end that matters, looking at
@@ -382,7 +411,7 @@ impl DotUnstuffer {
                 self.discarding = true;
                 self.skip(buf)
             }
-            BareLineEndings::Normalize => {
+            BareLineEndings::Normalize | BareLineEndings::Allow => {
                 if p > 0 {
                     return Some(DataFrame::Data(buf.split_to(p).freeze()));
                 }

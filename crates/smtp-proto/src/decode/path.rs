@@ -1,8 +1,8 @@
 //! MAIL and RCPT: `FROM:`/`TO:`, the path, the parameters (RFC 5321
 //! §4.1.1.2, §4.1.1.3, §4.1.2).
 
-use crate::types::{check_domain, scan_mailbox};
 use crate::types::syntax::starts_with_ignore_case;
+use crate::types::{check_domain, scan_mailbox};
 use crate::{Command, DecodeError, ErrorKind, ForwardPath, Mailbox, ReversePath};
 
 use super::{params, utf8};
@@ -76,7 +76,10 @@ fn path(text: &str, at: usize) -> Result<(Path<'_>, usize), DecodeError> {
         if !matches!(bytes.get(end), None | Some(b' ')) {
             return Err(DecodeError::at(at + end, ErrorKind::InvalidPath));
         }
-        return Ok((Path::Mailbox(Mailbox::from_checked(&text[..end], local_at)), end));
+        return Ok((
+            Path::Mailbox(Mailbox::from_checked(&text[..end], local_at)),
+            end,
+        ));
     }
     if bytes.get(1) == Some(&b'>') {
         return Ok((Path::Null, 2));

@@ -287,7 +287,11 @@ fn rejects_with_offsets() {
         (b"MAIL FROM:<@a..b:c@d>", 14, ErrorKind::InvalidDomain),
         (b"MAIL FROM:<@a.b;c@d>", 15, ErrorKind::InvalidDomain),
         (b"RCPT TO:<>", 8, ErrorKind::InvalidPath),
-        (b"RCPT TO:<\"unterminated@x>", 25, ErrorKind::InvalidLocalPart),
+        (
+            b"RCPT TO:<\"unterminated@x>",
+            25,
+            ErrorKind::InvalidLocalPart,
+        ),
         // A number that does not fit is an error, never wrapped.
         (
             b"MAIL FROM:<a@b.c> SIZE=1234567890123456789012345",

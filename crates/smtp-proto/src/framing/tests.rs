@@ -38,7 +38,11 @@ fn encode_data(chunks: &[&[u8]]) -> Vec<u8> {
 fn unstuffing_at_every_split() {
     let wire = b"Subject: x\r\n\r\n..dot\r\n...two\r\n..\r\nend\r\n.\r\nQUIT\r\n";
     let body = b"Subject: x\r\n\r\n.dot\r\n..two\r\n.\r\nend\r\n";
-    for mode in [BareLineEndings::Reject, BareLineEndings::Normalize] {
+    for mode in [
+        BareLineEndings::Reject,
+        BareLineEndings::Normalize,
+        BareLineEndings::Allow,
+    ] {
         for step in 1..=wire.len() {
             let (got, ended, bare, rest) = unstuff(wire, step, mode);
             assert_eq!(got, body, "step {step}");
@@ -90,6 +94,11 @@ fn smuggling_inputs_never_end_data() {
         );
         wire.extend_from_slice(b"QUIT\r\n");
         for step in [1, 2, 3, 7, wire.len()] {
+            // Passed through: ends only at the real end.
+            let (body, ended, bare, rest) = unstuff(&wire, step, BareLineEndings::Allow);
+            assert!(ended && !bare, "{smuggle:?} step {step}");
+            assert_eq!(rest, b"QUIT\r\n", "{smuggle:?} step {step}");
+            assert!(body.ends_with(b"forged\r\n"));
             // Strict: the body is refused, and ends only at the real end.
             let (_, ended, bare, rest) = unstuff(&wire, step, BareLineEndings::Reject);
             assert!(ended, "{smuggle:?} step {step}");
@@ -127,6 +136,25 @@ fn normalizing_bare_line_endings() {
             let (got, ended, bare, _) = unstuff(wire, step, BareLineEndings::Normalize);
             assert_eq!(got, body, "{wire:?} step {step}");
             assert!(ended && !bare);
+        }
+    }
+}
+
+#[test]
+fn allowing_bare_line_endings() {
+    for (wire, body) in [
+        (&b"a\nb\r\n.\r\n"[..], &b"a\nb\r\n"[..]),
+        (b"a\rb\r\n..c\r\n.\r\n", b"a\rb\r\n.c\r\n"),
+        // A dot after a bare LF is unstuffed, but ends nothing.
+        (b"a\n..b\r\n.\r\n", b"a\n.b\r\n"),
+        (b"a\n.\r\nb\r\n.\r\n", b"a\n.\r\nb\r\n"),
+        (b"a\r\n.\nb\r\n.\r\n", b"a\r\n.\nb\r\n"),
+        (b"\r\r\n.\r\n", b"\r\r\n"),
+    ] {
+        for step in 1..=wire.len() {
+            let (got, ended, bare, rest) = unstuff(wire, step, BareLineEndings::Allow);
+            assert_eq!(got, body, "{wire:?} step {step}");
+            assert!(ended && !bare && rest.is_empty(), "{wire:?} step {step}");
         }
     }
 }

@@ -463,7 +463,8 @@ pub(crate) fn scan_mailbox(text: &[u8]) -> Result<(usize, usize), (usize, ErrorK
         let end = d + close + 1;
         let literal = std::str::from_utf8(&text[d..end])
             .map_err(|_| (d, ErrorKind::InvalidAddressLiteral))?;
-        parse_address_literal(literal).map_err(|pos| (d + pos, ErrorKind::InvalidAddressLiteral))?;
+        parse_address_literal(literal)
+            .map_err(|pos| (d + pos, ErrorKind::InvalidAddressLiteral))?;
         return Ok((at, end));
     }
     // Domain = sub-domain *("." sub-domain), each of letters, digits and
