@@ -41,6 +41,7 @@ use crate::{Command, DecodeError, ErrorKind, Host, Mechanism, SaslResponse, Secr
 
 /// The first command in `input`, and how many octets it took with its line
 /// end (CRLF, or a bare LF).
+#[inline]
 pub fn command(input: &[u8]) -> Result<(Command<'_>, usize), DecodeError> {
     let lf = find_lf(input).ok_or(DecodeError::Incomplete)?;
     let line = &input[..lf];
@@ -50,6 +51,7 @@ pub fn command(input: &[u8]) -> Result<(Command<'_>, usize), DecodeError> {
 
 /// The first LF: a plain loop over a short line (most commands), `memchr`
 /// over more.
+#[inline]
 fn find_lf(input: &[u8]) -> Option<usize> {
     if input.len() <= 64 {
         input.iter().position(|&b| b == b'\n')
