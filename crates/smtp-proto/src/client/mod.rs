@@ -1,0 +1,503 @@
+//! The SMTP client state machine (RFC 5321) with PIPELINING, STARTTLS, AUTH,
+//! CHUNKING, SIZE, 8BITMIME and SMTPUTF8, for delivering mail.
+//!
+//! [`Client`] does no I/O. It greets the server on its own (EHLO, and HELO if
+//! EHLO is refused), then takes the application's calls: [`Client::starttls`],
+//! [`Client::auth_plain`] or [`Client::auth_login`], [`Client::send_mail`]
+//! with an [`Envelope`] and the message body in [`Bytes`] chunks
+//! ([`Client::body_chunk`], [`Client::body_end`]), [`Client::quit`]. The
+//! server's replies come back as [`Event`]s: one per recipient, one for the
+//! message.
+//!
+//! MAIL, RCPT and DATA go out in one batch when the server offers
+//! PIPELINING (RFC 2920), one at a time otherwise. The body is sent with
+//! BDAT when the server offers CHUNKING (RFC 3030), with DATA otherwise,
+//! dot-stuffed as it streams; either way bare CR and LF become CRLF, so the
+//! client never sends what SMTP smuggling needs. After a failed transaction
+//! the next one starts with RSET. STARTTLS is never pipelined, and a server
+//! (or a man in the middle) that sends anything after its `220` before the
+//! TLS handshake ends the session (RFC 3207 §5).
+//!
+//! # The drive loop
+//!
+//! After every `handle_*` call or command, drain [`Client::poll_transmit`]
+//! and [`Client::poll_event`]; then wait for input or
+//! [`Client::poll_timeout`].
+//!
+//! ```no_run
+//! use std::time::Instant;
+//! use bytes::{Bytes, BytesMut};
+//! use smtp_proto::client::{BodyDemand, Client, Envelope, Event, Options};
+//! use smtp_proto::{ForwardPath, Mailbox, ReversePath};
+//!
+//! # fn read_socket() -> Vec<u8> { Vec::new() }
+//! # fn write_socket(_: &[u8]) {}
+//! # fn now() -> Instant { unimplemented!() }
+//! # fn next_chunk() -> Option<Bytes> { None }
+//! let mut client = Client::new(Options::default(), now());
+//! let mut out = BytesMut::new();
+//! let mut sending = false;
+//! loop {
+//!     while client.poll_transmit(&mut out) > 0 {
+//!         write_socket(&out);
+//!         out.clear();
+//!     }
+//!     while let Some(event) = client.poll_event() {
+//!         match event {
+//!             Event::Ready { .. } if !sending => {
+//!                 let envelope = Envelope::new(ReversePath::Mailbox(Mailbox::try_from("a@example.org")?))
+//!                     .to(ForwardPath::Mailbox(Mailbox::try_from("b@example.net")?));
+//!                 client.send_mail(envelope)?;
+//!                 sending = true;
+//!             }
+//!             Event::MessageAccepted { .. } | Event::TransactionFailed { .. } => client.quit()?,
+//!             _ => {}
+//!         }
+//!     }
+//!     // Feed the body as the client asks for it.
+//!     while client.body_demand() == Some(BodyDemand::More) {
+//!         match next_chunk() {
+//!             Some(chunk) => client.body_chunk(chunk)?,
+//!             None => client.body_end()?,
+//!         }
+//!     }
+//!     if client.is_closed() {
+//!         break;
+//!     }
+//!     client.handle_input(&read_socket());
+//!     client.handle_timeout(now());
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod event;
+mod options;
+mod session;
+mod transaction;
+
+pub use event::{BodyDemand, CloseReason, Envelope, Event, State, TxnId};
+pub use options::{Options, Pipelining};
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use bytes::{Bytes, BytesMut};
+
+use crate::decode::ReplyAssembler;
+use crate::framing::LineReader;
+use crate::{Capability, EhloReply, Reply, ReplyCode, Secret, encode};
+
+use transaction::Transaction;
+
+/// A command awaiting its reply.
+#[derive(Debug)]
+enum Sent {
+    Greeting,
+    Ehlo,
+    Helo,
+    StartTls,
+    /// AUTH PLAIN, and the response to send after `334` if it did not go as
+    /// an initial response.
+    AuthPlain(Option<Secret<Vec<u8>>>),
+    /// AUTH LOGIN, and what is left to send: the user name, the password.
+    AuthLogin(VecDeque<Secret<Vec<u8>>>),
+    Mail(TxnId),
+    Rcpt(TxnId, usize),
+    Data(TxnId),
+    /// The body's end, `.` CRLF.
+    DataEnd(TxnId),
+    Bdat {
+        txn: TxnId,
+        last: bool,
+    },
+    Rset,
+    Noop,
+    Quit,
+}
+
+impl Sent {
+    /// Whether nothing may follow before the reply: STARTTLS (RFC 3207 §4)
+    /// and AUTH, whose next line answers a challenge (RFC 4954 §4).
+    fn is_barrier(&self) -> bool {
+        matches!(
+            self,
+            Self::StartTls | Self::AuthPlain(_) | Self::AuthLogin(_)
+        )
+    }
+}
+
+/// An SMTP client connection, sans I/O. See the [module docs](self) for the
+/// drive loop.
+#[derive(Debug)]
+pub struct Client {
+    options: Options,
+    state: State,
+    input: BytesMut,
+    lines: LineReader,
+    replies: ReplyAssembler,
+    /// Output ready to go, oldest first.
+    queue: VecDeque<Bytes>,
+    /// Octets in `queue`.
+    queued: usize,
+    /// Commands written since the last piece went into `queue`.
+    cmd: BytesMut,
+    events: VecDeque<Event>,
+    in_flight: VecDeque<Sent>,
+    /// Command lines not written yet, waiting for earlier replies.
+    waiting: VecDeque<(Sent, Bytes)>,
+    capabilities: Option<EhloReply>,
+    esmtp: bool,
+    tls: bool,
+    authenticated: bool,
+    txn: Option<Transaction>,
+    next_txn: u64,
+    /// A transaction failed after MAIL was accepted: RSET before the next.
+    need_rset: bool,
+    now: Instant,
+    deadline: Instant,
+    /// The command awaited changed: set the deadline at the next
+    /// `handle_timeout`.
+    rearm: bool,
+    /// Input since the deadline was set.
+    active: bool,
+}
+
+impl Client {
+    /// A client that has just connected at `now`; the first thing it expects
+    /// is the greeting.
+    pub fn new(options: Options, now: Instant) -> Self {
+        let mut in_flight = VecDeque::new();
+        in_flight.push_back(Sent::Greeting);
+        Self {
+            lines: LineReader::new(options.max_reply_line, options.max_challenge_line),
+            replies: ReplyAssembler::new(options.max_reply_lines, 64 * 1024),
+            deadline: now + options.greeting_timeout,
+            tls: options.implicit_tls,
+            options,
+            state: State::Connecting,
+            input: BytesMut::new(),
+            queue: VecDeque::new(),
+            queued: 0,
+            cmd: BytesMut::new(),
+            events: VecDeque::new(),
+            in_flight,
+            waiting: VecDeque::new(),
+            capabilities: None,
+            esmtp: false,
+            authenticated: false,
+            txn: None,
+            next_txn: 0,
+            need_rset: false,
+            now,
+            rearm: false,
+            active: false,
+        }
+    }
+
+    /// Hands the client bytes that arrived from the server.
+    pub fn handle_input(&mut self, data: &[u8]) {
+        if data.is_empty() || self.state == State::Closed {
+            return;
+        }
+        self.input.extend_from_slice(data);
+        self.after_input();
+    }
+
+    /// Like [`handle_input`](Self::handle_input), taking the bytes out of
+    /// `data` without copying them. `data` is left empty.
+    pub fn handle_input_buf(&mut self, data: &mut BytesMut) {
+        if data.is_empty() || self.state == State::Closed {
+            data.clear();
+            return;
+        }
+        let incoming = data.split();
+        if self.input.is_empty() {
+            self.input = incoming;
+        } else {
+            self.input.unsplit(incoming);
+        }
+        self.after_input();
+    }
+
+    /// Tells the client the time; when a reply has been awaited for its
+    /// command's timeout (RFC 5321 §4.5.3.2) with no input, the session
+    /// closes.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.now = self.now.max(now);
+        if self.state == State::Closed {
+            return;
+        }
+        if self.rearm {
+            self.rearm = false;
+            self.active = false;
+            self.deadline = now + self.front_timeout();
+            return;
+        }
+        if self.in_flight.is_empty() || now < self.deadline {
+            return;
+        }
+        if self.active || self.state == State::TlsHandshake {
+            self.active = false;
+            self.deadline = now + self.front_timeout();
+            return;
+        }
+        self.close(CloseReason::TimedOut);
+    }
+
+    /// Appends the bytes to send to `buf`; returns how many.
+    pub fn poll_transmit(&mut self, buf: &mut BytesMut) -> usize {
+        let start = buf.len();
+        while let Some(piece) = self.queue.pop_front() {
+            self.queued -= piece.len();
+            buf.extend_from_slice(&piece);
+        }
+        buf.extend_from_slice(&self.cmd);
+        self.cmd.clear();
+        buf.len() - start
+    }
+
+    /// The next piece of output, without copying: body chunks leave as
+    /// slices of the application's [`Bytes`]. An alternative to
+    /// [`poll_transmit`](Self::poll_transmit); the two may be mixed.
+    pub fn poll_transmit_bytes(&mut self) -> Option<Bytes> {
+        if let Some(piece) = self.queue.pop_front() {
+            self.queued -= piece.len();
+            return Some(piece);
+        }
+        if self.cmd.is_empty() {
+            return None;
+        }
+        let piece = Bytes::copy_from_slice(&self.cmd);
+        self.cmd.clear();
+        Some(piece)
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// When to call [`handle_timeout`](Self::handle_timeout) next: while a
+    /// reply is awaited. When the command awaited has just changed, this is
+    /// the last time the client was told (call it at once).
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        if self.state == State::Closed || self.in_flight.is_empty() {
+            return None;
+        }
+        Some(if self.rearm { self.now } else { self.deadline })
+    }
+
+    /// The session's state.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// Whether the session is over.
+    pub fn is_closed(&self) -> bool {
+        self.state == State::Closed
+    }
+
+    /// Whether the client reads more input: until it is closed, and not
+    /// during the TLS handshake.
+    pub fn wants_read(&self) -> bool {
+        !matches!(self.state, State::Closed | State::TlsHandshake)
+    }
+
+    /// The server's last EHLO reply (its name alone after HELO).
+    pub fn capabilities(&self) -> Option<&EhloReply> {
+        self.capabilities.as_ref()
+    }
+
+    /// Whether TLS is active (implicit, or after STARTTLS).
+    pub fn is_tls(&self) -> bool {
+        self.tls
+    }
+
+    /// Whether AUTH succeeded.
+    pub fn is_authenticated(&self) -> bool {
+        self.authenticated
+    }
+
+    /// Whether commands go out without waiting for earlier replies.
+    pub fn is_pipelining(&self) -> bool {
+        self.options.pipelining == Pipelining::Auto && self.offers(&Capability::Pipelining)
+    }
+
+    /// Whether the server announced `capability` after EHLO.
+    fn offers(&self, capability: &Capability) -> bool {
+        self.esmtp
+            && self
+                .capabilities
+                .as_ref()
+                .is_some_and(|c| c.capabilities().iter().any(|k| same_keyword(k, capability)))
+    }
+
+    fn after_input(&mut self) {
+        self.active = true;
+        if self.state == State::TlsHandshake {
+            // Plaintext during the handshake: nothing may come now.
+            self.close(CloseReason::TlsInjection);
+            return;
+        }
+        self.process();
+    }
+
+    /// Reads replies as far as the input goes.
+    fn process(&mut self) {
+        while !matches!(self.state, State::Closed | State::TlsHandshake) {
+            let auth = matches!(
+                self.in_flight.front(),
+                Some(Sent::AuthPlain(_) | Sent::AuthLogin(_))
+            );
+            let line = if auth {
+                self.lines.read_auth_line(&mut self.input)
+            } else {
+                self.lines.read_line(&mut self.input)
+            };
+            let Some(line) = line else {
+                return;
+            };
+            let Ok(line) = line else {
+                return self.close(CloseReason::ProtocolError);
+            };
+            match self.replies.push(&line) {
+                Err(_) => return self.close(CloseReason::ProtocolError),
+                Ok(None) => {}
+                Ok(Some(reply)) => self.reply(reply),
+            }
+        }
+    }
+
+    /// One whole reply, to the oldest command in flight.
+    fn reply(&mut self, reply: Reply) {
+        let code = reply.code();
+        if code == ReplyCode::SERVICE_NOT_AVAILABLE
+            && !matches!(self.in_flight.front(), Some(Sent::Quit))
+        {
+            return self.close(CloseReason::ServiceNotAvailable(reply));
+        }
+        if code == ReplyCode::AUTH_CONTINUE {
+            return self.challenge(&reply);
+        }
+        let Some(sent) = self.in_flight.pop_front() else {
+            return self.close(CloseReason::ProtocolError);
+        };
+        self.rearm = true;
+        match sent {
+            Sent::Greeting => self.on_greeting(reply),
+            Sent::Ehlo => self.on_ehlo(reply),
+            Sent::Helo => self.on_helo(reply),
+            Sent::StartTls => self.on_starttls(reply),
+            Sent::AuthPlain(_) | Sent::AuthLogin(_) => self.on_auth(reply),
+            // Replies to an abandoned transaction's commands are dropped.
+            Sent::Mail(txn)
+            | Sent::Rcpt(txn, _)
+            | Sent::Data(txn)
+            | Sent::DataEnd(txn)
+            | Sent::Bdat { txn, .. }
+                if self.txn.as_ref().map(Transaction::id) != Some(txn) => {}
+            Sent::Mail(_) => self.on_mail(reply),
+            Sent::Rcpt(_, index) => self.on_rcpt(index, reply),
+            Sent::Data(_) => self.on_data(reply),
+            Sent::DataEnd(_) => self.on_data_end(reply),
+            Sent::Bdat { last, .. } => self.on_bdat(last, reply),
+            Sent::Rset => self.on_simple("RSET", reply),
+            Sent::Noop => self.on_simple("NOOP", reply),
+            Sent::Quit => self.close(CloseReason::Quit),
+        }
+        self.flush_commands();
+        self.flush_body();
+    }
+
+    /// Writes a command line now and waits for its reply: for the lines
+    /// that answer a reply (EHLO after the greeting, DATA after the
+    /// envelope).
+    fn send(&mut self, cmd: &crate::Command<'_>, sent: Sent) {
+        encode::command(cmd, &mut self.cmd);
+        self.expect(sent);
+    }
+
+    /// Queues a command line; it is written as soon as pipelining allows.
+    fn queue_command(&mut self, cmd: &crate::Command<'_>, sent: Sent) {
+        let mut line = BytesMut::new();
+        encode::command(cmd, &mut line);
+        self.waiting.push_back((sent, line.freeze()));
+        self.flush_commands();
+    }
+
+    /// Writes waiting command lines: with nothing in flight, or, with
+    /// PIPELINING, when neither the last one sent nor the next is a barrier.
+    fn flush_commands(&mut self) {
+        while let Some((next, _)) = self.waiting.front() {
+            let may = match self.in_flight.back() {
+                None => true,
+                Some(last) => {
+                    self.is_pipelining()
+                        && !last.is_barrier()
+                        && !next.is_barrier()
+                        && !matches!(last, Sent::Data(_))
+                }
+            };
+            if !may || self.state == State::Closed {
+                return;
+            }
+            let Some((sent, line)) = self.waiting.pop_front() else {
+                return;
+            };
+            self.cmd.extend_from_slice(&line);
+            self.expect(sent);
+        }
+    }
+
+    /// Waits for the reply to a line already written.
+    fn expect(&mut self, sent: Sent) {
+        if self.in_flight.is_empty() {
+            self.rearm = true;
+        }
+        self.in_flight.push_back(sent);
+    }
+
+    /// Puts a piece of body in the output, after the commands before it.
+    fn push_piece(&mut self, piece: Bytes) {
+        if !self.cmd.is_empty() {
+            let cmd = self.cmd.split().freeze();
+            self.queued += cmd.len();
+            self.queue.push_back(cmd);
+        }
+        self.queued += piece.len();
+        self.queue.push_back(piece);
+    }
+
+    /// Octets waiting in the output.
+    fn unsent(&self) -> usize {
+        self.queued + self.cmd.len()
+    }
+
+    /// The timeout of the reply awaited (RFC 5321 §4.5.3.2).
+    fn front_timeout(&self) -> Duration {
+        let o = &self.options;
+        match self.in_flight.front() {
+            Some(Sent::Greeting) => o.greeting_timeout,
+            Some(Sent::Data(_)) => o.data_start_timeout,
+            Some(Sent::DataEnd(_) | Sent::Bdat { last: true, .. }) => o.data_end_timeout,
+            _ => o.command_timeout,
+        }
+    }
+
+    fn close(&mut self, reason: CloseReason) {
+        if self.state == State::Closed {
+            return;
+        }
+        self.state = State::Closed;
+        self.input.clear();
+        self.in_flight.clear();
+        self.waiting.clear();
+        self.txn = None;
+        self.events.push_back(Event::Closed { reason });
+    }
+}
+
+/// Whether two capabilities are the same extension, parameters aside.
+fn same_keyword(a: &Capability, b: &Capability) -> bool {
+    a.keyword().eq_ignore_ascii_case(b.keyword())
+}

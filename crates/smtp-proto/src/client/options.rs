@@ -1,0 +1,85 @@
+//! The client's settings.
+
+use std::time::Duration;
+
+use crate::Host;
+
+#[cfg(doc)]
+use super::Client;
+
+/// The client's settings. Every default cites where it comes from.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Options {
+    /// The name sent with EHLO and HELO: the client's fully qualified
+    /// domain name, or an address literal (RFC 5321 §4.1.4). Default
+    /// `localhost`; a client on the Internet must set its own.
+    pub hostname: Host<'static>,
+    /// The longest reply line, CRLF included. Default 2048, Postfix's
+    /// `line_length_limit` (RFC 5321 §4.5.3.1.5 requires at least 512).
+    pub max_reply_line: usize,
+    /// The longest `334` challenge line. Default 12 288 (RFC 4954 §4).
+    pub max_challenge_line: usize,
+    /// The most lines one reply may have. Default 256, this crate's choice:
+    /// EHLO replies run to a few dozen.
+    pub max_reply_lines: usize,
+    /// When to pipeline. Default [`Pipelining::Auto`]: when the server
+    /// announces PIPELINING (RFC 2920).
+    pub pipelining: Pipelining,
+    /// Send bodies with BDAT when the server announces CHUNKING (RFC 3030).
+    /// Default `true`; bodies with `BODY=BINARYMIME` always do.
+    pub chunking: bool,
+    /// The size of a BDAT chunk, and the body octets the client takes from
+    /// the application and has not sent before it asks for no more
+    /// ([`BodyDemand::Full`](super::BodyDemand::Full)). Default 64 KiB,
+    /// this crate's choice: a socket buffer's worth.
+    pub body_buffer: usize,
+    /// Allow AUTH PLAIN and LOGIN without TLS. Default `false`: RFC 4954 §4
+    /// and RFC 8314 keep passwords off unprotected connections.
+    pub allow_plaintext_auth: bool,
+    /// The connection is already protected (implicit TLS, RFC 8314 §3.3).
+    /// Default `false`.
+    pub implicit_tls: bool,
+    /// How long to wait for the greeting. Default 5 minutes, RFC 5321
+    /// §4.5.3.2.1.
+    pub greeting_timeout: Duration,
+    /// How long to wait for the reply to MAIL, RCPT and the other commands.
+    /// Default 5 minutes, RFC 5321 §4.5.3.2.2 and §4.5.3.2.3.
+    pub command_timeout: Duration,
+    /// How long to wait for `354` after DATA. Default 2 minutes, RFC 5321
+    /// §4.5.3.2.4.
+    pub data_start_timeout: Duration,
+    /// How long to wait for the reply after the end of the data (and after
+    /// `BDAT ... LAST`). Default 10 minutes, RFC 5321 §4.5.3.2.6.
+    pub data_end_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            hostname: Host::from_static("localhost"),
+            max_reply_line: 2048,
+            max_challenge_line: 12_288,
+            max_reply_lines: 256,
+            pipelining: Pipelining::Auto,
+            chunking: true,
+            body_buffer: 64 * 1024,
+            allow_plaintext_auth: false,
+            implicit_tls: false,
+            greeting_timeout: Duration::from_secs(5 * 60),
+            command_timeout: Duration::from_secs(5 * 60),
+            data_start_timeout: Duration::from_secs(2 * 60),
+            data_end_timeout: Duration::from_secs(10 * 60),
+        }
+    }
+}
+
+/// When the client sends a command before the reply to the previous one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Pipelining {
+    /// When the server's EHLO reply lists PIPELINING (RFC 2920 §3).
+    Auto,
+    /// Never: one command at a time.
+    Never,
+}

@@ -1,0 +1,511 @@
+//! One mail transaction (RFC 5321 §3.3): MAIL, RCPT for each recipient,
+//! then the body by DATA (dot-stuffed as it streams) or BDAT (RFC 3030),
+//! pipelined when the server allows (RFC 2920).
+
+use std::collections::VecDeque;
+
+use bytes::Bytes;
+
+use crate::framing::BodyEncoder;
+use crate::{
+    Body, Capability, ClientError, Command, MailParameters, RcptParameters, Reply, encode,
+};
+
+use super::{BodyDemand, Client, Envelope, Event, Sent, State, TxnId};
+
+/// Where the body stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BodyState {
+    /// The envelope's replies are not all in, or the application has not
+    /// offered any body yet.
+    Waiting,
+    /// DATA is sent; `354` is awaited.
+    DataSent,
+    /// The server takes the body.
+    Flowing,
+    /// The end is written (`.` or `BDAT ... LAST`); the final reply is
+    /// awaited.
+    Ended,
+    /// The transaction failed: the application's chunks are dropped.
+    Dropped,
+}
+
+#[derive(Debug)]
+pub(super) struct Transaction {
+    id: TxnId,
+    accepted: usize,
+    /// MAIL and RCPT replies still to come.
+    envelope_pending: usize,
+    mail_refused: bool,
+    /// The reply that made the transaction fail.
+    failure: Option<Reply>,
+    /// TransactionFailed was sent.
+    reported: bool,
+    chunked: bool,
+    data_pipelined: bool,
+    body: BodyState,
+    /// DATA or a BDAT was written: the transaction can only end with its
+    /// body.
+    body_sent: bool,
+    encoder: BodyEncoder,
+    /// Chunks from the application not yet encoded.
+    held: VecDeque<Bytes>,
+    held_len: usize,
+    /// The application called `body_end`.
+    ended: bool,
+    /// Encoded pieces of the next BDAT chunk.
+    chunk: Vec<Bytes>,
+    chunk_len: usize,
+    bdat_in_flight: usize,
+}
+
+impl Transaction {
+    pub(super) fn id(&self) -> TxnId {
+        self.id
+    }
+}
+
+impl Client {
+    /// Starts a transaction: MAIL, then RCPT for each recipient (in one
+    /// batch with DATA when the server offers PIPELINING). Hand the body
+    /// over with [`body_chunk`](Self::body_chunk) and
+    /// [`body_end`](Self::body_end), as [`body_demand`](Self::body_demand)
+    /// asks; it goes out once the server takes it. Without pipelining, DATA
+    /// waits for the first chunk (or the end), so the application can still
+    /// [`rset`](Self::rset) after seeing a recipient refused.
+    ///
+    /// Fails if the session is not [`State::Ready`], there is no recipient,
+    /// or a parameter or address needs an extension the server did not
+    /// announce (SMTPUTF8 is added when an address needs it).
+    pub fn send_mail(&mut self, envelope: Envelope<'_>) -> Result<TxnId, ClientError> {
+        self.idle()?;
+        if envelope.recipients.is_empty() {
+            return Err(ClientError::NoRecipients);
+        }
+        let mut params = envelope.params;
+        let needs_utf8 =
+            !envelope.from.is_ascii() || envelope.recipients.iter().any(|(to, _)| !to.is_ascii());
+        if needs_utf8 {
+            params.smtputf8 = true;
+        }
+        self.check_mail_params(&params)?;
+        for (_, rcpt) in &envelope.recipients {
+            self.check_rcpt_params(rcpt)?;
+        }
+        let binary = params.body == Some(Body::BinaryMime);
+        let chunked = binary || (self.options.chunking && self.offers(&Capability::Chunking));
+        let data_pipelined = self.is_pipelining() && !chunked;
+        self.next_txn += 1;
+        let id = TxnId(self.next_txn);
+        let recipients = envelope.recipients.len();
+        self.txn = Some(Transaction {
+            id,
+            accepted: 0,
+            envelope_pending: recipients + 1,
+            mail_refused: false,
+            failure: None,
+            reported: false,
+            chunked,
+            data_pipelined,
+            body: if data_pipelined {
+                BodyState::DataSent
+            } else {
+                BodyState::Waiting
+            },
+            body_sent: false,
+            encoder: if binary {
+                BodyEncoder::binary()
+            } else if chunked {
+                BodyEncoder::bdat()
+            } else {
+                BodyEncoder::data()
+            },
+            held: VecDeque::new(),
+            held_len: 0,
+            ended: false,
+            chunk: Vec::new(),
+            chunk_len: 0,
+            bdat_in_flight: 0,
+        });
+        self.state = State::Transaction;
+        if self.need_rset {
+            self.need_rset = false;
+            self.queue_command(&Command::Rset, Sent::Rset);
+        }
+        let mail = Command::Mail {
+            from: envelope.from,
+            params,
+        };
+        self.queue_command(&mail, Sent::Mail(id));
+        for (index, (to, params)) in envelope.recipients.into_iter().enumerate() {
+            self.queue_command(&Command::Rcpt { to, params }, Sent::Rcpt(id, index));
+        }
+        if data_pipelined {
+            self.queue_command(&Command::Data, Sent::Data(id));
+            if let Some(txn) = &mut self.txn {
+                txn.body_sent = true;
+            }
+        }
+        Ok(id)
+    }
+
+    /// Hands over the next octets of the message. The client keeps the
+    /// [`Bytes`] (no copy) until they go out, normalized and, for DATA,
+    /// dot-stuffed. After the transaction failed, chunks are dropped.
+    pub fn body_chunk(&mut self, chunk: Bytes) -> Result<(), ClientError> {
+        let txn = self.open_body()?;
+        if txn.body != BodyState::Dropped && !chunk.is_empty() {
+            txn.held_len += chunk.len();
+            txn.held.push_back(chunk);
+        }
+        self.envelope_step();
+        self.flush_body();
+        Ok(())
+    }
+
+    /// The message is complete: its end goes out after its last octets.
+    pub fn body_end(&mut self) -> Result<(), ClientError> {
+        self.open_body()?.ended = true;
+        self.envelope_step();
+        self.flush_body();
+        Ok(())
+    }
+
+    /// What the open body needs next; `None` when no transaction takes a
+    /// body (none is open, it has ended, or it failed).
+    pub fn body_demand(&self) -> Option<BodyDemand> {
+        let txn = self.txn.as_ref()?;
+        if txn.ended || txn.body == BodyState::Dropped {
+            return None;
+        }
+        let waiting = txn.held_len + txn.chunk_len + self.unsent();
+        Some(if waiting >= self.options.body_buffer {
+            BodyDemand::Full
+        } else {
+            BodyDemand::More
+        })
+    }
+
+    /// Whether the transaction's body has ended (or it failed), so QUIT may
+    /// follow it.
+    pub(super) fn body_done(&self) -> bool {
+        self.txn
+            .as_ref()
+            .is_none_or(|t| matches!(t.body, BodyState::Ended | BodyState::Dropped))
+    }
+
+    /// Gives up the transaction if its body has not started: its commands
+    /// not yet written are dropped, and replies to those written ignored.
+    pub(super) fn abandon_transaction(&mut self) -> bool {
+        let Some(txn) = &self.txn else {
+            return true;
+        };
+        if txn.body_sent {
+            return false;
+        }
+        let id = txn.id;
+        self.waiting.retain(
+            |(s, _)| !matches!(s, Sent::Mail(t) | Sent::Rcpt(t, _) | Sent::Data(t) if *t == id),
+        );
+        // MAIL may have been taken: RSET before the next transaction.
+        self.need_rset = true;
+        self.txn = None;
+        true
+    }
+
+    fn open_body(&mut self) -> Result<&mut Transaction, ClientError> {
+        match &mut self.txn {
+            Some(txn) if !txn.ended => Ok(txn),
+            _ => Err(ClientError::NoBodyPending),
+        }
+    }
+
+    fn check_mail_params(&self, p: &MailParameters<'_>) -> Result<(), ClientError> {
+        let need = |on: bool, cap: Capability, name: &'static str| {
+            if on && !self.offers(&cap) {
+                Err(ClientError::NotOffered(name))
+            } else {
+                Ok(())
+            }
+        };
+        need(p.size.is_some(), Capability::Size(None), "SIZE")?;
+        need(
+            matches!(p.body, Some(Body::SevenBit | Body::EightBitMime)),
+            Capability::EightBitMime,
+            "8BITMIME",
+        )?;
+        need(
+            p.body == Some(Body::BinaryMime),
+            Capability::BinaryMime,
+            "BINARYMIME",
+        )?;
+        need(
+            p.body == Some(Body::BinaryMime),
+            Capability::Chunking,
+            "CHUNKING",
+        )?;
+        need(p.smtputf8, Capability::SmtpUtf8, "SMTPUTF8")?;
+        need(p.ret.is_some() || p.envid.is_some(), Capability::Dsn, "DSN")?;
+        need(p.auth.is_some(), Capability::Auth(Vec::new()), "AUTH")?;
+        need(p.requiretls, Capability::RequireTls, "REQUIRETLS")?;
+        need(
+            p.mt_priority.is_some(),
+            Capability::MtPriority(None),
+            "MT-PRIORITY",
+        )?;
+        self.check_other(&p.other)
+    }
+
+    fn check_rcpt_params(&self, p: &RcptParameters<'_>) -> Result<(), ClientError> {
+        if (p.notify.is_some() || p.orcpt.is_some()) && !self.offers(&Capability::Dsn) {
+            return Err(ClientError::NotOffered("DSN"));
+        }
+        self.check_other(&p.other)
+    }
+
+    fn check_other(&self, other: &[crate::Parameter<'_>]) -> Result<(), ClientError> {
+        let offered = |kw: &str| {
+            self.esmtp
+                && self
+                    .capabilities
+                    .as_ref()
+                    .is_some_and(|c| c.has_keyword(kw))
+        };
+        if other.iter().all(|p| offered(p.keyword())) {
+            Ok(())
+        } else {
+            Err(ClientError::NotOffered("an ESMTP parameter"))
+        }
+    }
+
+    pub(super) fn on_mail(&mut self, reply: Reply) {
+        let Some(txn) = &mut self.txn else {
+            return;
+        };
+        txn.envelope_pending -= 1;
+        if reply.code().is_negative() {
+            txn.mail_refused = true;
+            txn.failure.get_or_insert(reply);
+            // The recipients not sent yet need not be; the replies of those
+            // sent (503) are still to come.
+            let id = txn.id;
+            self.waiting
+                .retain(|(s, _)| !matches!(s, Sent::Rcpt(t, _) | Sent::Data(t) if *t == id));
+            txn.envelope_pending = self
+                .in_flight
+                .iter()
+                .filter(|s| matches!(s, Sent::Rcpt(t, _) if *t == id))
+                .count();
+        }
+        self.envelope_step();
+    }
+
+    pub(super) fn on_rcpt(&mut self, index: usize, reply: Reply) {
+        let Some(txn) = &mut self.txn else {
+            return;
+        };
+        txn.envelope_pending = txn.envelope_pending.saturating_sub(1);
+        let id = txn.id;
+        if reply.code().is_positive() && !txn.mail_refused {
+            txn.accepted += 1;
+            self.events
+                .push_back(Event::RcptAccepted { txn: id, index });
+        } else {
+            if !txn.mail_refused {
+                txn.failure = Some(reply.clone());
+            }
+            self.events.push_back(Event::RcptRejected {
+                txn: id,
+                index,
+                reply,
+            });
+        }
+        self.envelope_step();
+    }
+
+    /// What follows the envelope, once its replies are in: the body, or the
+    /// end of a transaction no recipient took.
+    fn envelope_step(&mut self) {
+        let Some(txn) = &mut self.txn else {
+            return;
+        };
+        if txn.envelope_pending > 0 || txn.data_pipelined || txn.body != BodyState::Waiting {
+            return;
+        }
+        if txn.mail_refused || txn.accepted == 0 {
+            // MAIL was taken: the server holds a transaction open.
+            self.need_rset |= !txn.mail_refused;
+            if let Some(reply) = txn.failure.take() {
+                self.fail_transaction(reply);
+            }
+            return self.end_transaction();
+        }
+        let id = txn.id;
+        if txn.chunked {
+            txn.body = BodyState::Flowing;
+            self.events.push_back(Event::DataStarted { txn: id });
+        } else if txn.ended || txn.held_len > 0 {
+            txn.body = BodyState::DataSent;
+            txn.body_sent = true;
+            self.send(&Command::Data, Sent::Data(id));
+        }
+    }
+
+    pub(super) fn on_data(&mut self, reply: Reply) {
+        let Some(txn) = &mut self.txn else {
+            return;
+        };
+        if reply.code() == crate::ReplyCode::START_MAIL_INPUT {
+            let id = txn.id;
+            if txn.mail_refused || txn.accepted == 0 {
+                // RFC 2920 §3.1: "if the DATA command was accepted the
+                // client SMTP should send a single dot".
+                txn.body = BodyState::Dropped;
+                txn.ended = true;
+                self.cmd.extend_from_slice(b".\r\n");
+                self.expect(Sent::DataEnd(id));
+                return;
+            }
+            txn.body = BodyState::Flowing;
+            self.events.push_back(Event::DataStarted { txn: id });
+        } else {
+            self.need_rset |= !txn.mail_refused;
+            // With DATA pipelined after a refused MAIL, MAIL's reply says
+            // why; otherwise DATA's reply ended the transaction.
+            let reply = match txn.failure.take() {
+                Some(failure) if txn.mail_refused => failure,
+                _ => reply,
+            };
+            self.fail_transaction(reply);
+            self.end_transaction();
+        }
+    }
+
+    pub(super) fn on_data_end(&mut self, reply: Reply) {
+        let Some(txn) = &mut self.txn else {
+            return;
+        };
+        if txn.body == BodyState::Dropped {
+            // The single dot after a 354 with no recipient.
+            let reply = txn.failure.take().unwrap_or(reply);
+            self.fail_transaction(reply);
+        } else if reply.code().is_positive() {
+            let id = txn.id;
+            self.events
+                .push_back(Event::MessageAccepted { txn: id, reply });
+        } else {
+            self.fail_transaction(reply);
+        }
+        self.end_transaction();
+    }
+
+    pub(super) fn on_bdat(&mut self, last: bool, reply: Reply) {
+        let Some(txn) = &mut self.txn else {
+            return;
+        };
+        txn.bdat_in_flight -= 1;
+        if reply.code().is_negative() {
+            // RFC 3030 §2: no further chunk after a failed one, and RSET
+            // before the next transaction. Replies to chunks already in the
+            // pipeline are ignored.
+            self.fail_transaction(reply);
+            self.need_rset = true;
+            self.end_transaction();
+        } else if last {
+            let id = txn.id;
+            self.events
+                .push_back(Event::MessageAccepted { txn: id, reply });
+            self.end_transaction();
+        }
+    }
+
+    /// Drops the rest of the body and reports the failure, once.
+    fn fail_transaction(&mut self, reply: Reply) {
+        let Some(txn) = &mut self.txn else {
+            return;
+        };
+        txn.body = BodyState::Dropped;
+        txn.held.clear();
+        txn.held_len = 0;
+        txn.chunk.clear();
+        txn.chunk_len = 0;
+        if !txn.reported {
+            txn.reported = true;
+            let id = txn.id;
+            self.events
+                .push_back(Event::TransactionFailed { txn: id, reply });
+        }
+    }
+
+    fn end_transaction(&mut self) {
+        self.txn = None;
+        if self.state == State::Transaction {
+            self.state = State::Ready;
+        }
+    }
+
+    /// Moves the body along as far as the server takes it.
+    pub(super) fn flush_body(&mut self) {
+        let Some(mut txn) = self.txn.take() else {
+            return;
+        };
+        if txn.body == BodyState::Flowing {
+            let mut pieces = Vec::new();
+            while let Some(chunk) = txn.held.pop_front() {
+                txn.encoder.encode_bytes(chunk, |p| pieces.push(p));
+            }
+            txn.held_len = 0;
+            if txn.ended {
+                txn.encoder.finish_bytes(|p| pieces.push(p));
+            }
+            if txn.chunked {
+                for p in pieces {
+                    txn.chunk_len += p.len();
+                    txn.chunk.push(p);
+                }
+                self.frame_chunks(&mut txn);
+            } else {
+                for p in pieces {
+                    self.push_piece(p);
+                }
+                if txn.ended {
+                    txn.body = BodyState::Ended;
+                    self.expect(Sent::DataEnd(txn.id));
+                }
+            }
+        }
+        self.txn = Some(txn);
+    }
+
+    /// Frames encoded pieces into BDAT chunks: full ones as they fill, the
+    /// rest with `LAST` at the end; one at a time without pipelining.
+    fn frame_chunks(&mut self, txn: &mut Transaction) {
+        loop {
+            if !(self.is_pipelining() || txn.bdat_in_flight == 0) {
+                return;
+            }
+            let last = txn.ended;
+            if !last && txn.chunk_len < self.options.body_buffer {
+                return;
+            }
+            encode::command(
+                &Command::Bdat {
+                    size: txn.chunk_len as u64,
+                    last,
+                },
+                &mut self.cmd,
+            );
+            for p in txn.chunk.drain(..) {
+                self.push_piece(p);
+            }
+            txn.chunk_len = 0;
+            txn.bdat_in_flight += 1;
+            txn.body_sent = true;
+            self.expect(Sent::Bdat { txn: txn.id, last });
+            if last {
+                txn.body = BodyState::Ended;
+                return;
+            }
+        }
+    }
+}

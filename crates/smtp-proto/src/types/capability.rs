@@ -1,0 +1,424 @@
+//! EHLO keywords (RFC 5321 §4.1.1.1) and the EHLO reply that lists them.
+
+use std::fmt;
+
+use bytes::BytesMut;
+
+use super::syntax::{self, parse_u64, put_decimal};
+use crate::{Mechanism, Reply, ReplyCode, ValueError};
+
+/// An extension a server announces in its EHLO reply (RFC 5321 §4.1.1.1):
+///
+/// ```text
+/// ehlo-line    = ehlo-keyword *( SP ehlo-param )
+/// ehlo-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
+/// ehlo-param   = 1*(%d33-126)
+/// ```
+///
+/// Keywords this crate knows are typed; every other line, and a known
+/// keyword whose parameters do not parse, is kept as [`Other`](Self::Other)
+/// so nothing the server said is lost.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Capability {
+    /// `8BITMIME` (RFC 6152).
+    EightBitMime,
+    /// `AUTH mech...` (RFC 4954 §3).
+    Auth(Vec<Mechanism>),
+    /// `BINARYMIME` (RFC 3030 §3).
+    BinaryMime,
+    /// `CHUNKING`: BDAT (RFC 3030 §2).
+    Chunking,
+    /// `DSN` (RFC 3461 §4).
+    Dsn,
+    /// `ENHANCEDSTATUSCODES` (RFC 2034 §3).
+    EnhancedStatusCodes,
+    /// `HELP` (RFC 5321 appendix D shows it).
+    Help,
+    /// `MT-PRIORITY [policy]` (RFC 6710 §2).
+    MtPriority(Option<String>),
+    /// `PIPELINING` (RFC 2920 §2).
+    Pipelining,
+    /// `REQUIRETLS` (RFC 8689 §4).
+    RequireTls,
+    /// `SIZE [n]` (RFC 1870 §4): the largest message, 0 or absent for no
+    /// fixed limit.
+    Size(Option<u64>),
+    /// `SMTPUTF8` (RFC 6531 §3.1).
+    SmtpUtf8,
+    /// `STARTTLS` (RFC 3207 §4).
+    StartTls,
+    /// `VRFY` (RFC 5321 appendix D.4 shows it).
+    Vrfy,
+    /// Any other line, as sent: the keyword and its parameters.
+    Other {
+        /// The keyword, as sent.
+        keyword: String,
+        /// The parameters, split at spaces.
+        params: Vec<String>,
+    },
+}
+
+impl Capability {
+    /// Reads one line of an EHLO reply after the first. Never fails: what is
+    /// not a known keyword with valid parameters is [`Other`](Self::Other).
+    pub fn parse(line: &str) -> Self {
+        let mut words = line.split(' ').filter(|w| !w.is_empty());
+        let keyword = words.next().unwrap_or("");
+        let params: Vec<&str> = words.collect();
+        let known = |name: &str| keyword.eq_ignore_ascii_case(name);
+        let bare = |cap: Self| params.is_empty().then_some(cap);
+        let parsed = if known("8BITMIME") {
+            bare(Self::EightBitMime)
+        } else if known("AUTH") {
+            params
+                .iter()
+                .map(|m| Mechanism::new(m).ok())
+                .collect::<Option<Vec<_>>>()
+                .map(Self::Auth)
+        } else if known("BINARYMIME") {
+            bare(Self::BinaryMime)
+        } else if known("CHUNKING") {
+            bare(Self::Chunking)
+        } else if known("DSN") {
+            bare(Self::Dsn)
+        } else if known("ENHANCEDSTATUSCODES") {
+            bare(Self::EnhancedStatusCodes)
+        } else if known("HELP") {
+            bare(Self::Help)
+        } else if known("MT-PRIORITY") {
+            match params[..] {
+                [] => Some(Self::MtPriority(None)),
+                [policy] => Some(Self::MtPriority(Some(policy.to_owned()))),
+                _ => None,
+            }
+        } else if known("PIPELINING") {
+            bare(Self::Pipelining)
+        } else if known("REQUIRETLS") {
+            bare(Self::RequireTls)
+        } else if known("SIZE") {
+            match params[..] {
+                [] => Some(Self::Size(None)),
+                [n] => parse_u64(n.as_bytes()).ok().map(|n| Self::Size(Some(n))),
+                _ => None,
+            }
+        } else if known("SMTPUTF8") {
+            bare(Self::SmtpUtf8)
+        } else if known("STARTTLS") {
+            bare(Self::StartTls)
+        } else if known("VRFY") {
+            bare(Self::Vrfy)
+        } else {
+            None
+        };
+        parsed.unwrap_or_else(|| Self::Other {
+            keyword: keyword.to_owned(),
+            params: params.into_iter().map(str::to_owned).collect(),
+        })
+    }
+
+    /// A capability this crate has no type for, checked against the ABNF.
+    pub fn other(keyword: &str, params: &[&str]) -> Result<Self, ValueError> {
+        let kw = keyword.as_bytes();
+        if !kw.first().is_some_and(u8::is_ascii_alphanumeric) {
+            return Err(ValueError::Syntax(0));
+        }
+        if let Some(pos) = kw.iter().position(|&b| !syntax::is(b, syntax::LDH)) {
+            return Err(ValueError::Syntax(pos));
+        }
+        for p in params {
+            if p.is_empty() {
+                return Err(ValueError::Empty);
+            }
+            if let Some(&b) = p
+                .as_bytes()
+                .iter()
+                .find(|&&b| !syntax::is(b, syntax::VCHAR))
+            {
+                return Err(ValueError::InvalidOctet(b));
+            }
+        }
+        Ok(Self::Other {
+            keyword: keyword.to_owned(),
+            params: params.iter().map(|p| (*p).to_owned()).collect(),
+        })
+    }
+
+    /// The keyword, upper-cased for known ones, as sent for others.
+    pub fn keyword(&self) -> &str {
+        match self {
+            Self::EightBitMime => "8BITMIME",
+            Self::Auth(_) => "AUTH",
+            Self::BinaryMime => "BINARYMIME",
+            Self::Chunking => "CHUNKING",
+            Self::Dsn => "DSN",
+            Self::EnhancedStatusCodes => "ENHANCEDSTATUSCODES",
+            Self::Help => "HELP",
+            Self::MtPriority(_) => "MT-PRIORITY",
+            Self::Pipelining => "PIPELINING",
+            Self::RequireTls => "REQUIRETLS",
+            Self::Size(_) => "SIZE",
+            Self::SmtpUtf8 => "SMTPUTF8",
+            Self::StartTls => "STARTTLS",
+            Self::Vrfy => "VRFY",
+            Self::Other { keyword, .. } => keyword,
+        }
+    }
+
+    /// Appends the line's text (no code, no CRLF).
+    pub(crate) fn write(&self, out: &mut BytesMut) {
+        out.extend_from_slice(self.keyword().as_bytes());
+        match self {
+            Self::Auth(mechs) => {
+                for m in mechs {
+                    out.extend_from_slice(b" ");
+                    out.extend_from_slice(m.as_str().as_bytes());
+                }
+            }
+            Self::MtPriority(Some(policy)) => {
+                out.extend_from_slice(b" ");
+                out.extend_from_slice(policy.as_bytes());
+            }
+            Self::Size(Some(n)) => {
+                out.extend_from_slice(b" ");
+                put_decimal(out, *n);
+            }
+            Self::Other { params, .. } => {
+                for p in params {
+                    out.extend_from_slice(b" ");
+                    out.extend_from_slice(p.as_bytes());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl fmt::Display for Capability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = BytesMut::new();
+        self.write(&mut out);
+        f.write_str(&String::from_utf8_lossy(&out))
+    }
+}
+
+/// A positive reply to EHLO or LHLO (RFC 5321 §4.1.1.1):
+///
+/// ```text
+/// ehlo-ok-rsp = ( "250" SP Domain [ SP ehlo-greet ] CRLF )
+///             / ( "250-" Domain [ SP ehlo-greet ] CRLF
+///                 *( "250-" ehlo-line CRLF )
+///                 "250" SP ehlo-line CRLF )
+/// ```
+///
+/// Every keyword line is kept, in order, known or not. A reply with no
+/// keyword at all (a server without extensions) is valid.
+///
+/// ```
+/// use smtp_proto::{Capability, EhloReply};
+///
+/// let ehlo = EhloReply::parse_lines(["foo.com greets bar.com", "8BITMIME", "SIZE", "X-ODD 1"])?;
+/// assert_eq!(ehlo.domain(), "foo.com");
+/// assert_eq!(ehlo.greeting(), "greets bar.com");
+/// assert!(ehlo.has(&Capability::EightBitMime));
+/// assert_eq!(ehlo.size(), Some(None));
+/// assert_eq!(ehlo.capabilities()[2].keyword(), "X-ODD");
+/// # Ok::<(), smtp_proto::ValueError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EhloReply {
+    domain: String,
+    greeting: String,
+    capabilities: Vec<Capability>,
+}
+
+impl EhloReply {
+    /// A reply from the server's name, greeting text and capabilities.
+    pub fn new(
+        domain: impl Into<String>,
+        greeting: impl Into<String>,
+        capabilities: Vec<Capability>,
+    ) -> Self {
+        Self {
+            domain: domain.into(),
+            greeting: greeting.into(),
+            capabilities,
+        }
+    }
+
+    /// Reads the text of a `250` reply's lines: the first names the server,
+    /// the others are keywords. Fails if there is no line or the first is
+    /// empty.
+    pub fn parse_lines<'l>(lines: impl IntoIterator<Item = &'l str>) -> Result<Self, ValueError> {
+        let mut lines = lines.into_iter();
+        let first = lines.next().ok_or(ValueError::Empty)?;
+        let (domain, greeting) = match first.split_once(' ') {
+            Some((d, g)) => (d, g),
+            None => (first, ""),
+        };
+        if domain.is_empty() {
+            return Err(ValueError::Empty);
+        }
+        Ok(Self {
+            domain: domain.to_owned(),
+            greeting: greeting.to_owned(),
+            capabilities: lines
+                .filter(|l| !l.trim().is_empty())
+                .map(Capability::parse)
+                .collect(),
+        })
+    }
+
+    /// Reads a positive reply to EHLO or LHLO; fails if it is not `250`.
+    pub fn from_reply(reply: &Reply) -> Result<Self, ValueError> {
+        if reply.code() != ReplyCode::OK {
+            return Err(ValueError::OutOfRange);
+        }
+        Self::parse_lines(reply.lines())
+    }
+
+    /// The reply as a [`Reply`]; fails if a part holds a control octet.
+    pub fn to_reply(&self) -> Result<Reply, ValueError> {
+        let mut first = self.domain.clone();
+        if !self.greeting.is_empty() {
+            first.push(' ');
+            first.push_str(&self.greeting);
+        }
+        let lines = std::iter::once(first).chain(self.capabilities.iter().map(|c| c.to_string()));
+        Reply::multiline(ReplyCode::OK, None, lines)
+    }
+
+    /// The server's name for itself.
+    pub fn domain(&self) -> &str {
+        &self.domain
+    }
+
+    /// The free text after the name (empty if none).
+    pub fn greeting(&self) -> &str {
+        &self.greeting
+    }
+
+    /// Every keyword line, in order.
+    pub fn capabilities(&self) -> &[Capability] {
+        &self.capabilities
+    }
+
+    /// Whether the server announced `capability` (for keywords with
+    /// parameters, with those parameters).
+    pub fn has(&self, capability: &Capability) -> bool {
+        self.capabilities.contains(capability)
+    }
+
+    /// Whether a keyword, in any case, is among the lines (with any
+    /// parameters).
+    pub fn has_keyword(&self, keyword: &str) -> bool {
+        self.capabilities
+            .iter()
+            .any(|c| c.keyword().eq_ignore_ascii_case(keyword))
+    }
+
+    /// SIZE: `Some(Some(n))` for a limit, `Some(None)` for SIZE without one,
+    /// `None` if not announced.
+    pub fn size(&self) -> Option<Option<u64>> {
+        self.capabilities.iter().find_map(|c| match c {
+            Capability::Size(n) => Some(*n),
+            _ => None,
+        })
+    }
+
+    /// The AUTH mechanisms, empty if AUTH was not announced.
+    pub fn auth_mechanisms(&self) -> &[Mechanism] {
+        self.capabilities
+            .iter()
+            .find_map(|c| match c {
+                Capability::Auth(m) => Some(m.as_slice()),
+                _ => None,
+            })
+            .unwrap_or(&[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyword_lines() {
+        assert_eq!(Capability::parse("PIPELINING"), Capability::Pipelining);
+        assert_eq!(Capability::parse("pipelining"), Capability::Pipelining);
+        assert_eq!(
+            Capability::parse("SIZE 10240000"),
+            Capability::Size(Some(10_240_000))
+        );
+        assert_eq!(Capability::parse("SIZE"), Capability::Size(None));
+        assert_eq!(
+            Capability::parse("AUTH PLAIN login"),
+            Capability::Auth(vec![Mechanism::PLAIN, Mechanism::LOGIN])
+        );
+        assert_eq!(Capability::parse("AUTH"), Capability::Auth(vec![]));
+        assert_eq!(
+            Capability::parse("MT-PRIORITY MIXER"),
+            Capability::MtPriority(Some("MIXER".into()))
+        );
+        // Known keywords with parameters that do not parse are kept whole.
+        assert_eq!(
+            Capability::parse("SIZE 99999999999999999999999"),
+            Capability::Other {
+                keyword: "SIZE".into(),
+                params: vec!["99999999999999999999999".into()]
+            }
+        );
+        assert_eq!(
+            Capability::parse("PIPELINING extra"),
+            Capability::Other {
+                keyword: "PIPELINING".into(),
+                params: vec!["extra".into()]
+            }
+        );
+        // Old Outlook servers' `AUTH=LOGIN`.
+        assert_eq!(
+            Capability::parse("AUTH=LOGIN PLAIN"),
+            Capability::Other {
+                keyword: "AUTH=LOGIN".into(),
+                params: vec!["PLAIN".into()]
+            }
+        );
+        for cap in [
+            Capability::Size(Some(0)),
+            Capability::Auth(vec![Mechanism::CRAM_MD5]),
+            Capability::StartTls,
+            Capability::other("X-EXPS", &["GSSAPI", "NTLM"]).unwrap(),
+        ] {
+            assert_eq!(Capability::parse(&cap.to_string()), cap);
+        }
+        assert!(Capability::other("X EXPS", &[]).is_err());
+        assert!(Capability::other("X", &["a b"]).is_err());
+    }
+
+    #[test]
+    fn ehlo_replies() {
+        let ehlo = EhloReply::parse_lines(["mail.example.org"]).unwrap();
+        assert_eq!(ehlo.domain(), "mail.example.org");
+        assert!(ehlo.capabilities().is_empty());
+        assert_eq!(ehlo.size(), None);
+        assert!(ehlo.auth_mechanisms().is_empty());
+        assert!(EhloReply::parse_lines([""]).is_err());
+        assert!(EhloReply::parse_lines(Vec::<&str>::new()).is_err());
+        let ehlo = EhloReply::new(
+            "x.y",
+            "hi",
+            vec![
+                Capability::Auth(vec![Mechanism::PLAIN]),
+                Capability::Chunking,
+            ],
+        );
+        let reply = ehlo.to_reply().unwrap();
+        assert_eq!(
+            reply.lines().collect::<Vec<_>>(),
+            ["x.y hi", "AUTH PLAIN", "CHUNKING"]
+        );
+        assert_eq!(EhloReply::from_reply(&reply).unwrap(), ehlo);
+        assert!(ehlo.has_keyword("chunking"));
+        assert_eq!(ehlo.auth_mechanisms(), [Mechanism::PLAIN]);
+    }
+}

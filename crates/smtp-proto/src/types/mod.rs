@@ -1,0 +1,21 @@
+//! The values of the grammar, each built by parsing (`TryFrom`, `new`), so a
+//! value that exists is valid.
+
+mod address;
+mod capability;
+mod command;
+mod mechanism;
+mod params;
+mod reply;
+mod secret;
+pub(crate) mod syntax;
+
+pub use address::{AddressLiteral, ForwardPath, Host, Mailbox, ReversePath};
+pub(crate) use address::{check_domain, check_host, scan_mailbox};
+pub use capability::{Capability, EhloReply};
+pub use command::{Command, SaslResponse};
+pub use mechanism::Mechanism;
+pub use params::{Body, MailParameters, Notify, Orcpt, Parameter, RcptParameters, Ret, XText};
+pub(crate) use params::{check_esmtp_value, check_keyword, check_orcpt, check_xtext};
+pub use reply::{EnhancedCode, Reply, ReplyCode};
+pub use secret::Secret;
