@@ -142,9 +142,10 @@ pub enum Event {
         /// Why.
         reason: AbortReason,
     },
-    /// STARTTLS was accepted: send what `poll_transmit` holds, run the TLS
-    /// handshake, then call [`Server::tls_established`] and feed the
-    /// decrypted bytes from then on. Every plaintext byte the client sent
+    /// STARTTLS was accepted and its `220` has been handed to
+    /// `poll_transmit` (write it out first): run the TLS handshake, then
+    /// call [`Server::tls_established`] and feed the decrypted bytes from
+    /// then on. The handshake has [`Options::tls_handshake_timeout`]. Every plaintext byte the client sent
     /// after STARTTLS has been discarded, and the session starts over (RFC
     /// 3207 §4.2).
     TlsRequested,
@@ -245,4 +246,8 @@ pub enum CloseReason {
     InputOverflow,
     /// The application called [`Server::shutdown`] (`421 4.3.2`).
     Shutdown,
+    /// The TLS handshake after STARTTLS did not end within
+    /// [`Options::tls_handshake_timeout`]; no reply was sent (the client
+    /// expects TLS records, not plaintext).
+    TlsHandshakeTimedOut,
 }

@@ -105,7 +105,11 @@ enum Phase {
     Data(DotUnstuffer),
     /// A BDAT chunk.
     Bdat(data::Bdat),
-    /// STARTTLS accepted; the driver runs the handshake.
+    /// STARTTLS accepted: its `220` waits in the output (held back, maybe,
+    /// past the soft error limit). The driver hears of TLS only once the
+    /// `220` has gone through `poll_transmit`.
+    TlsPending,
+    /// The `220` is out and the driver was told: it runs the handshake.
     TlsHandshake,
     Closed,
 }
@@ -270,9 +274,14 @@ impl Server {
         if now < self.deadline {
             return;
         }
+        if matches!(self.phase, Phase::TlsHandshake) {
+            // The peer expects TLS records now: no plaintext 421.
+            self.close(CloseReason::TlsHandshakeTimedOut);
+            return;
+        }
         let waiting = self.pending != Pending::None
             || self.hold.is_some()
-            || matches!(self.phase, Phase::TlsHandshake);
+            || matches!(self.phase, Phase::TlsPending);
         if self.active || waiting {
             self.active = false;
             self.deadline = now + self.options.command_timeout;
@@ -301,9 +310,16 @@ impl Server {
             hold.from = 0;
         }
         self.active = true;
-        // Room in the output may let pipelined commands be read.
         if self.out.is_empty() {
-            self.process();
+            if matches!(self.phase, Phase::TlsPending) {
+                // The 220 is on its way: now the handshake may start.
+                self.phase = Phase::TlsHandshake;
+                self.deadline = self.now + self.options.tls_handshake_timeout;
+                self.events.push_back(Event::TlsRequested);
+            } else {
+                // Room in the output may let pipelined commands be read.
+                self.process();
+            }
         }
         ready
     }
@@ -333,7 +349,7 @@ impl Server {
     pub fn state(&self) -> State {
         match &self.phase {
             Phase::Closed => State::Closed,
-            Phase::TlsHandshake => State::TlsHandshake,
+            Phase::TlsPending | Phase::TlsHandshake => State::TlsHandshake,
             Phase::Data(_) | Phase::Bdat(_) => State::Data,
             Phase::Command | Phase::Sasl(_) => match &self.txn {
                 Some(t) if t.bdat || matches!(self.pending, Pending::Message(_)) => State::Data,
@@ -376,8 +392,14 @@ impl Server {
 
     /// Ends the session: `421 4.3.2 hostname Service shutting down` (RFC
     /// 5321 §3.8), whatever the session was doing. For a server that stops.
+    /// During the TLS handshake no plaintext reply can go: the session just
+    /// closes.
     pub fn shutdown(&mut self) {
         if self.phase_is_closed() {
+            return;
+        }
+        if matches!(self.phase, Phase::TlsPending | Phase::TlsHandshake) {
+            self.close(CloseReason::Shutdown);
             return;
         }
         let reply = replies::with_hostname(
@@ -395,7 +417,10 @@ impl Server {
     }
 
     fn accepts_input(&self) -> bool {
-        !matches!(self.phase, Phase::Closed | Phase::TlsHandshake)
+        !matches!(
+            self.phase,
+            Phase::Closed | Phase::TlsPending | Phase::TlsHandshake
+        )
     }
 
     fn after_input(&mut self) {
@@ -452,7 +477,7 @@ impl Server {
                 },
                 Phase::Data(_) => self.data_step(),
                 Phase::Bdat(_) => self.bdat_step(),
-                Phase::TlsHandshake | Phase::Closed => false,
+                Phase::TlsPending | Phase::TlsHandshake | Phase::Closed => false,
             };
             if !progressed {
                 return;

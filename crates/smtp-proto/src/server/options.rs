@@ -132,6 +132,10 @@ pub struct Options {
     /// How long the server waits for the client's next command or data.
     /// Default 5 minutes, RFC 5321 §4.5.3.2.7 (Postfix's `smtpd_timeout`).
     pub command_timeout: Duration,
+    /// How long the TLS handshake after STARTTLS may take, from the moment
+    /// the driver is told to start it. Default 300 s, Postfix's
+    /// `smtpd_starttls_timeout`.
+    pub tls_handshake_timeout: Duration,
     /// Replies the server lets build up unsent before it stops reading
     /// pipelined commands. Default 64 KiB, this crate's choice.
     pub max_output: usize,
@@ -190,6 +194,7 @@ impl Default for Options {
             error_delay: Duration::from_secs(1),
             junk_command_limit: 100,
             command_timeout: Duration::from_secs(5 * 60),
+            tls_handshake_timeout: Duration::from_secs(300),
             max_output: 64 * 1024,
             max_buffered_input: 64 * 1024,
         }

@@ -16,6 +16,7 @@ impl Server {
         self.tls = true;
         self.phase = Phase::Command;
         self.active = true;
+        self.deadline = self.now + self.options.command_timeout;
         self.process();
         Ok(())
     }
@@ -138,7 +139,9 @@ impl Server {
     }
 
     /// STARTTLS (RFC 3207 §4): `220`, then every plaintext byte already
-    /// received is dropped and the session starts over.
+    /// received is dropped and the session starts over. The driver hears
+    /// [`Event::TlsRequested`] once the `220` has left through
+    /// `poll_transmit`, so it is never written inside TLS.
     pub(super) fn starttls(&mut self) {
         if self.tls {
             return self.fail(replies::TLS_ACTIVE);
@@ -157,8 +160,7 @@ impl Server {
         // was not obtained from the TLS negotiation itself."
         self.hello = None;
         self.authenticated = false;
-        self.phase = Phase::TlsHandshake;
-        self.events.push_back(Event::TlsRequested);
+        self.phase = Phase::TlsPending;
     }
 
     pub(super) fn rset(&mut self) {
