@@ -26,7 +26,9 @@ impl Server {
     /// The message of [`Event::MessageReceived`] is stored (`Ok`: durable,
     /// `250 2.0.0 Ok: queued`) or not (`Err` with a `4xx` or `5xx` reply).
     /// In LMTP the result goes to every recipient not yet answered with
-    /// [`recipient_stored`](Self::recipient_stored).
+    /// [`recipient_stored`](Self::recipient_stored). A failure is the
+    /// server's, not the client's: it does not count against the error
+    /// limits.
     pub fn message_stored(
         &mut self,
         txn: TxnId,
@@ -47,23 +49,18 @@ impl Server {
         }
         self.pending = Pending::None;
         self.txn = None;
-        match result {
-            Ok(()) => {
-                self.delivered();
-                self.send(&Reply::QUEUED);
-            }
-            Err(reply) => {
-                self.send(&reply);
-                self.count_error();
-            }
+        if result.is_ok() {
+            self.delivered();
         }
+        self.send(result.as_ref().err().unwrap_or(&Reply::QUEUED));
         self.process();
         Ok(())
     }
 
     /// LMTP (RFC 2033 §4.2): the message is stored for one recipient, or
     /// not. The replies go out in the order of the recipients, each as soon
-    /// as those before it are answered.
+    /// as those before it are answered. Failures do not count against the
+    /// client's error limits, so every recipient gets its reply.
     pub fn recipient_stored(
         &mut self,
         txn: TxnId,
@@ -310,13 +307,8 @@ impl Server {
                     .unwrap_or(Reply::QUEUED);
                     self.send(&reply);
                 }
-                Err(reply) => {
-                    self.send(&reply);
-                    self.count_error();
-                }
-            }
-            if self.phase_is_closed() {
-                return;
+                // A storage failure is the server's, not the client's.
+                Err(reply) => self.send(&reply),
             }
         }
         let done = self

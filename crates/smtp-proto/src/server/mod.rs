@@ -137,6 +137,9 @@ struct Transaction {
     smtputf8: bool,
     /// RCPT commands seen, accepted or not.
     rcpt_attempts: usize,
+    /// Recipients refused for the limit so far (Postfix's
+    /// `rcpt_overshoot`).
+    rcpt_overshoot: usize,
     /// Accepted recipients and their paths as text.
     recipients: Vec<(RcptId, String)>,
     /// Body octets so far.

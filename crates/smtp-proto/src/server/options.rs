@@ -37,6 +37,13 @@ pub struct Options {
     /// The most recipients a transaction takes; more get `452 4.5.3` (RFC
     /// 5321 §4.5.3.1.10). Default 1000, Postfix's `smtpd_recipient_limit`.
     pub max_recipients: usize,
+    /// Recipients over [`max_recipients`](Self::max_recipients) a
+    /// transaction may try before each further one counts as an error
+    /// (against [`hard_error_limit`](Self::hard_error_limit)); all of them
+    /// get `452 4.5.3`. Default 1000, Postfix's
+    /// `smtpd_recipient_overshoot_limit`: a client that pipelines a long
+    /// recipient list is not a bad client.
+    pub recipient_overshoot_limit: usize,
     /// What a bare CR or LF in a DATA body does. Default
     /// [`BareLineEndings::Reject`]: strict, the message is refused with
     /// `550 5.5.2` after its end (RFC 5321 §2.3.8).
@@ -167,6 +174,7 @@ impl Default for Options {
             max_auth_line: 12_288,
             max_message_size: 10_240_000,
             max_recipients: 1000,
+            recipient_overshoot_limit: 1000,
             bare_line_endings: BareLineEndings::Reject,
             helo_required: true,
             reject_invalid_hello: false,

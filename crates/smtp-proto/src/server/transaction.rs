@@ -96,6 +96,7 @@ impl Server {
             body: params.body,
             smtputf8: params.smtputf8,
             rcpt_attempts: 0,
+            rcpt_overshoot: 0,
             recipients: Vec::new(),
             size: 0,
             bdat: false,
@@ -179,6 +180,15 @@ impl Server {
             return self.fail(replies::BDAT_IN_PROGRESS);
         }
         if accepted >= self.options.max_recipients {
+            // Postfix counts the excess only past its overshoot limit.
+            txn.rcpt_overshoot += 1;
+            if txn.rcpt_overshoot <= self.options.recipient_overshoot_limit {
+                self.send(&Reply::TOO_MANY_RECIPIENTS);
+                self.events.push_back(Event::CommandRejected {
+                    reply: Reply::TOO_MANY_RECIPIENTS,
+                });
+                return;
+            }
             return self.fail(Reply::TOO_MANY_RECIPIENTS);
         }
         let esmtp = self.esmtp();
