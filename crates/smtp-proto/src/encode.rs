@@ -1,10 +1,10 @@
 //! The grammar, written into a caller's [`BytesMut`].
 //!
 //! Every function appends whole lines with their CRLF. Values of the
-//! crate's types are valid by construction; free text a caller puts in a
-//! command (VRFY's argument, NOOP's) cannot break out of its line: control
-//! octets are written as `?`. Reply text cannot hold them at all
-//! ([`Reply`] refuses them).
+//! crate's types are valid by construction, the free text among them too
+//! ([`Text`](crate::Text), [`Word`](crate::Word), [`Domain`](crate::Domain),
+//! [`Reply`]'s lines): no value can hold a CR, LF or NUL that would break
+//! out of its line, so the encoders write them as they are.
 //!
 //! ```
 //! use bytes::BytesMut;
@@ -56,12 +56,12 @@ pub fn command(cmd: &Command<'_>, out: &mut BytesMut) {
         }
         Command::Vrfy { argument } | Command::Expn { argument } => {
             out.extend_from_slice(b" ");
-            put_text(out, argument.as_bytes());
+            out.extend_from_slice(argument.as_str().as_bytes());
         }
         Command::Help { topic: text } | Command::Noop { argument: text } => {
-            if let Some(text) = text.as_deref().filter(|t| !t.is_empty()) {
+            if let Some(text) = text.as_ref().filter(|t| !t.is_empty()) {
                 out.extend_from_slice(b" ");
-                put_text(out, text.as_bytes());
+                out.extend_from_slice(text.as_str().as_bytes());
             }
         }
         Command::Auth {
@@ -213,15 +213,13 @@ pub fn ehlo_reply(ehlo: &EhloReply, out: &mut BytesMut) {
     out.extend_from_slice(ehlo.domain().as_bytes());
     if !ehlo.greeting().is_empty() {
         out.extend_from_slice(b" ");
-        put_text(out, ehlo.greeting().as_bytes());
+        out.extend_from_slice(ehlo.greeting().as_bytes());
     }
     out.extend_from_slice(b"\r\n");
     for (i, cap) in caps.iter().enumerate() {
         out.extend_from_slice(&digits);
         out.extend_from_slice(if i + 1 == caps.len() { b" " } else { b"-" });
-        let start = out.len();
         cap.write(out);
-        sanitize(&mut out[start..]);
         out.extend_from_slice(b"\r\n");
     }
 }
@@ -246,21 +244,6 @@ pub(crate) fn reply_lines(
         }
         out.extend_from_slice(line.as_bytes());
         out.extend_from_slice(b"\r\n");
-    }
-}
-
-/// Appends text with every control octet (CR and LF among them) as `?`.
-pub(crate) fn put_text(out: &mut BytesMut, text: &[u8]) {
-    let start = out.len();
-    out.extend_from_slice(text);
-    sanitize(&mut out[start..]);
-}
-
-fn sanitize(text: &mut [u8]) {
-    for b in text {
-        if b.is_ascii_control() && *b != b'\t' {
-            *b = b'?';
-        }
     }
 }
 

@@ -12,7 +12,7 @@
 //!
 //! let now = Instant::now();
 //! let mut options = server::Options::default();
-//! options.hostname = "mx.example.org".into();
+//! options.hostname = smtp_proto::Domain::try_from("mx.example.org")?;
 //! options.chunking = false; // DATA rather than BDAT, to show dot-stuffing
 //! let mut server = server::Server::new(options, now);
 //! let mut client = client::Client::new(client::Options::default(), now);

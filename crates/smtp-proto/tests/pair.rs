@@ -239,7 +239,7 @@ fn run(
 
 fn scenario(pipelining: bool, chunking: bool, seed: u64) {
     let mut so = server::Options::default();
-    so.hostname = "mx.example.org".into();
+    so.hostname = smtp_proto::Domain::from_static("mx.example.org");
     so.pipelining = pipelining;
     so.chunking = chunking;
     so.max_message_size = 1 << 20;

@@ -12,7 +12,7 @@ use smtp_proto::framing::{BareLineEndings, BodyEncoder, ChunkReader, DataFrame, 
 use smtp_proto::{
     Body, Capability, Command, EhloReply, EnhancedCode, ForwardPath, Host, MailParameters, Mailbox,
     Mechanism, Notify, Orcpt, Parameter, RcptParameters, Reply, ReplyCode, Ret, ReversePath,
-    Secret, XText, decode, encode,
+    Secret, Text, Word, XText, decode, encode,
 };
 
 fn label() -> impl Strategy<Value = String> {
@@ -124,8 +124,8 @@ fn rcpt_parameters() -> impl Strategy<Value = RcptParameters<'static>> {
         })
 }
 
-fn text() -> impl Strategy<Value = Option<Cow<'static, str>>> {
-    prop::option::of("[!-~]([ -~]{0,20}[!-~])?".prop_map(Cow::Owned))
+fn text() -> impl Strategy<Value = Option<Text<'static>>> {
+    prop::option::of("[!-~]([ -~]{0,20}[!-~])?".prop_map(|t| Text::try_from(t).unwrap()))
 }
 
 fn command() -> impl Strategy<Value = Command<'static>> {
@@ -204,7 +204,8 @@ fn capability() -> impl Strategy<Value = Capability> {
         prop::option::of(any::<u64>()).prop_map(Capability::Size),
         Just(Capability::SmtpUtf8),
         Just(Capability::StartTls),
-        prop::option::of("[A-Z]{1,8}").prop_map(Capability::MtPriority),
+        prop::option::of("[A-Z]{1,8}".prop_map(|w| Word::try_from(w).unwrap()))
+            .prop_map(Capability::MtPriority),
         ("X-[A-Z0-9]{1,8}", prop::collection::vec("[!-~]{1,8}", 0..3)).prop_map(|(k, p)| {
             let p: Vec<&str> = p.iter().map(String::as_str).collect();
             Capability::other(&k, &p).unwrap()
@@ -237,7 +238,11 @@ proptest! {
         greeting in "([a-zA-Z][ -~]{0,20})?",
         caps in prop::collection::vec(capability(), 0..8),
     ) {
-        let ehlo = EhloReply::new(domain, greeting.trim_end(), caps);
+        let ehlo = EhloReply::new(
+            Host::try_from(domain).unwrap(),
+            Text::try_from(greeting.trim_end().to_owned()).unwrap(),
+            caps,
+        );
         let mut out = BytesMut::new();
         encode::ehlo_reply(&ehlo, &mut out);
         let (reply, _) = decode::reply(&out).unwrap();

@@ -343,7 +343,7 @@ fn bdat_without_pipelining_waits_for_each_reply() {
 #[test]
 fn lmtp_replies_per_recipient() {
     let mut o = Options::lmtp();
-    o.hostname = HOST.into();
+    o.hostname = smtp_proto::Domain::from_static(HOST);
     let mut h = Harness::new(o, Answers::Manual);
     h.output();
     h.send("LHLO c\r\n");
@@ -424,7 +424,7 @@ fn lmtp_replies_per_recipient() {
 #[test]
 fn lmtp_with_many_recipients_in_one_batch() {
     let mut o = Options::lmtp();
-    o.hostname = HOST.into();
+    o.hostname = smtp_proto::Domain::from_static(HOST);
     let mut h = Harness::new(o, Answers::Auto);
     h.output();
     h.send("LHLO c\r\n");

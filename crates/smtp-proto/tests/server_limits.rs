@@ -122,7 +122,7 @@ fn lmtp_storage_failures_are_not_client_errors() {
     // recipient_stored call is refused (a refusal left the client to retry
     // recipients already stored: duplicates).
     let mut o = Options::lmtp();
-    o.hostname = HOST.into();
+    o.hostname = smtp_proto::Domain::from_static(HOST);
     let (mut h, txn, rcpts) = lmtp_message(30, o);
     assert_eq!(rcpts.len(), 30);
     let full = Reply::new(
@@ -145,7 +145,7 @@ fn lmtp_storage_failures_are_not_client_errors() {
 
     // message_stored for all of them at once, too.
     let mut o = Options::lmtp();
-    o.hostname = HOST.into();
+    o.hostname = smtp_proto::Domain::from_static(HOST);
     o.hard_error_limit = 1;
     let (mut h, txn, _) = lmtp_message(3, o);
     h.server

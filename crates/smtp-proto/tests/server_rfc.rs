@@ -19,8 +19,8 @@ use smtp_proto::{Capability, ForwardPath, Reply, ReplyCode, ReversePath};
 /// and plain reply codes (no ENHANCEDSTATUSCODES).
 fn foo_com() -> Options {
     let mut o = Options::default();
-    o.hostname = "foo.com".into();
-    o.greeting = "Simple Mail Transfer Service Ready".into();
+    o.hostname = smtp_proto::Domain::from_static("foo.com");
+    o.greeting = smtp_proto::Text::from_static("Simple Mail Transfer Service Ready");
     o.pipelining = false;
     o.chunking = false;
     o.smtputf8 = false;
@@ -203,7 +203,7 @@ fn rfc5321_d3_relayed_mail() {
 
     // Step 2: xyz.com announces no extension.
     let mut o = foo_com();
-    o.hostname = "xyz.com".into();
+    o.hostname = smtp_proto::Domain::from_static("xyz.com");
     o.eight_bit_mime = false;
     o.dsn = false;
     o.extra_capabilities.clear();
@@ -255,8 +255,8 @@ fn rfc5321_d4_verifying_and_sending() {
 
 fn innosoft() -> Options {
     let mut o = Options::default();
-    o.hostname = "innosoft.com".into();
-    o.greeting = "SMTP service ready".into();
+    o.hostname = smtp_proto::Domain::from_static("innosoft.com");
+    o.greeting = smtp_proto::Text::from_static("SMTP service ready");
     o.max_message_size = 0;
     o.starttls = false;
     o.chunking = false;
@@ -382,7 +382,7 @@ fn rfc2920_all_recipients_rejected() {
 
 fn cnri() -> Options {
     let mut o = innosoft();
-    o.hostname = "cnri.reston.va.us".into();
+    o.hostname = smtp_proto::Domain::from_static("cnri.reston.va.us");
     o.pipelining = false;
     o.chunking = true;
     o
@@ -490,7 +490,7 @@ fn rfc3030_pipelining_binarymime() {
 fn rfc4954_auth_plain_examples() {
     for with_initial_response in [true, false] {
         let mut o = Options::default();
-        o.hostname = "smtp.example.com".into();
+        o.hostname = smtp_proto::Domain::from_static("smtp.example.com");
         o.implicit_tls = true;
         let mut h = Harness::new(o, Answers::Manual);
         h.output();

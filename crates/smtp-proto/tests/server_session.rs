@@ -44,7 +44,7 @@ fn greeting_and_ehlo() {
 #[test]
 fn default_options_offer_starttls_and_hide_auth_without_tls() {
     let mut o = Options::default();
-    o.hostname = HOST.into();
+    o.hostname = smtp_proto::Domain::from_static(HOST);
     let mut h = Harness::new(o, Answers::Auto);
     h.output();
     let ehlo = h.send("EHLO c\r\n");
@@ -525,7 +525,7 @@ fn shutdown_says_421() {
 #[test]
 fn lmtp_takes_lhlo_only() {
     let mut o = Options::lmtp();
-    o.hostname = HOST.into();
+    o.hostname = smtp_proto::Domain::from_static(HOST);
     let mut h = Harness::new(o, Answers::Auto);
     assert_eq!(h.output(), "220 mx.example.org LMTP\r\n");
     assert_eq!(

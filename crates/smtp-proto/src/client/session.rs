@@ -219,9 +219,15 @@ impl Client {
 
     pub(super) fn on_helo(&mut self, reply: Reply) {
         if reply.code().is_positive() {
-            let name = reply.first_line().split(' ').next().unwrap_or("");
-            let name = if name.is_empty() { "unknown" } else { name };
-            self.ready(EhloReply::new(name, "", Vec::new()), false);
+            // The reply's text has no control octet; its first word is a
+            // host name.
+            let name = reply.first_line().split([' ', '\t']).next().unwrap_or("");
+            let name = crate::Host::try_from(name.to_owned())
+                .unwrap_or_else(|_| crate::Host::from_static("unknown"));
+            self.ready(
+                EhloReply::new(name, crate::Text::default(), Vec::new()),
+                false,
+            );
         } else {
             self.refused(reply);
         }

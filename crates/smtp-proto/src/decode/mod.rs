@@ -30,14 +30,12 @@ mod reply;
 
 pub use reply::{ReplyAssembler, ReplyLine, reply, reply_line};
 
-use std::borrow::Cow;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::types::syntax::{NumberError, parse_u64, starts_with_ignore_case};
 use crate::types::{check_host, syntax};
-use crate::{Command, DecodeError, ErrorKind, Host, Mechanism, SaslResponse, Secret};
+use crate::{Command, DecodeError, ErrorKind, Host, Mechanism, SaslResponse, Secret, Text};
 
 /// The first command in `input`, and how many octets it took with its line
 /// end (CRLF, or a bare LF).
@@ -205,7 +203,7 @@ fn host(args: &[u8], at: usize) -> Result<Host<'_>, DecodeError> {
 }
 
 /// Free text (VRFY, EXPN, HELP, NOOP): UTF-8, no control octets but HT.
-fn optional_text(args: &[u8], at: usize) -> Result<Option<Cow<'_, str>>, DecodeError> {
+fn optional_text(args: &[u8], at: usize) -> Result<Option<Text<'_>>, DecodeError> {
     if args.is_empty() {
         return Ok(None);
     }
@@ -215,7 +213,7 @@ fn optional_text(args: &[u8], at: usize) -> Result<Option<Cow<'_, str>>, DecodeE
     {
         return Err(DecodeError::at(at + pos, ErrorKind::InvalidCharacter));
     }
-    Ok(Some(Cow::Borrowed(utf8(args, at)?)))
+    Ok(Some(Text::from_checked(utf8(args, at)?)))
 }
 
 /// `BDAT chunk-size [SP "LAST"]` (RFC 3030 §2).

@@ -1,11 +1,11 @@
 //! The writing side: values built by a caller, the bytes they become.
 
-use std::borrow::Cow;
-
 use bytes::BytesMut;
 
 use super::*;
-use crate::{Capability, Host, Mailbox, Mechanism, Notify, Orcpt, RcptParameters, Secret, XText};
+use crate::{
+    Capability, Host, Mailbox, Mechanism, Notify, Orcpt, RcptParameters, Secret, Text, XText,
+};
 
 fn line(cmd: Command<'_>) -> String {
     let mut out = BytesMut::new();
@@ -68,7 +68,7 @@ fn commands_from_values() {
     );
     assert_eq!(
         line(Command::Noop {
-            argument: Some(Cow::Borrowed(""))
+            argument: Some(Text::default())
         }),
         "NOOP\r\n"
     );
@@ -76,17 +76,19 @@ fn commands_from_values() {
 
 #[test]
 fn free_text_cannot_inject_a_command() {
+    // The argument is a Text: a line break cannot get into one.
+    assert!(Text::try_from("x\r\nRSET").is_err());
     assert_eq!(
         line(Command::Vrfy {
-            argument: Cow::Borrowed("x\r\nRSET")
+            argument: Text::try_from("Smith").unwrap()
         }),
-        "VRFY x??RSET\r\n"
+        "VRFY Smith\r\n"
     );
     assert_eq!(
         line(Command::Help {
-            topic: Some(Cow::Borrowed("a\nb"))
+            topic: Some(Text::from_static("a\tb"))
         }),
-        "HELP a?b\r\n"
+        "HELP a\tb\r\n"
     );
 }
 
@@ -120,8 +122,8 @@ fn replies() {
 #[test]
 fn ehlo_replies() {
     let ehlo = EhloReply::new(
-        "foo.com",
-        "greets bar.com",
+        Host::try_from("foo.com").unwrap(),
+        Text::from_static("greets bar.com"),
         vec![
             Capability::EightBitMime,
             Capability::Size(None),

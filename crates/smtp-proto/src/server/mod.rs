@@ -293,7 +293,7 @@ impl Server {
         let reply = replies::with_hostname(
             crate::ReplyCode::SERVICE_NOT_AVAILABLE,
             crate::EnhancedCode::BAD_CONNECTION,
-            &self.options.hostname,
+            self.options.hostname.as_str(),
             "Error: timeout exceeded",
         );
         self.send_final(&reply);
@@ -408,7 +408,7 @@ impl Server {
         let reply = replies::with_hostname(
             crate::ReplyCode::SERVICE_NOT_AVAILABLE,
             crate::EnhancedCode::SYSTEM_NOT_ACCEPTING,
-            &self.options.hostname,
+            self.options.hostname.as_str(),
             "Service shutting down",
         );
         self.send_final(&reply);
@@ -436,7 +436,7 @@ impl Server {
             let reply = replies::with_hostname(
                 crate::ReplyCode::SERVICE_NOT_AVAILABLE,
                 crate::EnhancedCode::SECURITY_TRANSIENT,
-                &self.options.hostname,
+                self.options.hostname.as_str(),
                 "Error: too much pipelined input",
             );
             self.send_final(&reply);
@@ -511,7 +511,7 @@ impl Server {
             Command::Rset => self.rset(),
             Command::Noop { .. } => self.noop(),
             Command::Quit => self.quit(),
-            Command::Vrfy { argument } => self.vrfy(&argument),
+            Command::Vrfy { argument } => self.vrfy(argument.as_str()),
             Command::Expn { .. } => self.fail(replies::NOT_IMPLEMENTED),
             Command::Help { .. } => self.send(&replies::HELP),
             Command::StartTls => self.starttls(),
@@ -613,7 +613,7 @@ impl Server {
             let reply = replies::with_hostname(
                 crate::ReplyCode::SERVICE_NOT_AVAILABLE,
                 crate::EnhancedCode::SECURITY_TRANSIENT,
-                &self.options.hostname,
+                self.options.hostname.as_str(),
                 "Error: too many errors",
             );
             self.send_final(&reply);

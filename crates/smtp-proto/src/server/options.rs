@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::framing::BareLineEndings;
-use crate::{Capability, Mechanism};
+use crate::{Capability, Domain, Mechanism, Text};
 
 #[cfg(doc)]
 use super::{Event, Server};
@@ -15,12 +15,13 @@ use super::{Event, Server};
 pub struct Options {
     /// The server's name, in the greeting, the EHLO reply and `421` replies.
     /// Default `localhost`; a server on the Internet must set its public name
-    /// (RFC 5321 §4.1.3, Postfix `myhostname`).
-    pub hostname: String,
+    /// (RFC 5321 §4.1.3, Postfix `myhostname`). A [`Domain`], so it cannot
+    /// carry a line break into the replies.
+    pub hostname: Domain<'static>,
     /// The greeting's text after the name. Default `ESMTP` (Postfix's
     /// `smtpd_banner` without the mail name); [`Options::lmtp`] makes it
     /// `LMTP`.
-    pub greeting: String,
+    pub greeting: Text<'static>,
     /// Speak LMTP (RFC 2033): LHLO instead of EHLO and HELO, and one reply
     /// per accepted recipient after the message. Default `false`.
     pub lmtp: bool,
@@ -158,7 +159,7 @@ impl Options {
     pub fn lmtp() -> Self {
         Self {
             lmtp: true,
-            greeting: "LMTP".into(),
+            greeting: Text::from_static("LMTP"),
             ..Self::default()
         }
     }
@@ -167,8 +168,8 @@ impl Options {
 impl Default for Options {
     fn default() -> Self {
         Self {
-            hostname: "localhost".into(),
-            greeting: "ESMTP".into(),
+            hostname: Domain::from_static("localhost"),
+            greeting: Text::from_static("ESMTP"),
             lmtp: false,
             max_line: 2048,
             max_auth_line: 12_288,

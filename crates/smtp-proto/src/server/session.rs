@@ -58,13 +58,16 @@ impl Server {
         self.hello = Some((kind, host.clone()));
         match kind {
             HelloKind::Helo => {
-                let reply = Reply::new(ReplyCode::OK, None, self.options.hostname.clone())
+                let reply = Reply::new(ReplyCode::OK, None, self.options.hostname.to_string())
                     .unwrap_or(Reply::OK);
                 self.send(&reply);
             }
             HelloKind::Ehlo | HelloKind::Lhlo => {
-                let ehlo =
-                    crate::EhloReply::new(self.options.hostname.clone(), "", self.capabilities());
+                let ehlo = crate::EhloReply::new(
+                    self.options.hostname.clone().into(),
+                    crate::Text::default(),
+                    self.capabilities(),
+                );
                 self.send_ehlo(&ehlo);
             }
         }

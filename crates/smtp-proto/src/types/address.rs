@@ -108,6 +108,16 @@ impl TryFrom<String> for Host<'static> {
     }
 }
 
+/// A domain is a host name, as RFC 5321 §4.1.1.1 wants it.
+impl<'a> From<crate::Domain<'a>> for Host<'a> {
+    fn from(domain: crate::Domain<'a>) -> Self {
+        match domain.into_cow() {
+            Cow::Borrowed(text) => Self(Cow::Borrowed(text)),
+            Cow::Owned(text) => Self(Cow::Owned(text)),
+        }
+    }
+}
+
 impl fmt::Debug for Host<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Host({})", self.0)

@@ -4,8 +4,9 @@ use std::fmt;
 
 use bytes::BytesMut;
 
+use super::check_text;
 use super::syntax::{self, parse_u64, put_decimal};
-use crate::{Mechanism, Reply, ReplyCode, ValueError};
+use crate::{Host, Mechanism, Reply, ReplyCode, Text, ValueError, Word};
 
 /// An extension a server announces in its EHLO reply (RFC 5321 §4.1.1.1):
 ///
@@ -17,7 +18,8 @@ use crate::{Mechanism, Reply, ReplyCode, ValueError};
 ///
 /// Keywords this crate knows are typed; every other line, and a known
 /// keyword whose parameters do not parse, is kept as [`Other`](Self::Other)
-/// so nothing the server said is lost.
+/// so nothing the server said is lost. Every part is a checked value (a
+/// [`Mechanism`], a [`Word`]), so a capability cannot break its line.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Capability {
@@ -36,7 +38,7 @@ pub enum Capability {
     /// `HELP` (RFC 5321 appendix D shows it).
     Help,
     /// `MT-PRIORITY [policy]` (RFC 6710 §2).
-    MtPriority(Option<String>),
+    MtPriority(Option<Word>),
     /// `PIPELINING` (RFC 2920 §2).
     Pipelining,
     /// `REQUIRETLS` (RFC 8689 §4).
@@ -53,18 +55,21 @@ pub enum Capability {
     /// Any other line, as sent: the keyword and its parameters.
     Other {
         /// The keyword, as sent.
-        keyword: String,
+        keyword: Word,
         /// The parameters, split at spaces.
-        params: Vec<String>,
+        params: Vec<Word>,
     },
 }
 
 impl Capability {
-    /// Reads one line of an EHLO reply after the first. Never fails: what is
-    /// not a known keyword with valid parameters is [`Other`](Self::Other).
-    pub fn parse(line: &str) -> Self {
-        let mut words = line.split(' ').filter(|w| !w.is_empty());
-        let keyword = words.next().unwrap_or("");
+    /// Reads one line of an EHLO reply after the first: what is not a
+    /// known keyword with valid parameters is [`Other`](Self::Other). Fails
+    /// only for a line without a word, or with a control octet (a reply's
+    /// lines have none).
+    pub fn parse(line: &str) -> Result<Self, ValueError> {
+        check_text(line.as_bytes())?;
+        let mut words = line.split([' ', '\t']).filter(|w| !w.is_empty());
+        let keyword = words.next().ok_or(ValueError::Empty)?;
         let params: Vec<&str> = words.collect();
         let known = |name: &str| keyword.eq_ignore_ascii_case(name);
         let bare = |cap: Self| params.is_empty().then_some(cap);
@@ -89,7 +94,9 @@ impl Capability {
         } else if known("MT-PRIORITY") {
             match params[..] {
                 [] => Some(Self::MtPriority(None)),
-                [policy] => Some(Self::MtPriority(Some(policy.to_owned()))),
+                [policy] => Word::try_from(policy)
+                    .ok()
+                    .map(|p| Self::MtPriority(Some(p))),
                 _ => None,
             }
         } else if known("PIPELINING") {
@@ -111,9 +118,15 @@ impl Capability {
         } else {
             None
         };
-        parsed.unwrap_or_else(|| Self::Other {
-            keyword: keyword.to_owned(),
-            params: params.into_iter().map(str::to_owned).collect(),
+        if let Some(parsed) = parsed {
+            return Ok(parsed);
+        }
+        Ok(Self::Other {
+            keyword: Word::try_from(keyword)?,
+            params: params
+                .into_iter()
+                .map(Word::try_from)
+                .collect::<Result<_, _>>()?,
         })
     }
 
@@ -127,9 +140,6 @@ impl Capability {
             return Err(ValueError::Syntax(pos));
         }
         for p in params {
-            if p.is_empty() {
-                return Err(ValueError::Empty);
-            }
             if let Some(&b) = p
                 .as_bytes()
                 .iter()
@@ -139,8 +149,11 @@ impl Capability {
             }
         }
         Ok(Self::Other {
-            keyword: keyword.to_owned(),
-            params: params.iter().map(|p| (*p).to_owned()).collect(),
+            keyword: Word::try_from(keyword)?,
+            params: params
+                .iter()
+                .map(|p| Word::try_from(*p))
+                .collect::<Result<_, _>>()?,
         })
     }
 
@@ -161,7 +174,7 @@ impl Capability {
             Self::SmtpUtf8 => "SMTPUTF8",
             Self::StartTls => "STARTTLS",
             Self::Vrfy => "VRFY",
-            Self::Other { keyword, .. } => keyword,
+            Self::Other { keyword, .. } => keyword.as_str(),
         }
     }
 
@@ -177,7 +190,7 @@ impl Capability {
             }
             Self::MtPriority(Some(policy)) => {
                 out.extend_from_slice(b" ");
-                out.extend_from_slice(policy.as_bytes());
+                out.extend_from_slice(policy.as_str().as_bytes());
             }
             Self::Size(Some(n)) => {
                 out.extend_from_slice(b" ");
@@ -186,7 +199,7 @@ impl Capability {
             Self::Other { params, .. } => {
                 for p in params {
                     out.extend_from_slice(b" ");
-                    out.extend_from_slice(p.as_bytes());
+                    out.extend_from_slice(p.as_str().as_bytes());
                 }
             }
             _ => {}
@@ -212,7 +225,10 @@ impl fmt::Display for Capability {
 /// ```
 ///
 /// Every keyword line is kept, in order, known or not. A reply with no
-/// keyword at all (a server without extensions) is valid.
+/// keyword at all (a server without extensions) is valid. The name is a
+/// [`Host`] (servers name themselves as they like, but without a space or a
+/// control octet) and the greeting a [`Text`], so the reply cannot forge a
+/// line.
 ///
 /// ```
 /// use smtp_proto::{Capability, EhloReply};
@@ -227,28 +243,28 @@ impl fmt::Display for Capability {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EhloReply {
-    domain: String,
-    greeting: String,
+    domain: Host<'static>,
+    greeting: Text<'static>,
     capabilities: Vec<Capability>,
 }
 
 impl EhloReply {
     /// A reply from the server's name, greeting text and capabilities.
     pub fn new(
-        domain: impl Into<String>,
-        greeting: impl Into<String>,
+        domain: Host<'static>,
+        greeting: Text<'static>,
         capabilities: Vec<Capability>,
     ) -> Self {
         Self {
-            domain: domain.into(),
-            greeting: greeting.into(),
+            domain,
+            greeting,
             capabilities,
         }
     }
 
     /// Reads the text of a `250` reply's lines: the first names the server,
-    /// the others are keywords. Fails if there is no line or the first is
-    /// empty.
+    /// the others are keywords. Fails if there is no line, the first is
+    /// empty, or a line holds a control octet.
     pub fn parse_lines<'l>(lines: impl IntoIterator<Item = &'l str>) -> Result<Self, ValueError> {
         let mut lines = lines.into_iter();
         let first = lines.next().ok_or(ValueError::Empty)?;
@@ -256,16 +272,21 @@ impl EhloReply {
             Some((d, g)) => (d, g),
             None => (first, ""),
         };
-        if domain.is_empty() {
-            return Err(ValueError::Empty);
+        let domain = Host::try_from(domain.to_owned())?;
+        let greeting = Text::try_from(greeting.to_owned())?;
+        let mut capabilities = Vec::new();
+        for line in lines {
+            match Capability::parse(line) {
+                Ok(cap) => capabilities.push(cap),
+                // A blank line says nothing.
+                Err(ValueError::Empty) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(Self {
-            domain: domain.to_owned(),
-            greeting: greeting.to_owned(),
-            capabilities: lines
-                .filter(|l| !l.trim().is_empty())
-                .map(Capability::parse)
-                .collect(),
+            domain,
+            greeting,
+            capabilities,
         })
     }
 
@@ -279,10 +300,10 @@ impl EhloReply {
 
     /// The reply as a [`Reply`]; fails if a part holds a control octet.
     pub fn to_reply(&self) -> Result<Reply, ValueError> {
-        let mut first = self.domain.clone();
+        let mut first = self.domain.as_str().to_owned();
         if !self.greeting.is_empty() {
             first.push(' ');
-            first.push_str(&self.greeting);
+            first.push_str(self.greeting.as_str());
         }
         let lines = std::iter::once(first).chain(self.capabilities.iter().map(|c| c.to_string()));
         Reply::multiline(ReplyCode::OK, None, lines)
@@ -290,12 +311,12 @@ impl EhloReply {
 
     /// The server's name for itself.
     pub fn domain(&self) -> &str {
-        &self.domain
+        self.domain.as_str()
     }
 
     /// The free text after the name (empty if none).
     pub fn greeting(&self) -> &str {
-        &self.greeting
+        self.greeting.as_str()
     }
 
     /// Every keyword line, in order.
@@ -344,43 +365,49 @@ mod tests {
 
     #[test]
     fn keyword_lines() {
-        assert_eq!(Capability::parse("PIPELINING"), Capability::Pipelining);
-        assert_eq!(Capability::parse("pipelining"), Capability::Pipelining);
         assert_eq!(
-            Capability::parse("SIZE 10240000"),
+            Capability::parse("PIPELINING").unwrap(),
+            Capability::Pipelining
+        );
+        assert_eq!(
+            Capability::parse("pipelining").unwrap(),
+            Capability::Pipelining
+        );
+        assert_eq!(
+            Capability::parse("SIZE 10240000").unwrap(),
             Capability::Size(Some(10_240_000))
         );
-        assert_eq!(Capability::parse("SIZE"), Capability::Size(None));
+        assert_eq!(Capability::parse("SIZE").unwrap(), Capability::Size(None));
         assert_eq!(
-            Capability::parse("AUTH PLAIN login"),
+            Capability::parse("AUTH PLAIN login").unwrap(),
             Capability::Auth(vec![Mechanism::PLAIN, Mechanism::LOGIN])
         );
-        assert_eq!(Capability::parse("AUTH"), Capability::Auth(vec![]));
+        assert_eq!(Capability::parse("AUTH").unwrap(), Capability::Auth(vec![]));
         assert_eq!(
-            Capability::parse("MT-PRIORITY MIXER"),
-            Capability::MtPriority(Some("MIXER".into()))
+            Capability::parse("MT-PRIORITY MIXER").unwrap(),
+            Capability::MtPriority(Some(Word::from_static("MIXER")))
         );
         // Known keywords with parameters that do not parse are kept whole.
         assert_eq!(
-            Capability::parse("SIZE 99999999999999999999999"),
+            Capability::parse("SIZE 99999999999999999999999").unwrap(),
             Capability::Other {
-                keyword: "SIZE".into(),
-                params: vec!["99999999999999999999999".into()]
+                keyword: Word::from_static("SIZE"),
+                params: vec![Word::from_static("99999999999999999999999")]
             }
         );
         assert_eq!(
-            Capability::parse("PIPELINING extra"),
+            Capability::parse("PIPELINING extra").unwrap(),
             Capability::Other {
-                keyword: "PIPELINING".into(),
-                params: vec!["extra".into()]
+                keyword: Word::from_static("PIPELINING"),
+                params: vec![Word::from_static("extra")]
             }
         );
         // Old Outlook servers' `AUTH=LOGIN`.
         assert_eq!(
-            Capability::parse("AUTH=LOGIN PLAIN"),
+            Capability::parse("AUTH=LOGIN PLAIN").unwrap(),
             Capability::Other {
-                keyword: "AUTH=LOGIN".into(),
-                params: vec!["PLAIN".into()]
+                keyword: Word::from_static("AUTH=LOGIN"),
+                params: vec![Word::from_static("PLAIN")]
             }
         );
         for cap in [
@@ -389,10 +416,22 @@ mod tests {
             Capability::StartTls,
             Capability::other("X-EXPS", &["GSSAPI", "NTLM"]).unwrap(),
         ] {
-            assert_eq!(Capability::parse(&cap.to_string()), cap);
+            assert_eq!(Capability::parse(&cap.to_string()).unwrap(), cap);
         }
         assert!(Capability::other("X EXPS", &[]).is_err());
         assert!(Capability::other("X", &["a b"]).is_err());
+        // What a line cannot hold.
+        for bad in ["X\r\n250 forged", "SIZE 1\n", "X\0", "X-A a\rb"] {
+            assert!(Capability::parse(bad).is_err(), "{bad:?}");
+            assert!(Capability::other(bad, &[]).is_err(), "{bad:?}");
+            assert!(Capability::other("X", &[bad]).is_err(), "{bad:?}");
+        }
+        assert_eq!(Capability::parse("  "), Err(ValueError::Empty));
+        // HT separates words as SP does.
+        assert_eq!(
+            Capability::parse("SIZE\t100").unwrap(),
+            Capability::Size(Some(100))
+        );
     }
 
     #[test]
@@ -403,10 +442,20 @@ mod tests {
         assert_eq!(ehlo.size(), None);
         assert!(ehlo.auth_mechanisms().is_empty());
         assert!(EhloReply::parse_lines([""]).is_err());
+        for bad in [
+            &["mx\r\n250 forged"][..],
+            &["mx greets\nyou"],
+            &["mx", "PIPELINING\r\n250 X"],
+        ] {
+            assert!(
+                EhloReply::parse_lines(bad.iter().copied()).is_err(),
+                "{bad:?}"
+            );
+        }
         assert!(EhloReply::parse_lines(Vec::<&str>::new()).is_err());
         let ehlo = EhloReply::new(
-            "x.y",
-            "hi",
+            Host::try_from("x.y").unwrap().into_owned(),
+            Text::from_static("hi"),
             vec![
                 Capability::Auth(vec![Mechanism::PLAIN]),
                 Capability::Chunking,

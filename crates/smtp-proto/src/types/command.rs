@@ -1,8 +1,8 @@
 //! Commands (RFC 5321 §4.1, RFC 2033, RFC 3030, RFC 3207, RFC 4954).
 
-use std::borrow::Cow;
-
-use crate::{ForwardPath, Host, MailParameters, Mechanism, RcptParameters, ReversePath, Secret};
+use crate::{
+    ForwardPath, Host, MailParameters, Mechanism, RcptParameters, ReversePath, Secret, Text,
+};
 
 /// An SMTP or LMTP command (RFC 5321 §4.1.1):
 ///
@@ -67,22 +67,22 @@ pub enum Command<'a> {
     /// `VRFY string` (RFC 5321 §4.1.1.6).
     Vrfy {
         /// What to verify: a user name or mailbox, as sent.
-        argument: Cow<'a, str>,
+        argument: Text<'a>,
     },
     /// `EXPN string` (RFC 5321 §4.1.1.7).
     Expn {
         /// The mailing list, as sent.
-        argument: Cow<'a, str>,
+        argument: Text<'a>,
     },
     /// `HELP [string]` (RFC 5321 §4.1.1.8).
     Help {
         /// The topic, if any.
-        topic: Option<Cow<'a, str>>,
+        topic: Option<Text<'a>>,
     },
     /// `NOOP [string]` (RFC 5321 §4.1.1.9); the argument is ignored.
     Noop {
         /// The argument, if any.
-        argument: Option<Cow<'a, str>>,
+        argument: Option<Text<'a>>,
     },
     /// `QUIT` (RFC 5321 §4.1.1.10).
     Quit,
@@ -122,7 +122,6 @@ impl Command<'_> {
 
     /// The command with its borrowed parts copied, free of the input buffer.
     pub fn into_owned(self) -> Command<'static> {
-        let owned = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
         match self {
             Self::Helo { host } => Command::Helo {
                 host: host.into_owned(),
@@ -145,16 +144,16 @@ impl Command<'_> {
             Self::Bdat { size, last } => Command::Bdat { size, last },
             Self::Rset => Command::Rset,
             Self::Vrfy { argument } => Command::Vrfy {
-                argument: owned(argument),
+                argument: argument.into_owned(),
             },
             Self::Expn { argument } => Command::Expn {
-                argument: owned(argument),
+                argument: argument.into_owned(),
             },
             Self::Help { topic } => Command::Help {
-                topic: topic.map(owned),
+                topic: topic.map(Text::into_owned),
             },
             Self::Noop { argument } => Command::Noop {
-                argument: argument.map(owned),
+                argument: argument.map(Text::into_owned),
             },
             Self::Quit => Command::Quit,
             Self::StartTls => Command::StartTls,

@@ -9,6 +9,7 @@ mod params;
 mod reply;
 mod secret;
 pub(crate) mod syntax;
+mod text;
 
 pub use address::{AddressLiteral, ForwardPath, Host, Mailbox, ReversePath};
 pub(crate) use address::{check_domain, check_host, scan_mailbox};
@@ -19,3 +20,5 @@ pub use params::{Body, MailParameters, Notify, Orcpt, Parameter, RcptParameters,
 pub(crate) use params::{check_esmtp_value, check_keyword, check_orcpt, check_xtext};
 pub use reply::{EnhancedCode, Reply, ReplyCode};
 pub use secret::Secret;
+pub(crate) use text::check_text;
+pub use text::{Domain, Text, Word};

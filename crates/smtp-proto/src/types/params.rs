@@ -545,7 +545,11 @@ pub(crate) fn check_orcpt(addr_type: &[u8], address: &[u8]) -> Result<(), usize>
     if addr_type.is_empty() {
         return Err(0);
     }
-    if let Some(pos) = addr_type.iter().position(|&b| !syntax::is(b, ATEXT)) {
+    // An atom, within an esmtp-value (RFC 5321 §4.1.2): no `=`.
+    if let Some(pos) = addr_type
+        .iter()
+        .position(|&b| b == b'=' || !syntax::is(b, ATEXT))
+    {
         return Err(pos);
     }
     let at = addr_type.len() + 1;

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use super::check_text;
 use crate::ValueError;
 
 /// A reply code (RFC 5321 §4.2):
@@ -584,17 +585,6 @@ impl Reply {
     /// The text with its lines joined by LF.
     pub(crate) fn joined_text(&self) -> &str {
         &self.text
-    }
-}
-
-/// Reply text: no control octet but HT.
-fn check_text(text: &[u8]) -> Result<(), ValueError> {
-    match text
-        .iter()
-        .find(|&&b| !(b == b'\t' || (b >= 0x20 && b != 0x7f)))
-    {
-        Some(&b) => Err(ValueError::InvalidOctet(b)),
-        None => Ok(()),
     }
 }
 

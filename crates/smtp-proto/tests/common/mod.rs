@@ -21,7 +21,7 @@ pub(crate) const HOST: &str = "mx.example.org";
 /// client), no STARTTLS unless a test turns it on.
 pub(crate) fn options() -> Options {
     let mut o = Options::default();
-    o.hostname = HOST.into();
+    o.hostname = smtp_proto::Domain::from_static(HOST);
     o.auth_without_tls = true;
     o.starttls = false;
     o
