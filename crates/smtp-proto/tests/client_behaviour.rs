@@ -11,39 +11,9 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
-use common::ClientHarness;
+use common::{ClientHarness, envelope, ready};
 use smtp_proto::client::{BodyDemand, CloseReason, Envelope, Event, Options, State};
-use smtp_proto::{ClientError, ForwardPath, Mailbox, ReversePath};
-
-fn envelope(from: &str, to: &[&str]) -> Envelope<'static> {
-    to.iter().fold(
-        Envelope::new(ReversePath::Mailbox(
-            Mailbox::try_from(from.to_owned()).unwrap(),
-        )),
-        |e, t| {
-            e.to(ForwardPath::Mailbox(
-                Mailbox::try_from((*t).to_owned()).unwrap(),
-            ))
-        },
-    )
-}
-
-/// A client greeted by a server with these EHLO keywords.
-fn ready(keywords: &[&str], options: Options) -> ClientHarness {
-    let mut c = ClientHarness::new(options);
-    assert_eq!(c.feed("220 mx.example.org ESMTP\r\n"), "EHLO localhost\r\n");
-    let mut ehlo = String::from("250");
-    ehlo.push(if keywords.is_empty() { ' ' } else { '-' });
-    ehlo.push_str("mx.example.org\r\n");
-    for (i, k) in keywords.iter().enumerate() {
-        let sep = if i + 1 == keywords.len() { ' ' } else { '-' };
-        ehlo.push_str(&format!("250{sep}{k}\r\n"));
-    }
-    c.feed(&ehlo);
-    assert_eq!(c.client.state(), State::Ready);
-    c.take_events();
-    c
-}
+use smtp_proto::{ClientError, ReversePath};
 
 #[test]
 fn helo_fallback_and_refusals() {

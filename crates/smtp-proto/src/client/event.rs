@@ -2,7 +2,10 @@
 
 use std::fmt;
 
-use crate::{EhloReply, ForwardPath, MailParameters, RcptParameters, Reply, ReversePath};
+use crate::{
+    EhloReply, EnhancedCode, ForwardPath, MailParameters, RcptParameters, Reply, ReplyCode,
+    ReversePath,
+};
 
 #[cfg(doc)]
 use super::{Client, Options};
@@ -137,7 +140,9 @@ pub enum Event {
         /// The recipient's index in the envelope.
         index: usize,
     },
-    /// A recipient was refused.
+    /// A recipient was refused: by the server, or, when the session closed
+    /// before its answer, with [`CloseReason::reply`] (a `4xx`: try it
+    /// again later).
     RcptRejected {
         /// The transaction.
         txn: TxnId,
@@ -161,8 +166,12 @@ pub enum Event {
         reply: Reply,
     },
     /// The transaction failed: MAIL refused, every recipient refused, DATA
-    /// or the message refused. Every recipient not accepted before got its
-    /// own event; none of them gets the message.
+    /// or the message refused, or the session closed before the message was
+    /// accepted (then with [`CloseReason::reply`]: the server's `421`, or a
+    /// `451` of the client's, RFC 5321 §3.8). Every recipient not accepted
+    /// before got its own event; none of them gets the message. Each
+    /// transaction ends with this or [`Event::MessageAccepted`], unless the
+    /// application abandoned it ([`Client::rset`], [`Client::quit`]).
     TransactionFailed {
         /// The transaction.
         txn: TxnId,
@@ -193,6 +202,33 @@ pub enum CloseReason {
     /// Bytes followed the server's `220` to STARTTLS before the TLS
     /// handshake: a man in the middle may have injected them (RFC 3207 §5).
     TlsInjection,
-    /// No reply within the timeout for the command (RFC 5321 §4.5.3.2).
+    /// No reply within the timeout for the command (RFC 5321 §4.5.3.2), a
+    /// TLS handshake that did not end, or output the driver did not take.
     TimedOut,
+}
+
+impl CloseReason {
+    /// The reply a transaction cut off by this close is failed with, and
+    /// each of its recipients that had no answer: the server's `421`, or a
+    /// `451` the client makes up, as RFC 5321 §3.8 tells a client to treat a
+    /// lost connection (Postfix defers with a status of its own too), with
+    /// an enhanced code for the cause.
+    pub fn reply(&self) -> Reply {
+        let local = |enhanced: EnhancedCode, text: &'static str| {
+            Reply::from_static(ReplyCode::LOCAL_ERROR, Some(enhanced), text)
+        };
+        match self {
+            Self::Rejected(reply) | Self::ServiceNotAvailable(reply) => reply.clone(),
+            Self::Quit => local(EnhancedCode::OTHER_NETWORK, "Session ended by the server"),
+            Self::ProtocolError => local(
+                EnhancedCode::OTHER_PROTOCOL,
+                "Protocol error: the server's reply does not fit",
+            ),
+            Self::TlsInjection => local(
+                EnhancedCode::SECURITY_TRANSIENT,
+                "Plaintext after the STARTTLS reply: possible injection",
+            ),
+            Self::TimedOut => local(EnhancedCode::BAD_CONNECTION, "Timed out"),
+        }
+    }
 }

@@ -116,6 +116,17 @@ enum Sent {
 }
 
 impl Sent {
+    /// Whether `code` is a reply this command can get (RFC 5321 §4.3.2):
+    /// `354` or an error for DATA, any final reply for the others (`334`
+    /// in AUTH is a challenge, read before this). QUIT takes anything.
+    fn expects(&self, code: ReplyCode) -> bool {
+        match self {
+            Self::Quit => true,
+            Self::Data(_) => code == ReplyCode::START_MAIL_INPUT || code.is_negative(),
+            _ => !code.is_intermediate(),
+        }
+    }
+
     /// Whether nothing may follow before the reply: STARTTLS (RFC 3207 §4)
     /// and AUTH, whose next line answers a challenge (RFC 4954 §4).
     fn is_barrier(&self) -> bool {
@@ -153,13 +164,20 @@ pub struct Client {
     next_txn: u64,
     /// A transaction failed after MAIL was accepted: RSET before the next.
     need_rset: bool,
+    /// QUIT was asked for: it waits for the exchange in flight, and nothing
+    /// may follow it.
+    quitting: bool,
     now: Instant,
+    /// When the reply awaited (or the TLS handshake) is overdue.
     deadline: Instant,
     /// The command awaited changed: set the deadline at the next
     /// `handle_timeout`.
     rearm: bool,
     /// Input since the deadline was set.
     active: bool,
+    /// When output that waits to be taken by `poll_transmit` is overdue
+    /// (RFC 5321 §4.5.3.2.5); `None` until the time is known.
+    send_deadline: Option<Instant>,
 }
 
 impl Client {
@@ -188,9 +206,11 @@ impl Client {
             txn: None,
             next_txn: 0,
             need_rset: false,
+            quitting: false,
             now,
             rearm: false,
             active: false,
+            send_deadline: None,
         }
     }
 
@@ -219,13 +239,25 @@ impl Client {
         self.after_input();
     }
 
-    /// Tells the client the time; when a reply has been awaited for its
-    /// command's timeout (RFC 5321 §4.5.3.2) with no input, the session
-    /// closes.
+    /// Tells the client the time. The session closes
+    /// ([`CloseReason::TimedOut`]) when the reply awaited is overdue (its
+    /// command's timeout, RFC 5321 §4.5.3.2, counted from when the command
+    /// left: for the whole reply with
+    /// [`Options::per_request_deadline`], since the last input without),
+    /// when the TLS handshake is ([`Options::tls_handshake_timeout`]), or
+    /// when output has waited to be taken for
+    /// [`Options::data_block_timeout`].
     pub fn handle_timeout(&mut self, now: Instant) {
         self.now = self.now.max(now);
         if self.state == State::Closed {
             return;
+        }
+        if self.unsent() > 0 {
+            match self.send_deadline {
+                None => self.send_deadline = Some(now + self.options.data_block_timeout),
+                Some(deadline) if now >= deadline => return self.close(CloseReason::TimedOut),
+                Some(_) => {}
+            }
         }
         if self.rearm {
             self.rearm = false;
@@ -233,10 +265,11 @@ impl Client {
             self.deadline = now + self.front_timeout();
             return;
         }
-        if self.in_flight.is_empty() || now < self.deadline {
+        if !self.awaiting() || now < self.deadline {
             return;
         }
-        if self.active || self.state == State::TlsHandshake {
+        let per_read = !self.options.per_request_deadline && self.state != State::TlsHandshake;
+        if self.active && per_read {
             self.active = false;
             self.deadline = now + self.front_timeout();
             return;
@@ -253,22 +286,29 @@ impl Client {
         }
         buf.extend_from_slice(&self.cmd);
         self.cmd.clear();
-        buf.len() - start
+        let n = buf.len() - start;
+        self.sent(n);
+        n
     }
 
     /// The next piece of output, without copying: body chunks leave as
     /// slices of the application's [`Bytes`]. An alternative to
-    /// [`poll_transmit`](Self::poll_transmit); the two may be mixed.
+    /// [`poll_transmit`](Self::poll_transmit); the two may be mixed. A
+    /// driver that takes the output piece by piece as its writes complete
+    /// lets the client see a peer that stops reading
+    /// ([`Options::data_block_timeout`]).
     pub fn poll_transmit_bytes(&mut self) -> Option<Bytes> {
-        if let Some(piece) = self.queue.pop_front() {
+        let piece = if let Some(piece) = self.queue.pop_front() {
             self.queued -= piece.len();
-            return Some(piece);
-        }
-        if self.cmd.is_empty() {
+            piece
+        } else if self.cmd.is_empty() {
             return None;
-        }
-        let piece = Bytes::copy_from_slice(&self.cmd);
-        self.cmd.clear();
+        } else {
+            let piece = Bytes::copy_from_slice(&self.cmd);
+            self.cmd.clear();
+            piece
+        };
+        self.sent(piece.len());
         Some(piece)
     }
 
@@ -278,18 +318,30 @@ impl Client {
     }
 
     /// When to call [`handle_timeout`](Self::handle_timeout) next: while a
-    /// reply is awaited. When the command awaited has just changed, this is
-    /// the last time the client was told (call it at once).
+    /// reply is awaited, the TLS handshake runs, or output waits. When the
+    /// command awaited has just changed, this is the last time the client
+    /// was told (call it at once).
     pub fn poll_timeout(&self) -> Option<Instant> {
-        if self.state == State::Closed || self.in_flight.is_empty() {
+        if self.state == State::Closed {
             return None;
         }
-        Some(if self.rearm { self.now } else { self.deadline })
+        let reply = self
+            .awaiting()
+            .then_some(if self.rearm { self.now } else { self.deadline });
+        let send = (self.unsent() > 0).then(|| self.send_deadline.unwrap_or(self.now));
+        match (reply, send) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// The session's state.
     pub fn state(&self) -> State {
-        self.state
+        match self.state {
+            State::Closed | State::TlsHandshake => self.state,
+            _ if self.quitting => State::Quitting,
+            state => state,
+        }
     }
 
     /// Whether the session is over.
@@ -330,6 +382,35 @@ impl Client {
                 .capabilities
                 .as_ref()
                 .is_some_and(|c| c.capabilities().iter().any(|k| same_keyword(k, capability)))
+    }
+
+    /// Whether a deadline runs for the peer: a reply awaited, or the TLS
+    /// handshake.
+    fn awaiting(&self) -> bool {
+        !self.in_flight.is_empty() || self.state == State::TlsHandshake
+    }
+
+    /// `n` octets of output were taken: the reply awaited is timed from
+    /// now, and the send deadline moves (RFC 5321 §4.5.3.2.5; Postfix's
+    /// `smtp_min_data_rate` with per-request deadlines).
+    fn sent(&mut self, n: usize) {
+        if n == 0 {
+            return;
+        }
+        if self.awaiting() {
+            self.rearm = true;
+        }
+        let limit = self.options.data_block_timeout;
+        self.send_deadline = match self.send_deadline {
+            _ if self.unsent() == 0 => None,
+            Some(deadline) if self.options.per_request_deadline => {
+                let rate = self.options.min_data_rate.max(1);
+                let earned = Duration::from_millis((n as u64).saturating_mul(1000) / rate);
+                Some((deadline + earned).min(self.now + limit))
+            }
+            // Per write: the next write has its own time.
+            _ => None,
+        };
     }
 
     fn after_input(&mut self) {
@@ -382,6 +463,12 @@ impl Client {
         let Some(sent) = self.in_flight.pop_front() else {
             return self.close(CloseReason::ProtocolError);
         };
+        if !sent.expects(code) {
+            // RFC 5321 §4.2, §4.3.2: a reply the command does not have
+            // (a 3xx to MAIL, a 250 to DATA) leaves client and server out of
+            // step; taking it for success could lose mail.
+            return self.close(CloseReason::ProtocolError);
+        }
         self.rearm = true;
         match sent {
             Sent::Greeting => self.on_greeting(reply),
@@ -427,7 +514,11 @@ impl Client {
 
     /// Writes waiting command lines: with nothing in flight, or, with
     /// PIPELINING, when neither the last one sent nor the next is a barrier.
+    /// Nothing is written during the TLS handshake: it goes under TLS.
     fn flush_commands(&mut self) {
+        if self.state == State::TlsHandshake {
+            return;
+        }
         while let Some((next, _)) = self.waiting.front() {
             let may = match self.in_flight.back() {
                 None => true,
@@ -473,9 +564,13 @@ impl Client {
         self.queued + self.cmd.len()
     }
 
-    /// The timeout of the reply awaited (RFC 5321 §4.5.3.2).
+    /// The timeout of the reply awaited (RFC 5321 §4.5.3.2), or of the TLS
+    /// handshake.
     fn front_timeout(&self) -> Duration {
         let o = &self.options;
+        if self.state == State::TlsHandshake {
+            return o.tls_handshake_timeout;
+        }
         match self.in_flight.front() {
             Some(Sent::Greeting) => o.greeting_timeout,
             Some(Sent::Data(_)) => o.data_start_timeout,
@@ -488,11 +583,14 @@ impl Client {
         if self.state == State::Closed {
             return;
         }
+        // RFC 5321 §3.8: a transaction cut off is as if `451` had come.
+        // Every recipient and the transaction get an outcome, so a queue
+        // cannot miss one.
+        self.cut_off_transaction(&reason);
         self.state = State::Closed;
         self.input.clear();
         self.in_flight.clear();
         self.waiting.clear();
-        self.txn = None;
         self.events.push_back(Event::Closed { reason });
     }
 }

@@ -52,6 +52,30 @@ pub struct Options {
     /// How long to wait for the reply after the end of the data (and after
     /// `BDAT ... LAST`). Default 10 minutes, RFC 5321 §4.5.3.2.6.
     pub data_end_timeout: Duration,
+    /// Time each reply as a whole: a command's timeout runs from when the
+    /// command left to its whole reply, however the reply trickles in.
+    /// Default `true`, Postfix's `smtp_per_request_deadline = yes`
+    /// (Postfix's own default is `no`, a limit per read, which a server
+    /// sending one octet every few minutes keeps resetting forever; RFC
+    /// 5321 §4.5.3.2 times the reply). `false`: each input restarts the
+    /// timeout.
+    pub per_request_deadline: bool,
+    /// How long output may wait to be taken by `poll_transmit` (the send
+    /// not completing: a peer that stopped reading). Default 3 minutes, RFC
+    /// 5321 §4.5.3.2.5 (Postfix's `smtp_data_xfer_timeout`). Per write, or
+    /// with [`per_request_deadline`](Self::per_request_deadline) a deadline
+    /// that each octet taken extends by `1 / min_data_rate` seconds, up to
+    /// this much from now (Postfix's `smtp_min_data_rate`). The client sees
+    /// only what the driver has not taken yet: a driver that takes all
+    /// output at once must time its own writes.
+    pub data_block_timeout: Duration,
+    /// Octets per second output must at least move at, with
+    /// [`per_request_deadline`](Self::per_request_deadline). Default 500,
+    /// Postfix's `smtp_min_data_rate`.
+    pub min_data_rate: u64,
+    /// How long the TLS handshake after STARTTLS may take. Default 300 s,
+    /// Postfix's `smtp_starttls_timeout`.
+    pub tls_handshake_timeout: Duration,
 }
 
 impl Default for Options {
@@ -70,6 +94,10 @@ impl Default for Options {
             command_timeout: Duration::from_secs(5 * 60),
             data_start_timeout: Duration::from_secs(2 * 60),
             data_end_timeout: Duration::from_secs(10 * 60),
+            per_request_deadline: true,
+            data_block_timeout: Duration::from_secs(3 * 60),
+            min_data_rate: 500,
+            tls_handshake_timeout: Duration::from_secs(300),
         }
     }
 }

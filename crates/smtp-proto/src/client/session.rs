@@ -34,16 +34,21 @@ impl Client {
 
     /// The TLS handshake after [`Event::TlsRequested`] is done: the client
     /// forgets what it learned in plaintext and says EHLO again (RFC 3207
-    /// §4.2).
+    /// §4.2), or, if [`quit`](Self::quit) was called meanwhile, QUIT.
     pub fn tls_established(&mut self) -> Result<(), ClientError> {
         if self.state != State::TlsHandshake {
-            return Err(ClientError::WrongState(self.state));
+            return Err(ClientError::WrongState(self.state()));
         }
         self.tls = true;
         self.capabilities = None;
         self.esmtp = false;
         self.state = State::Connecting;
-        self.ehlo();
+        self.rearm = true;
+        if self.quitting {
+            self.flush_commands();
+        } else {
+            self.ehlo();
+        }
         Ok(())
     }
 
@@ -136,21 +141,21 @@ impl Client {
     }
 
     /// `QUIT` (RFC 5321 §4.1.1.10), after whatever is in flight; its `221`
-    /// closes the session. A transaction whose body has not started is
-    /// abandoned; one whose body is streaming must end it first, and one
-    /// whose body has ended still gets its reply before QUIT's (RFC 2920 §4
-    /// sends `.` and QUIT together).
+    /// closes the session, and nothing is sent after it. A transaction
+    /// whose body has not started is abandoned; one whose body is streaming
+    /// must end it first, and one whose body has ended still gets its reply
+    /// before QUIT's (RFC 2920 §4 sends `.` and QUIT together). During
+    /// STARTTLS or AUTH, QUIT waits for the exchange to end: after a `220`
+    /// to STARTTLS it goes under TLS, once
+    /// [`tls_established`](Self::tls_established) is called.
     pub fn quit(&mut self) -> Result<(), ClientError> {
-        if matches!(self.state, State::Closed | State::Quitting) {
+        if self.state == State::Closed || self.quitting {
             return Err(ClientError::Closed);
-        }
-        if self.state == State::TlsHandshake {
-            return Err(ClientError::WrongState(self.state));
         }
         if self.state == State::Transaction && !self.body_done() && !self.abandon_transaction() {
             return Err(ClientError::WrongState(self.state));
         }
-        self.state = State::Quitting;
+        self.quitting = true;
         self.queue_command(&Command::Quit, Sent::Quit);
         Ok(())
     }
@@ -159,9 +164,12 @@ impl Client {
     /// Commands wait their turn in a queue, so without pipelining one may
     /// still be in flight.
     pub(super) fn idle(&self) -> Result<(), ClientError> {
+        if self.quitting {
+            return Err(ClientError::Closed);
+        }
         match self.state {
             State::Ready => Ok(()),
-            State::Closed | State::Quitting => Err(ClientError::Closed),
+            State::Closed => Err(ClientError::Closed),
             state => Err(ClientError::WrongState(state)),
         }
     }
@@ -169,7 +177,7 @@ impl Client {
     fn auth_allowed(&self, mechanism: &Mechanism) -> Result<(), ClientError> {
         self.idle()?;
         if self.authenticated {
-            return Err(ClientError::WrongState(self.state));
+            return Err(ClientError::WrongState(self.state()));
         }
         let offered = self
             .capabilities
@@ -193,7 +201,7 @@ impl Client {
         if reply.code() == ReplyCode::READY {
             self.events.push_back(Event::GreetingReceived { reply });
             // QUIT before the greeting: no EHLO.
-            if self.state != State::Quitting {
+            if !self.quitting {
                 self.ehlo();
             }
         } else {
@@ -209,6 +217,9 @@ impl Client {
                 Err(_) => self.close(CloseReason::ProtocolError),
             }
         } else if reply.code().is_permanent() {
+            if self.quitting {
+                return;
+            }
             // RFC 5321 §3.2: a client falls back to HELO when EHLO fails.
             let host = self.options.hostname.clone();
             self.send(&Command::Helo { host }, Sent::Helo);
@@ -236,9 +247,7 @@ impl Client {
     fn ready(&mut self, capabilities: EhloReply, esmtp: bool) {
         self.capabilities = Some(capabilities.clone());
         self.esmtp = esmtp;
-        if self.state != State::Quitting {
-            self.state = State::Ready;
-        }
+        self.state = State::Ready;
         self.events.push_back(Event::Ready {
             capabilities,
             esmtp,
@@ -253,6 +262,10 @@ impl Client {
     }
 
     pub(super) fn on_starttls(&mut self, reply: Reply) {
+        if reply.code().is_positive() && reply.code() != ReplyCode::READY {
+            // RFC 3207 §4: 220, or a refusal; anything else is not SMTP.
+            return self.close(CloseReason::ProtocolError);
+        }
         if reply.code() != ReplyCode::READY {
             self.state = State::Ready;
             self.events.push_back(Event::CommandFailed {

@@ -33,6 +33,8 @@ enum BodyState {
 #[derive(Debug)]
 pub(super) struct Transaction {
     id: TxnId,
+    /// Which recipients have had their event (accepted or refused).
+    answered: Vec<bool>,
     accepted: usize,
     /// MAIL and RCPT replies still to come.
     envelope_pending: usize,
@@ -100,6 +102,7 @@ impl Client {
         let recipients = envelope.recipients.len();
         self.txn = Some(Transaction {
             id,
+            answered: vec![false; recipients],
             accepted: 0,
             envelope_pending: recipients + 1,
             mail_refused: false,
@@ -306,6 +309,9 @@ impl Client {
         };
         txn.envelope_pending = txn.envelope_pending.saturating_sub(1);
         let id = txn.id;
+        if let Some(done) = txn.answered.get_mut(index) {
+            *done = true;
+        }
         if reply.code().is_positive() && !txn.mail_refused {
             txn.accepted += 1;
             self.events
@@ -336,6 +342,9 @@ impl Client {
             // MAIL was taken: the server holds a transaction open.
             self.need_rset |= !txn.mail_refused;
             if let Some(reply) = txn.failure.take() {
+                // Recipients never sent (MAIL was refused first) share its
+                // reply.
+                self.answer_the_rest(&reply);
                 self.fail_transaction(reply);
             }
             return self.end_transaction();
@@ -416,6 +425,37 @@ impl Client {
             self.events
                 .push_back(Event::MessageAccepted { txn: id, reply });
             self.end_transaction();
+        }
+    }
+
+    /// The session closes with this transaction open: every recipient
+    /// without an answer is refused with the close's reply, and the
+    /// transaction fails with it, unless it already had its outcome.
+    pub(super) fn cut_off_transaction(&mut self, reason: &super::CloseReason) {
+        if self.txn.is_none() {
+            return;
+        }
+        let reply = reason.reply();
+        self.answer_the_rest(&reply);
+        self.fail_transaction(reply);
+        self.txn = None;
+    }
+
+    /// Refuses, with `reply`, each recipient that has had no event.
+    fn answer_the_rest(&mut self, reply: &Reply) {
+        let Some(txn) = &mut self.txn else {
+            return;
+        };
+        let id = txn.id;
+        for (index, done) in txn.answered.iter_mut().enumerate() {
+            if !*done {
+                *done = true;
+                self.events.push_back(Event::RcptRejected {
+                    txn: id,
+                    index,
+                    reply: reply.clone(),
+                });
+            }
         }
     }
 

@@ -206,8 +206,12 @@ impl EnhancedCode {
     pub const SYSTEM_FULL: Self = Self::known(4, 3, 1);
     /// `4.3.2` System not accepting network messages.
     pub const SYSTEM_NOT_ACCEPTING: Self = Self::known(4, 3, 2);
+    /// `4.4.0` Other or undefined network or routing status, transient.
+    pub const OTHER_NETWORK: Self = Self::known(4, 4, 0);
     /// `4.4.2` Bad connection (a timeout).
     pub const BAD_CONNECTION: Self = Self::known(4, 4, 2);
+    /// `4.5.0` Other or undefined protocol status, transient.
+    pub const OTHER_PROTOCOL: Self = Self::known(4, 5, 0);
     /// `4.5.3` Too many recipients.
     pub const TOO_MANY_RECIPIENTS: Self = Self::known(4, 5, 3);
     /// `4.7.0` Other or undefined security status, transient.

@@ -11,8 +11,9 @@
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
+use smtp_proto::client::Envelope;
 use smtp_proto::server::{Credentials, Event, Options, Server};
-use smtp_proto::{ForwardPath, Reply};
+use smtp_proto::{ForwardPath, Mailbox, Reply, ReversePath};
 
 /// The name the test server goes by.
 pub(crate) const HOST: &str = "mx.example.org";
@@ -237,4 +238,35 @@ impl ClientHarness {
         }
         std::mem::take(&mut self.events)
     }
+}
+
+pub(crate) fn envelope(from: &str, to: &[&str]) -> Envelope<'static> {
+    to.iter().fold(
+        Envelope::new(ReversePath::Mailbox(
+            Mailbox::try_from(from.to_owned()).unwrap(),
+        )),
+        |e, t| {
+            e.to(ForwardPath::Mailbox(
+                Mailbox::try_from((*t).to_owned()).unwrap(),
+            ))
+        },
+    )
+}
+
+/// A client greeted by a server with these EHLO keywords, its events
+/// taken.
+pub(crate) fn ready(keywords: &[&str], options: smtp_proto::client::Options) -> ClientHarness {
+    let mut c = ClientHarness::new(options);
+    assert_eq!(c.feed("220 mx.example.org ESMTP\r\n"), "EHLO localhost\r\n");
+    let mut ehlo = String::from("250");
+    ehlo.push(if keywords.is_empty() { ' ' } else { '-' });
+    ehlo.push_str("mx.example.org\r\n");
+    for (i, k) in keywords.iter().enumerate() {
+        let sep = if i + 1 == keywords.len() { ' ' } else { '-' };
+        ehlo.push_str(&format!("250{sep}{k}\r\n"));
+    }
+    c.feed(&ehlo);
+    assert_eq!(c.client.state(), smtp_proto::client::State::Ready);
+    c.take_events();
+    c
 }
