@@ -221,9 +221,14 @@ pub enum ServerError {
     #[error("no STARTTLS handshake is expected")]
     NoTlsPending,
     /// A rejection with a positive reply, or an acceptance with a negative
-    /// one: rejections take a `4xx` or `5xx` reply.
+    /// one: rejections take a `4xx` or `5xx` reply (a refused greeting a
+    /// `421` or `554`).
     #[error("the reply's code does not fit the decision")]
     WrongReplyCode,
+    /// `refuse` after the greeting went out: call it before the first
+    /// `poll_transmit`.
+    #[error("the greeting was already sent")]
+    GreetingSent,
 }
 
 /// The client's caller issued a command the session cannot take now.

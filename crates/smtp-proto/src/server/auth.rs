@@ -18,7 +18,9 @@ pub(super) enum Sasl {
 
 impl Server {
     /// The credentials of [`Event::AuthRequested`] are good:
-    /// `235 2.7.0 Authentication successful` (RFC 4954 §6).
+    /// `235 2.7.0 Authentication successful` (RFC 4954 §6). Their
+    /// identities are then [`auth_identity`](Self::auth_identity): accept
+    /// a PLAIN authorization identity only if the user may act as it.
     pub fn auth_succeeded(&mut self) -> Result<(), ServerError> {
         if self.pending != Pending::Auth {
             return Err(ServerError::NoAuthPending);
@@ -42,6 +44,7 @@ impl Server {
             return Err(ServerError::WrongReplyCode);
         }
         self.pending = Pending::None;
+        self.identity = None;
         self.send(&reply);
         self.count_error();
         self.process();
@@ -140,6 +143,7 @@ impl Server {
 
     fn login(&mut self, credentials: Credentials) {
         self.pending = Pending::Auth;
+        self.identity = Some(credentials.identity());
         self.events.push_back(Event::AuthRequested { credentials });
     }
 }

@@ -53,6 +53,7 @@ impl Server {
             self.delivered();
         }
         self.send(result.as_ref().err().unwrap_or(&Reply::QUEUED));
+        self.finish_shutdown();
         self.process();
         Ok(())
     }
@@ -318,6 +319,7 @@ impl Server {
         if done {
             self.txn = None;
             self.pending = Pending::None;
+            self.finish_shutdown();
             self.process();
         }
     }

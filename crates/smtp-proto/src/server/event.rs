@@ -191,7 +191,43 @@ pub enum Credentials {
     },
 }
 
+/// Who a client authenticated as ([`Server::auth_identity`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthIdentity {
+    authcid: String,
+    authzid: Option<String>,
+}
+
+impl AuthIdentity {
+    /// The authentication identity: PLAIN's authcid, LOGIN's user name.
+    pub fn authcid(&self) -> &str {
+        &self.authcid
+    }
+
+    /// The authorization identity PLAIN asked for, when not empty (RFC
+    /// 4616 §2): the application's `auth_succeeded` accepted it.
+    pub fn authzid(&self) -> Option<&str> {
+        self.authzid.as_deref()
+    }
+}
+
 impl Credentials {
+    /// The identities, without the password.
+    pub(super) fn identity(&self) -> AuthIdentity {
+        match self {
+            Self::Plain {
+                authzid, authcid, ..
+            } => AuthIdentity {
+                authcid: authcid.clone(),
+                authzid: authzid.clone(),
+            },
+            Self::Login { username, .. } => AuthIdentity {
+                authcid: username.clone(),
+                authzid: None,
+            },
+        }
+    }
+
     /// The name to log in as: LOGIN's user name, PLAIN's authentication
     /// identity.
     pub fn username(&self) -> &str {
@@ -246,6 +282,9 @@ pub enum CloseReason {
     InputOverflow,
     /// The application called [`Server::shutdown`] (`421 4.3.2`).
     Shutdown,
+    /// The application refused the connection at the greeting with a `421`
+    /// ([`Server::refuse`]).
+    Refused,
     /// The TLS handshake after STARTTLS did not end within
     /// [`Options::tls_handshake_timeout`]; no reply was sent (the client
     /// expects TLS records, not plaintext).

@@ -78,6 +78,7 @@
 mod auth;
 mod data;
 mod event;
+mod lifecycle;
 mod options;
 mod replies;
 mod session;
@@ -91,7 +92,9 @@ use bytes::{Buf, Bytes, BytesMut};
 use crate::framing::{DotUnstuffer, LineReader};
 use crate::{Body, Command, Host, Reply, decode, encode};
 
-pub use event::{AbortReason, CloseReason, Credentials, Event, HelloKind, RcptId, State, TxnId};
+pub use event::{
+    AbortReason, AuthIdentity, CloseReason, Credentials, Event, HelloKind, RcptId, State, TxnId,
+};
 pub use options::{Options, Vrfy};
 
 /// What the server reads next.
@@ -187,6 +190,16 @@ pub struct Server {
     deadline: Instant,
     /// Input or output since the deadline was set.
     active: bool,
+    /// Output has been handed to the driver: the greeting is out.
+    greeted: bool,
+    /// The greeting was a `554` (RFC 5321 §3.1): every command but QUIT
+    /// gets `503`.
+    refused: bool,
+    /// [`Server::shutdown`] waits for the message being stored.
+    shutting_down: bool,
+    /// Who AUTH authenticated, or (while the decision is pending) who
+    /// asks to.
+    identity: Option<AuthIdentity>,
 }
 
 impl Server {
@@ -213,6 +226,10 @@ impl Server {
             hold: None,
             now,
             active: false,
+            greeted: false,
+            refused: false,
+            shutting_down: false,
+            identity: None,
             options,
         };
         let greeting = format!("{} {}", server.options.hostname, server.options.greeting);
@@ -309,6 +326,7 @@ impl Server {
         }
         buf.extend_from_slice(&self.out[..ready]);
         self.out.advance(ready);
+        self.greeted = true;
         if let Some(hold) = &mut self.hold {
             hold.from = 0;
         }
@@ -388,31 +406,17 @@ impl Server {
         self.authenticated
     }
 
+    /// Who the client authenticated as, after
+    /// [`auth_succeeded`](Self::auth_succeeded) (for the `Received:` field's
+    /// `with ESMTPA`, the sender policy, the logs); `None` before, after a
+    /// failure, and after STARTTLS.
+    pub fn auth_identity(&self) -> Option<&AuthIdentity> {
+        self.identity.as_ref().filter(|_| self.authenticated)
+    }
+
     /// The client's HELO, EHLO or LHLO, for the `Received:` header field.
     pub fn hello(&self) -> Option<(HelloKind, &Host<'static>)> {
         self.hello.as_ref().map(|(kind, host)| (*kind, host))
-    }
-
-    /// Ends the session: `421 4.3.2 hostname Service shutting down` (RFC
-    /// 5321 §3.8), whatever the session was doing. For a server that stops.
-    /// During the TLS handshake no plaintext reply can go: the session just
-    /// closes.
-    pub fn shutdown(&mut self) {
-        if self.phase_is_closed() {
-            return;
-        }
-        if matches!(self.phase, Phase::TlsPending | Phase::TlsHandshake) {
-            self.close(CloseReason::Shutdown);
-            return;
-        }
-        let reply = replies::with_hostname(
-            crate::ReplyCode::SERVICE_NOT_AVAILABLE,
-            crate::EnhancedCode::SYSTEM_NOT_ACCEPTING,
-            self.options.hostname.as_str(),
-            "Service shutting down",
-        );
-        self.send_final(&reply);
-        self.close(CloseReason::Shutdown);
     }
 
     fn phase_is_closed(&self) -> bool {
@@ -420,10 +424,11 @@ impl Server {
     }
 
     fn accepts_input(&self) -> bool {
-        !matches!(
-            self.phase,
-            Phase::Closed | Phase::TlsPending | Phase::TlsHandshake
-        )
+        !self.shutting_down
+            && !matches!(
+                self.phase,
+                Phase::Closed | Phase::TlsPending | Phase::TlsHandshake
+            )
     }
 
     fn after_input(&mut self) {
@@ -448,7 +453,8 @@ impl Server {
     /// held or pile up, or input runs out.
     fn process(&mut self) {
         loop {
-            if self.pending != Pending::None
+            if self.shutting_down
+                || self.pending != Pending::None
                 || self.hold.is_some()
                 || self.out.len() >= self.options.max_output
             {
@@ -490,6 +496,9 @@ impl Server {
 
     /// One command line.
     fn command(&mut self, line: Bytes) {
+        if self.refused {
+            return self.refused_command(&line);
+        }
         let cmd = match decode::command_line(&line) {
             Ok(cmd) => cmd,
             Err(e) => {

@@ -86,6 +86,9 @@ pub(super) const TLS_ACTIVE: Reply = r(
     E::INVALID_COMMAND,
     "Error: TLS already active",
 );
+/// After a `554` greeting (RFC 5321 §3.1; Postfix's text, without the
+/// client's name).
+pub(super) const ACCESS_DENIED: Reply = r(C::BAD_SEQUENCE, E::SECURITY, "Error: access denied");
 pub(super) const READY_FOR_TLS: Reply = r(C::READY, E::OK, "Ready to start TLS");
 pub(super) const NON_ASCII_SENDER: Reply = r(
     C::MAILBOX_UNAVAILABLE,

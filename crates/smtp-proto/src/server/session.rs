@@ -163,6 +163,7 @@ impl Server {
         // was not obtained from the TLS negotiation itself."
         self.hello = None;
         self.authenticated = false;
+        self.identity = None;
         self.phase = Phase::TlsPending;
     }
 

@@ -222,6 +222,8 @@ impl EnhancedCode {
     pub const BAD_DESTINATION_SYNTAX: Self = Self::known(5, 1, 3);
     /// `5.1.7` Bad sender's mailbox address syntax.
     pub const BAD_SENDER_SYNTAX: Self = Self::known(5, 1, 7);
+    /// `5.3.2` System not accepting network messages.
+    pub const SYSTEM_NOT_ACCEPTING_PERMANENT: Self = Self::known(5, 3, 2);
     /// `5.3.4` Message too big for system.
     pub const MESSAGE_TOO_BIG: Self = Self::known(5, 3, 4);
     /// `5.5.0` Other or undefined protocol status.
@@ -457,6 +459,31 @@ impl Reply {
         ReplyCode::EXCEEDED_STORAGE,
         Some(EnhancedCode::MESSAGE_TOO_BIG),
         "Message size exceeds fixed limit",
+    );
+    /// `421 4.7.0 Error: too many connections`, Postfix's refusal of a
+    /// client over its connection limits (`smtpd_client_connection_count_limit`),
+    /// for [`Server::refuse`](crate::server::Server::refuse).
+    pub const TOO_MANY_CONNECTIONS: Self = Self::from_static(
+        ReplyCode::SERVICE_NOT_AVAILABLE,
+        Some(EnhancedCode::SECURITY_TRANSIENT),
+        "Error: too many connections",
+    );
+    /// `421 4.3.2 All server ports are busy`, Postfix's (postscreen's)
+    /// refusal when no server process is free, for
+    /// [`Server::refuse`](crate::server::Server::refuse).
+    pub const ALL_PORTS_BUSY: Self = Self::from_static(
+        ReplyCode::SERVICE_NOT_AVAILABLE,
+        Some(EnhancedCode::SYSTEM_NOT_ACCEPTING),
+        "All server ports are busy",
+    );
+    /// `554 5.3.2 Service currently unavailable` (Postfix's text, RFC 5321
+    /// §3.1's 554 greeting), for
+    /// [`Server::refuse`](crate::server::Server::refuse): the server then
+    /// waits for QUIT.
+    pub const NO_SERVICE: Self = Self::from_static(
+        ReplyCode::TRANSACTION_FAILED,
+        Some(EnhancedCode::SYSTEM_NOT_ACCEPTING_PERMANENT),
+        "Service currently unavailable",
     );
     /// `452 4.5.3 Error: too many recipients` (RFC 5321 §4.5.3.1.10,
     /// Postfix's text).
