@@ -232,7 +232,7 @@ pub enum ServerError {
 }
 
 /// The client's caller issued a command the session cannot take now.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ClientError {
     /// The session is not ready for this: wait for
@@ -240,10 +240,12 @@ pub enum ClientError {
     /// or exchange in progress to end.
     #[error("command not valid in the {0:?} state")]
     WrongState(crate::client::State),
-    /// The server did not announce the extension this needs (STARTTLS, AUTH
-    /// with that mechanism, SMTPUTF8 for a non-ASCII address, ...).
+    /// The server did not announce the extension this needs: the command
+    /// (`STARTTLS`, `AUTH`), or the MAIL or RCPT parameter (`SMTPUTF8` for
+    /// a non-ASCII address, `BODY`, `REQUIRETLS`, an unknown parameter's
+    /// keyword, ...).
     #[error("the server does not offer {0}")]
-    NotOffered(&'static str),
+    NotOffered(std::borrow::Cow<'static, str>),
     /// STARTTLS once TLS is active.
     #[error("TLS is already active")]
     TlsActive,

@@ -407,7 +407,7 @@ fn rfc4954_starttls_then_auth_plain() {
     c.feed("250-smtp.example.com Hello client.example.com\r\n250-AUTH GSSAPI DIGEST-MD5\r\n250-ENHANCEDSTATUSCODES\r\n250 STARTTLS\r\n");
     assert_eq!(
         c.client.auth_plain(None, "test", b"1234"),
-        Err(smtp_proto::ClientError::NotOffered("AUTH"))
+        Err(smtp_proto::ClientError::NotOffered("AUTH".into()))
     );
     c.client.starttls().unwrap();
     assert_eq!(c.output(), "STARTTLS\r\n");

@@ -72,11 +72,14 @@
 
 mod event;
 mod options;
+mod params;
+mod scan;
 mod session;
 mod transaction;
 
 pub use event::{BodyDemand, CloseReason, Envelope, Event, State, TxnId};
 pub use options::{Options, Pipelining};
+pub use scan::{BodyNeeds, BodyScanner};
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};

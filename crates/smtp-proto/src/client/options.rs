@@ -29,6 +29,31 @@ pub struct Options {
     /// Send bodies with BDAT when the server announces CHUNKING (RFC 3030).
     /// Default `true`; bodies with `BODY=BINARYMIME` always do.
     pub chunking: bool,
+    /// With PIPELINING and CHUNKING, send the first BDAT chunk in the batch
+    /// with MAIL and RCPT rather than after their replies, saving a round
+    /// trip (RFC 2920 §3.1 does not end a group at BDAT; RFC 3030 §2
+    /// describes BDAT after the replies, and its §4.2 example shows it so).
+    /// If every recipient is refused, that chunk (up to
+    /// [`body_buffer`](Self::body_buffer)) was sent in vain, and the server
+    /// discards it. Default `true`.
+    pub pipeline_bdat: bool,
+    /// Drop MAIL and RCPT parameters of extensions the server did not
+    /// announce, where the message loses nothing it needs: SIZE, BODY=7BIT,
+    /// RET, ENVID, NOTIFY, ORCPT and AUTH=. Default `true`, as Postfix's
+    /// client does; without DSN the application then owes the sender a
+    /// "relayed" notification for `NOTIFY=SUCCESS` (RFC 3461 §4.1), which it
+    /// sees from [`Client::capabilities`]. `false`: they are refused with
+    /// [`ClientError::NotOffered`](crate::ClientError::NotOffered). Other
+    /// parameters (SMTPUTF8, BINARYMIME, REQUIRETLS, MT-PRIORITY, unknown
+    /// ones) are always refused.
+    pub drop_unoffered_parameters: bool,
+    /// Send a `BODY=8BITMIME` message to a server without 8BITMIME, without
+    /// the parameter, as it is. Default `false`: refused with
+    /// `NotOffered("BODY")`, so the application can convert it to 7 bits
+    /// (what Postfix does by default, MIME conversion this crate does not
+    /// do) or hold it; `true` is Postfix's `disable_mime_output_conversion
+    /// = yes`.
+    pub send_8bit_without_8bitmime: bool,
     /// The size of a BDAT chunk, and the body octets the client takes from
     /// the application and has not sent before it asks for no more
     /// ([`BodyDemand::Full`](super::BodyDemand::Full)). Default 64 KiB,
@@ -87,6 +112,9 @@ impl Default for Options {
             max_reply_lines: 256,
             pipelining: Pipelining::Auto,
             chunking: true,
+            pipeline_bdat: true,
+            drop_unoffered_parameters: true,
+            send_8bit_without_8bitmime: false,
             body_buffer: 64 * 1024,
             allow_plaintext_auth: false,
             implicit_tls: false,

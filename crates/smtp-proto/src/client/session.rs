@@ -25,7 +25,7 @@ impl Client {
             return Err(ClientError::TlsActive);
         }
         if !self.offers(&crate::Capability::StartTls) {
-            return Err(ClientError::NotOffered("STARTTLS"));
+            return Err(ClientError::NotOffered("STARTTLS".into()));
         }
         self.state = State::Negotiating;
         self.queue_command(&Command::StartTls, Sent::StartTls);
@@ -184,7 +184,7 @@ impl Client {
             .as_ref()
             .is_some_and(|c| self.esmtp && c.auth_mechanisms().contains(mechanism));
         if !offered {
-            return Err(ClientError::NotOffered("AUTH"));
+            return Err(ClientError::NotOffered("AUTH".into()));
         }
         if !self.tls && !self.options.allow_plaintext_auth {
             return Err(ClientError::TlsRequired);

@@ -7,9 +7,7 @@ use std::collections::VecDeque;
 use bytes::Bytes;
 
 use crate::framing::BodyEncoder;
-use crate::{
-    Body, Capability, ClientError, Command, MailParameters, RcptParameters, Reply, encode,
-};
+use crate::{Body, Capability, ClientError, Command, Reply, encode};
 
 use super::{BodyDemand, Client, Envelope, Event, Sent, State, TxnId};
 
@@ -69,34 +67,42 @@ impl Transaction {
 
 impl Client {
     /// Starts a transaction: MAIL, then RCPT for each recipient (in one
-    /// batch with DATA when the server offers PIPELINING). Hand the body
-    /// over with [`body_chunk`](Self::body_chunk) and
-    /// [`body_end`](Self::body_end), as [`body_demand`](Self::body_demand)
-    /// asks; it goes out once the server takes it. Without pipelining, DATA
-    /// waits for the first chunk (or the end), so the application can still
-    /// [`rset`](Self::rset) after seeing a recipient refused.
+    /// batch with DATA, or with the first BDAT chunk, when the server offers
+    /// PIPELINING). Hand the body over with [`body_chunk`](Self::body_chunk)
+    /// and [`body_end`](Self::body_end), as
+    /// [`body_demand`](Self::body_demand) asks; it goes out once the server
+    /// takes it. Without pipelining, DATA waits for the first chunk (or the
+    /// end), so the application can still [`rset`](Self::rset) after seeing
+    /// a recipient refused.
     ///
+    /// Parameters of extensions the server did not announce are dropped
+    /// where that loses nothing the message needs, as Postfix does (SIZE,
+    /// DSN's RET, ENVID, NOTIFY and ORCPT, AUTH=, BODY=7BIT; see
+    /// [`Options::drop_unoffered_parameters`](super::Options::drop_unoffered_parameters)).
     /// Fails if the session is not [`State::Ready`], there is no recipient,
     /// or a parameter or address needs an extension the server did not
-    /// announce (SMTPUTF8 is added when an address needs it).
+    /// announce ([`ClientError::NotOffered`] names the parameter; SMTPUTF8
+    /// is added when an address needs it).
     pub fn send_mail(&mut self, envelope: Envelope<'_>) -> Result<TxnId, ClientError> {
         self.idle()?;
         if envelope.recipients.is_empty() {
             return Err(ClientError::NoRecipients);
         }
-        let mut params = envelope.params;
-        let needs_utf8 =
-            !envelope.from.is_ascii() || envelope.recipients.iter().any(|(to, _)| !to.is_ascii());
-        if needs_utf8 {
-            params.smtputf8 = true;
+        let mut envelope = envelope;
+        if !envelope.from.is_ascii() || envelope.recipients.iter().any(|(to, _)| !to.is_ascii()) {
+            envelope.params.smtputf8 = true;
         }
-        self.check_mail_params(&params)?;
-        for (_, rcpt) in &envelope.recipients {
-            self.check_rcpt_params(rcpt)?;
+        self.fit_mail_params(&mut envelope.params)?;
+        for (_, rcpt) in &mut envelope.recipients {
+            self.fit_rcpt_params(rcpt)?;
         }
+        let params = envelope.params;
         let binary = params.body == Some(Body::BinaryMime);
         let chunked = binary || (self.options.chunking && self.offers(&Capability::Chunking));
         let data_pipelined = self.is_pipelining() && !chunked;
+        // BDAT goes in the same batch as MAIL and RCPT (RFC 2920 §3.1 does
+        // not end a group at it; the round trip is saved).
+        let bdat_pipelined = chunked && self.is_pipelining() && self.options.pipeline_bdat;
         self.next_txn += 1;
         let id = TxnId(self.next_txn);
         let recipients = envelope.recipients.len();
@@ -112,6 +118,8 @@ impl Client {
             data_pipelined,
             body: if data_pipelined {
                 BodyState::DataSent
+            } else if bdat_pipelined {
+                BodyState::Flowing
             } else {
                 BodyState::Waiting
             },
@@ -148,6 +156,9 @@ impl Client {
             if let Some(txn) = &mut self.txn {
                 txn.body_sent = true;
             }
+        }
+        if bdat_pipelined {
+            self.events.push_back(Event::DataStarted { txn: id });
         }
         Ok(id)
     }
@@ -223,64 +234,6 @@ impl Client {
         }
     }
 
-    fn check_mail_params(&self, p: &MailParameters<'_>) -> Result<(), ClientError> {
-        let need = |on: bool, cap: Capability, name: &'static str| {
-            if on && !self.offers(&cap) {
-                Err(ClientError::NotOffered(name))
-            } else {
-                Ok(())
-            }
-        };
-        need(p.size.is_some(), Capability::Size(None), "SIZE")?;
-        need(
-            matches!(p.body, Some(Body::SevenBit | Body::EightBitMime)),
-            Capability::EightBitMime,
-            "8BITMIME",
-        )?;
-        need(
-            p.body == Some(Body::BinaryMime),
-            Capability::BinaryMime,
-            "BINARYMIME",
-        )?;
-        need(
-            p.body == Some(Body::BinaryMime),
-            Capability::Chunking,
-            "CHUNKING",
-        )?;
-        need(p.smtputf8, Capability::SmtpUtf8, "SMTPUTF8")?;
-        need(p.ret.is_some() || p.envid.is_some(), Capability::Dsn, "DSN")?;
-        need(p.auth.is_some(), Capability::Auth(Vec::new()), "AUTH")?;
-        need(p.requiretls, Capability::RequireTls, "REQUIRETLS")?;
-        need(
-            p.mt_priority.is_some(),
-            Capability::MtPriority(None),
-            "MT-PRIORITY",
-        )?;
-        self.check_other(&p.other)
-    }
-
-    fn check_rcpt_params(&self, p: &RcptParameters<'_>) -> Result<(), ClientError> {
-        if (p.notify.is_some() || p.orcpt.is_some()) && !self.offers(&Capability::Dsn) {
-            return Err(ClientError::NotOffered("DSN"));
-        }
-        self.check_other(&p.other)
-    }
-
-    fn check_other(&self, other: &[crate::Parameter<'_>]) -> Result<(), ClientError> {
-        let offered = |kw: &str| {
-            self.esmtp
-                && self
-                    .capabilities
-                    .as_ref()
-                    .is_some_and(|c| c.has_keyword(kw))
-        };
-        if other.iter().all(|p| offered(p.keyword())) {
-            Ok(())
-        } else {
-            Err(ClientError::NotOffered("an ESMTP parameter"))
-        }
-    }
-
     pub(super) fn on_mail(&mut self, reply: Reply) {
         let Some(txn) = &mut self.txn else {
             return;
@@ -335,10 +288,18 @@ impl Client {
         let Some(txn) = &mut self.txn else {
             return;
         };
-        if txn.envelope_pending > 0 || txn.data_pipelined || txn.body != BodyState::Waiting {
+        if txn.envelope_pending > 0 || txn.data_pipelined {
             return;
         }
-        if txn.mail_refused || txn.accepted == 0 {
+        let failed = txn.mail_refused || txn.accepted == 0;
+        // BDAT pipelined: the body was taken at once; if the envelope failed
+        // before a chunk went, the transaction ends here, else with the
+        // chunks' replies.
+        let bdat_unsent = txn.chunked && !txn.body_sent && txn.body == BodyState::Flowing;
+        if txn.body != BodyState::Waiting && !(failed && bdat_unsent) {
+            return;
+        }
+        if failed {
             // MAIL was taken: the server holds a transaction open.
             self.need_rset |= !txn.mail_refused;
             if let Some(reply) = txn.failure.take() {
@@ -416,7 +377,12 @@ impl Client {
         if reply.code().is_negative() {
             // RFC 3030 §2: no further chunk after a failed one, and RSET
             // before the next transaction. Replies to chunks already in the
-            // pipeline are ignored.
+            // pipeline are ignored. A chunk pipelined after a refused
+            // envelope fails for the envelope's reason.
+            let reply = match txn.failure.take() {
+                Some(failure) if txn.mail_refused || txn.accepted == 0 => failure,
+                _ => reply,
+            };
             self.fail_transaction(reply);
             self.need_rset = true;
             self.end_transaction();
@@ -520,6 +486,15 @@ impl Client {
     /// Frames encoded pieces into BDAT chunks: full ones as they fill, the
     /// rest with `LAST` at the end; one at a time without pipelining.
     fn frame_chunks(&mut self, txn: &mut Transaction) {
+        // A chunk never overtakes the envelope's commands.
+        let id = txn.id;
+        if self
+            .waiting
+            .iter()
+            .any(|(s, _)| matches!(s, Sent::Mail(t) | Sent::Rcpt(t, _) if *t == id))
+        {
+            return;
+        }
         loop {
             if !(self.is_pipelining() || txn.bdat_in_flight == 0) {
                 return;
