@@ -63,10 +63,13 @@ fn parameters_the_server_lacks_are_dropped_as_postfix_does() {
     assert_eq!(c.output(), "MAIL FROM:<a@example.org>\r\n");
 }
 
+/// A change to an envelope.
+type Edit = fn(&mut smtp_proto::client::Envelope<'static>);
+
 #[test]
 fn parameters_that_cannot_be_dropped_are_named() {
     let mut c = ready(&["PIPELINING"], Options::default());
-    let cases: [(&str, fn(&mut smtp_proto::client::Envelope<'static>)); 5] = [
+    let cases: [(&str, Edit); 5] = [
         ("SMTPUTF8", |e| e.params.smtputf8 = true),
         ("REQUIRETLS", |e| e.params.requiretls = true),
         ("MT-PRIORITY", |e| e.params.mt_priority = Some(3)),
