@@ -89,6 +89,7 @@ pub fn command(cmd: &Command<'_>, out: &mut BytesMut) {
 pub fn reverse_path(path: &ReversePath<'_>, out: &mut BytesMut) {
     match path {
         ReversePath::Null => out.extend_from_slice(b"<>"),
+        ReversePath::Postmaster => out.extend_from_slice(b"<Postmaster>"),
         ReversePath::Mailbox(m) => {
             out.extend_from_slice(b"<");
             out.extend_from_slice(m.as_str().as_bytes());

@@ -9,9 +9,14 @@
 //! Verbs and parameter keywords are case-insensitive (RFC 5321 §2.4: Python's
 //! smtplib sends `mail FROM:`). Where Postfix accepts what RFC 5321 does not
 //! and real clients send it, so does this crate: a space after `FROM:` or
-//! `TO:` (§3.3 forbids it), a path without angle brackets, trailing spaces.
-//! Numbers that do not fit are errors, never wrapped. Limits on line length
-//! belong to the framing layer, not here.
+//! `TO:` (§3.3 forbids it), trailing spaces, an EHLO argument of several
+//! words (Postfix joins them with single spaces), and, unless parsed with
+//! [`command_line_strict`], the envelope forms Postfix's defaults take
+//! (`strict_rfc821_envelopes = no`): a path without angle brackets,
+//! `MAIL FROM:<postmaster>`, a source route before a bare postmaster
+//! (`<@a:postmaster>`), an underscore in a mailbox's domain. Numbers that
+//! do not fit are errors, never wrapped. Limits on line length belong to
+//! the framing layer, not here.
 //!
 //! ```
 //! use smtp_proto::{decode, Command, ForwardPath};
@@ -34,7 +39,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::types::syntax::{NumberError, parse_u64, starts_with_ignore_case};
-use crate::types::{check_host, syntax};
+use crate::types::{check_host_words, syntax};
 use crate::{Command, DecodeError, ErrorKind, Host, Mechanism, SaslResponse, Secret, Text};
 
 /// The first command in `input`, and how many octets it took with its line
@@ -78,8 +83,22 @@ const NOOP: u32 = verb(b"noop");
 const QUIT: u32 = verb(b"quit");
 const AUTH: u32 = verb(b"auth");
 
-/// One command line, without its line end.
+/// One command line, without its line end, with the envelope forms
+/// Postfix takes by default (see the [module docs](self)).
+#[inline]
 pub fn command_line(line: &[u8]) -> Result<Command<'_>, DecodeError> {
+    command_line_with(line, true)
+}
+
+/// One command line, without its line end, MAIL and RCPT paths strictly as
+/// RFC 5321 §4.1.2 has them: in angle brackets, a sender with a domain,
+/// `<Postmaster>` alone without a source route, no `_` in a domain.
+pub fn command_line_strict(line: &[u8]) -> Result<Command<'_>, DecodeError> {
+    command_line_with(line, false)
+}
+
+#[inline]
+fn command_line_with(line: &[u8], lenient: bool) -> Result<Command<'_>, DecodeError> {
     // Postfix ignores trailing spaces; so do clients' tests of it.
     let mut end = line.len();
     while end > 0 && line[end - 1] == b' ' {
@@ -109,8 +128,8 @@ pub fn command_line(line: &[u8]) -> Result<Command<'_>, DecodeError> {
     // a verb's letters this way do not exist.
     let folded = u32::from_le_bytes([word[0], word[1], word[2], word[3]]) | 0x2020_2020;
     let cmd = match folded {
-        MAIL => path::mail(args, at)?,
-        RCPT => path::rcpt(args, at)?,
+        MAIL => path::mail(args, at, lenient)?,
+        RCPT => path::rcpt(args, at, lenient)?,
         EHLO => Command::Ehlo {
             host: host(args, at)?,
         },
@@ -193,13 +212,15 @@ pub(crate) fn utf8(args: &[u8], at: usize) -> Result<&str, DecodeError> {
         .map_err(|e| DecodeError::at(at + e.valid_up_to(), ErrorKind::InvalidUtf8))
 }
 
-/// The EHLO, HELO or LHLO argument: one word, printable.
+/// The EHLO, HELO or LHLO argument: printable words, joined by single
+/// spaces as Postfix's `collapse_args` does (`EHLO a b` is the host
+/// `a b`).
 fn host(args: &[u8], at: usize) -> Result<Host<'_>, DecodeError> {
     if args.is_empty() {
         return Err(DecodeError::at(at, ErrorKind::MissingArgument));
     }
-    check_host(args).map_err(|pos| DecodeError::at(at + pos, ErrorKind::InvalidHost))?;
-    Ok(Host::from_checked(utf8(args, at)?))
+    check_host_words(args).map_err(|pos| DecodeError::at(at + pos, ErrorKind::InvalidHost))?;
+    Ok(Host::from_words(utf8(args, at)?))
 }
 
 /// Free text (VRFY, EXPN, HELP, NOOP): UTF-8, no control octets but HT.

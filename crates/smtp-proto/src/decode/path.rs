@@ -2,17 +2,20 @@
 //! §4.1.1.2, §4.1.1.3, §4.1.2).
 
 use crate::types::syntax::starts_with_ignore_case;
-use crate::types::{check_domain, scan_mailbox};
+use crate::types::{check_domain_with, scan_mailbox};
 use crate::{Command, DecodeError, ErrorKind, ForwardPath, Mailbox, ReversePath};
 
 use super::{params, utf8};
 
 /// `MAIL FROM:<reverse-path> [SP Mail-parameters]`, after `MAIL `.
-pub(super) fn mail(args: &[u8], at: usize) -> Result<Command<'_>, DecodeError> {
-    let (path, rest, rest_at) = prefix_and_path(args, at, b"FROM:")?;
+pub(super) fn mail(args: &[u8], at: usize, lenient: bool) -> Result<Command<'_>, DecodeError> {
+    let (path, rest, rest_at) = prefix_and_path(args, at, b"FROM:", lenient)?;
     let from = match path {
         Path::Null => ReversePath::Null,
         Path::Mailbox(m) => ReversePath::Mailbox(m),
+        // Postfix takes an unqualified sender; the postmaster is the one a
+        // real system sends (RFC 5321 has `<Postmaster>` for RCPT only).
+        Path::Postmaster(_) if lenient => ReversePath::Postmaster,
         Path::Postmaster(pos) => return Err(DecodeError::at(pos, ErrorKind::InvalidPath)),
     };
     let params = params::mail(rest, rest_at)?;
@@ -20,8 +23,8 @@ pub(super) fn mail(args: &[u8], at: usize) -> Result<Command<'_>, DecodeError> {
 }
 
 /// `RCPT TO:<forward-path> [SP Rcpt-parameters]`, after `RCPT `.
-pub(super) fn rcpt(args: &[u8], at: usize) -> Result<Command<'_>, DecodeError> {
-    let (path, rest, rest_at) = prefix_and_path(args, at, b"TO:")?;
+pub(super) fn rcpt(args: &[u8], at: usize, lenient: bool) -> Result<Command<'_>, DecodeError> {
+    let (path, rest, rest_at) = prefix_and_path(args, at, b"TO:", lenient)?;
     let to = match path {
         Path::Null => return Err(DecodeError::at(at + 3, ErrorKind::InvalidPath)),
         Path::Mailbox(m) => ForwardPath::Mailbox(m),
@@ -43,6 +46,7 @@ fn prefix_and_path<'a>(
     args: &'a [u8],
     at: usize,
     prefix: &[u8],
+    lenient: bool,
 ) -> Result<(Path<'a>, &'a str, usize), DecodeError> {
     if !starts_with_ignore_case(args, prefix) {
         return Err(DecodeError::at(at, ErrorKind::MissingFromTo));
@@ -56,7 +60,7 @@ fn prefix_and_path<'a>(
     }
     let text = utf8(&args[start..], at + start)?;
     let path_at = at + start;
-    let (path, used) = path(text, path_at)?;
+    let (path, used) = path(text, path_at, lenient)?;
     // The parameters, already checked as UTF-8 with the path.
     let rest = &text[used..];
     match rest.as_bytes().first() {
@@ -67,12 +71,16 @@ fn prefix_and_path<'a>(
 }
 
 /// A path at the start of `text`: `<>`, `<Postmaster>`, `<[A-d-l:]mailbox>`,
-/// or (as Postfix accepts) a mailbox without brackets; and its length.
-fn path(text: &str, at: usize) -> Result<(Path<'_>, usize), DecodeError> {
+/// or (leniently, as Postfix accepts) a mailbox without brackets or
+/// `<A-d-l:postmaster>`; and its length.
+fn path(text: &str, at: usize, lenient: bool) -> Result<(Path<'_>, usize), DecodeError> {
     let bytes = text.as_bytes();
     if bytes.first() != Some(&b'<') {
+        if !lenient {
+            return Err(DecodeError::at(at, ErrorKind::InvalidPath));
+        }
         let (local_at, end) =
-            scan_mailbox(bytes).map_err(|(pos, kind)| DecodeError::at(at + pos, kind))?;
+            scan_mailbox(bytes, true).map_err(|(pos, kind)| DecodeError::at(at + pos, kind))?;
         if !matches!(bytes.get(end), None | Some(b' ')) {
             return Err(DecodeError::at(at + end, ErrorKind::InvalidPath));
         }
@@ -89,9 +97,14 @@ fn path(text: &str, at: usize) -> Result<(Path<'_>, usize), DecodeError> {
     }
     let mut start = 1;
     if bytes.get(1) == Some(&b'@') {
-        start = source_route(bytes, at)?;
+        start = source_route(bytes, at, lenient)?;
+        // Postfix drops the route and takes the bare postmaster.
+        let rest = &bytes[start..];
+        if lenient && rest.len() >= 11 && rest[..11].eq_ignore_ascii_case(b"postmaster>") {
+            return Ok((Path::Postmaster(at), start + 11));
+        }
     }
-    let (local_at, len) = scan_mailbox(&bytes[start..])
+    let (local_at, len) = scan_mailbox(&bytes[start..], lenient)
         .map_err(|(pos, kind)| DecodeError::at(at + start + pos, kind))?;
     let end = start + len;
     if bytes.get(end) != Some(&b'>') {
@@ -103,7 +116,7 @@ fn path(text: &str, at: usize) -> Result<(Path<'_>, usize), DecodeError> {
 
 /// `A-d-l ":"` after `<` (RFC 5321 §4.1.2: "MUST BE accepted, SHOULD NOT be
 /// generated, and SHOULD be ignored"): where the mailbox starts.
-fn source_route(bytes: &[u8], at: usize) -> Result<usize, DecodeError> {
+fn source_route(bytes: &[u8], at: usize, lenient: bool) -> Result<usize, DecodeError> {
     let mut i = 1;
     loop {
         // At-domain = "@" Domain
@@ -115,7 +128,8 @@ fn source_route(bytes: &[u8], at: usize) -> Result<usize, DecodeError> {
             .iter()
             .position(|&b| b == b',' || b == b':' || b == b'>')
             .map_or(bytes.len(), |p| start + p);
-        check_domain(&bytes[start..end])
+        // The underscore quirk, as in a mailbox's domain.
+        check_domain_with(&bytes[start..end], lenient)
             .map_err(|pos| DecodeError::at(at + start + pos, ErrorKind::InvalidDomain))?;
         match bytes.get(end) {
             Some(b',') => i = end + 1,

@@ -499,7 +499,12 @@ impl Server {
         if self.refused {
             return self.refused_command(&line);
         }
-        let cmd = match decode::command_line(&line) {
+        let parsed = if self.options.envelope_quirks {
+            decode::command_line(&line)
+        } else {
+            decode::command_line_strict(&line)
+        };
+        let cmd = match parsed {
             Ok(cmd) => cmd,
             Err(e) => {
                 let reply = replies::for_decode_error(decode::verb_of(&line), e.kind());

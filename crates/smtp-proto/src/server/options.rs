@@ -58,6 +58,18 @@ pub struct Options {
     /// `reject_invalid_helo_hostname` is not in its default restrictions):
     /// real clients send names with underscores.
     pub reject_invalid_hello: bool,
+    /// Take the envelope forms RFC 5321 does not allow but Postfix's
+    /// defaults take (`strict_rfc821_envelopes = no`, no
+    /// `reject_non_fqdn_sender`): a path without angle brackets,
+    /// `MAIL FROM:<postmaster>` ([`ReversePath::Postmaster`]), a source
+    /// route before a bare postmaster (`<@a:postmaster>`), an underscore in
+    /// a mailbox's domain. Default `true`, a quirk Postfix has on by
+    /// default. Off, they get `501 5.1.7` or `501 5.1.3` (bad address
+    /// syntax). The EHLO name has its own switch,
+    /// [`reject_invalid_hello`](Self::reject_invalid_hello).
+    ///
+    /// [`ReversePath::Postmaster`]: crate::ReversePath::Postmaster
+    pub envelope_quirks: bool,
     /// Announce PIPELINING (RFC 2920). Default `true` (Postfix). LMTP always
     /// announces it (RFC 2033 §4.2).
     pub pipelining: bool,
@@ -179,6 +191,7 @@ impl Default for Options {
             bare_line_endings: BareLineEndings::Reject,
             helo_required: true,
             reject_invalid_hello: false,
+            envelope_quirks: true,
             pipelining: true,
             forbid_unauth_pipelining: true,
             chunking: true,

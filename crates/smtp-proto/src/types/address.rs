@@ -15,11 +15,12 @@ use crate::{ErrorKind, ValueError};
 /// ```
 ///
 /// Real clients send names the grammar does not allow (underscores in
-/// Windows host names, bare IP addresses), and Postfix and Dovecot accept
-/// them unless told otherwise, so a `Host` is any run of printable
-/// characters without spaces; [`is_domain`](Self::is_domain) and
-/// [`address_literal`](Self::address_literal) say whether it is what RFC
-/// 5321 asks for, and the server can insist (`reject_invalid_hello`).
+/// Windows host names, bare IP addresses, even several words, which
+/// Postfix joins with single spaces), and Postfix and Dovecot accept them
+/// unless told otherwise, so a `Host` is one or more words of printable
+/// characters separated by single spaces; [`is_domain`](Self::is_domain)
+/// and [`address_literal`](Self::address_literal) say whether it is what
+/// RFC 5321 asks for, and the server can insist (`reject_invalid_hello`).
 ///
 /// ```
 /// use smtp_proto::Host;
@@ -28,7 +29,9 @@ use crate::{ErrorKind, ValueError};
 /// assert_eq!(host.address_literal().and_then(|a| a.ip()), Some("192.0.2.1".parse()?));
 /// assert!(Host::try_from("mail.example.org")?.is_domain());
 /// assert!(!Host::try_from("my_pc")?.is_valid());
-/// assert!(Host::try_from("two words").is_err());
+/// assert!(!Host::try_from("two words")?.is_valid());
+/// assert!(Host::try_from("two  spaces").is_err());
+/// assert!(Host::try_from("line\r\nbreak").is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -67,20 +70,51 @@ impl<'a> Host<'a> {
         Host(Cow::Borrowed(text))
     }
 
-    /// A host from text already checked by [`check_host`].
-    pub(crate) fn from_checked(text: &'a str) -> Self {
-        Self(Cow::Borrowed(text))
+    /// A host from words checked by [`check_host_words`], joined by single
+    /// spaces (Postfix's `collapse_args`).
+    pub(crate) fn from_words(text: &'a str) -> Self {
+        if !text.contains("  ") {
+            return Self(Cow::Borrowed(text));
+        }
+        let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+        Self(Cow::Owned(words.join(" ")))
     }
 }
 
-/// A host name: printable, no space, no control (UTF-8 is checked by `str`).
+/// A host name: words of printable characters (UTF-8 is checked by `str`)
+/// separated by single spaces, no control octet.
 pub(crate) fn check_host(text: &[u8]) -> Result<(), usize> {
+    if text.is_empty() {
+        return Err(0);
+    }
+    let mut after_space = true;
+    for (i, &b) in text.iter().enumerate() {
+        if b == b' ' {
+            if after_space {
+                return Err(i);
+            }
+            after_space = true;
+        } else if syntax::is_or_utf8(b, syntax::VCHAR) {
+            after_space = false;
+        } else {
+            return Err(i);
+        }
+    }
+    if after_space {
+        return Err(text.len() - 1);
+    }
+    Ok(())
+}
+
+/// The words of an EHLO, HELO or LHLO argument: printable, separated by
+/// runs of spaces (the line's trailing spaces are gone already).
+pub(crate) fn check_host_words(text: &[u8]) -> Result<(), usize> {
     if text.is_empty() {
         return Err(0);
     }
     match text
         .iter()
-        .position(|&b| !syntax::is_or_utf8(b, syntax::VCHAR))
+        .position(|&b| b != b' ' && !syntax::is_or_utf8(b, syntax::VCHAR))
     {
         Some(pos) => Err(pos),
         None => Ok(()),
@@ -333,21 +367,27 @@ impl fmt::Display for Mailbox<'_> {
     }
 }
 
-/// MAIL's argument (RFC 5321 §4.1.2): `Reverse-path = Path / "<>"`.
+/// MAIL's argument (RFC 5321 §4.1.2): `Reverse-path = Path / "<>"`, and
+/// `<postmaster>` without a domain, which Postfix takes as a sender too
+/// (the server's `envelope_quirks`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ReversePath<'a> {
     /// `<>`, the null reverse-path of bounces and notifications
     /// (RFC 5321 §4.5.5).
     Null,
+    /// `<Postmaster>`, in any case, without a domain: not RFC 5321 grammar
+    /// for a sender, but sent by real systems and taken by Postfix (as the
+    /// local postmaster).
+    Postmaster,
     /// A sender's mailbox.
     Mailbox(Mailbox<'a>),
 }
 
 impl ReversePath<'_> {
-    /// The mailbox, unless the path is null.
+    /// The mailbox, unless the path is null or the bare postmaster.
     pub fn mailbox(&self) -> Option<&Mailbox<'_>> {
         match self {
-            Self::Null => None,
+            Self::Null | Self::Postmaster => None,
             Self::Mailbox(m) => Some(m),
         }
     }
@@ -361,6 +401,7 @@ impl ReversePath<'_> {
     pub fn into_owned(self) -> ReversePath<'static> {
         match self {
             Self::Null => ReversePath::Null,
+            Self::Postmaster => ReversePath::Postmaster,
             Self::Mailbox(m) => ReversePath::Mailbox(m.into_owned()),
         }
     }
@@ -370,6 +411,7 @@ impl fmt::Display for ReversePath<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Null => f.write_str("<>"),
+            Self::Postmaster => f.write_str("<Postmaster>"),
             Self::Mailbox(m) => write!(f, "<{m}>"),
         }
     }
@@ -424,10 +466,11 @@ impl fmt::Display for ForwardPath<'_> {
     }
 }
 
-/// Checks `Mailbox`, the whole of `text`; returns where its `@` is, or
-/// where it goes wrong and how.
+/// Checks `Mailbox`, the whole of `text` (an underscore allowed in the
+/// domain, as [`Mailbox`] takes it); returns where its `@` is, or where it
+/// goes wrong and how.
 pub(crate) fn check_mailbox(text: &[u8]) -> Result<usize, (usize, ErrorKind)> {
-    let (at, end) = scan_mailbox(text)?;
+    let (at, end) = scan_mailbox(text, true)?;
     if end != text.len() {
         let kind = if text[at + 1] == b'[' {
             ErrorKind::InvalidAddressLiteral
@@ -441,8 +484,13 @@ pub(crate) fn check_mailbox(text: &[u8]) -> Result<usize, (usize, ErrorKind)> {
 
 /// Reads the `Mailbox` at the start of `text` in one pass: where its `@` is
 /// and where it ends (at the first octet that cannot continue it, such as
-/// the `>` of a path), or where it goes wrong and how.
-pub(crate) fn scan_mailbox(text: &[u8]) -> Result<(usize, usize), (usize, ErrorKind)> {
+/// the `>` of a path), or where it goes wrong and how. With `underscore`,
+/// domain labels may hold `_` (RFC 5321 does not allow it; DNS names and
+/// Postfix do).
+pub(crate) fn scan_mailbox(
+    text: &[u8],
+    underscore: bool,
+) -> Result<(usize, usize), (usize, ErrorKind)> {
     // Local-part = Dot-string / Quoted-string
     let at = if text.first() == Some(&b'"') {
         let end = quoted_string_end(text).map_err(|pos| (pos, ErrorKind::InvalidLocalPart))?;
@@ -483,7 +531,7 @@ pub(crate) fn scan_mailbox(text: &[u8]) -> Result<(usize, usize), (usize, ErrorK
     let mut label = d;
     loop {
         match text.get(i) {
-            Some(&b) if syntax::is_or_utf8(b, LDH) => i += 1,
+            Some(&b) if syntax::is_or_utf8(b, LDH) || (underscore && b == b'_') => i += 1,
             next => {
                 if i == label || text[label] == b'-' {
                     return Err((label, ErrorKind::InvalidDomain));
@@ -547,6 +595,11 @@ fn check_dot_string(text: &[u8]) -> Result<(), usize> {
 /// `Domain = sub-domain *("." sub-domain)`, `sub-domain = Let-dig
 /// [Ldh-str]`, or a U-label; the error is the offending offset.
 pub(crate) fn check_domain(text: &[u8]) -> Result<(), usize> {
+    check_domain_with(text, false)
+}
+
+/// [`check_domain`], with `_` in labels if `underscore`.
+pub(crate) fn check_domain_with(text: &[u8], underscore: bool) -> Result<(), usize> {
     let mut start = 0;
     loop {
         let end = memchr::memchr(b'.', &text[start..]).map_or(text.len(), |dot| start + dot);
@@ -554,7 +607,10 @@ pub(crate) fn check_domain(text: &[u8]) -> Result<(), usize> {
         if label.is_empty() {
             return Err(start);
         }
-        if let Some(pos) = label.iter().position(|&b| !syntax::is_or_utf8(b, LDH)) {
+        if let Some(pos) = label
+            .iter()
+            .position(|&b| !(syntax::is_or_utf8(b, LDH) || (underscore && b == b'_')))
+        {
             return Err(start + pos);
         }
         if label[0] == b'-' {
@@ -667,6 +723,8 @@ mod tests {
         assert_eq!(m.as_str(), r#""a\"b\\c d"@x.y"#);
         let m = Mailbox::try_from("\"@\"@x.y").unwrap();
         assert_eq!(m.local_part_unquoted(), "@");
+        // An underscore in the domain: DNS and Postfix take it.
+        assert_eq!(Mailbox::try_from("a@b_c.d").unwrap().domain(), "b_c.d");
         // RFC 6531 §3.3: UTF-8 in both parts.
         let m = Mailbox::try_from("jöran@bücher.de").unwrap();
         assert!(!m.is_ascii());
@@ -687,7 +745,6 @@ mod tests {
             ("a@b..c", 4),
             ("a@-b.c", 2),
             ("a@b-.c", 3),
-            ("a@b_c", 3),
             ("a@b.c.", 6),
             ("\"a@b", 4),
             ("\"a\"b@c", 3),
@@ -737,7 +794,11 @@ mod tests {
         assert!(!Host::try_from("under_score").unwrap().is_valid());
         assert_eq!(Host::try_from(""), Err(ValueError::Empty));
         assert_eq!(Host::try_from("a\0"), Err(ValueError::InvalidOctet(0)));
-        assert_eq!(Host::try_from("a b"), Err(ValueError::InvalidOctet(b' ')));
+        assert!(Host::try_from("a b").is_ok());
+        assert_eq!(Host::try_from("a  b"), Err(ValueError::InvalidOctet(b' ')));
+        assert_eq!(Host::try_from("a "), Err(ValueError::InvalidOctet(b' ')));
+        assert_eq!(Host::try_from(" a"), Err(ValueError::InvalidOctet(b' ')));
+        assert_eq!(Host::from_words("a  b   c").as_str(), "a b c");
     }
 
     #[test]

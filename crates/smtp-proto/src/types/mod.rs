@@ -12,7 +12,7 @@ pub(crate) mod syntax;
 mod text;
 
 pub use address::{AddressLiteral, ForwardPath, Host, Mailbox, ReversePath};
-pub(crate) use address::{check_domain, check_host, scan_mailbox};
+pub(crate) use address::{check_domain_with, check_host_words, scan_mailbox};
 pub use capability::{Capability, EhloReply};
 pub use command::{Command, SaslResponse};
 pub use mechanism::Mechanism;
