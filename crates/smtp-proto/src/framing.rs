@@ -202,8 +202,9 @@ pub enum BareLineEndings {
 /// A piece of a DATA body, as [`DotUnstuffer`] reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DataFrame {
-    /// Body octets, unstuffed: a slice of the input buffer (or a CRLF put
-    /// for a bare line ending), never empty.
+    /// Body octets, unstuffed: a slice of the input buffer (under
+    /// [`BareLineEndings::Normalize`], for a stretch with bare line endings,
+    /// a copy with each made a CRLF), never empty.
     Data(Bytes),
     /// `<CR><LF>.<CR><LF>`: the body is complete. Its first CRLF ended the
     /// body's last line and was handed out as data.
@@ -372,55 +373,54 @@ impl DotUnstuffer {
         DataFrame::Data(buf.split_to(end).freeze())
     }
 
-    /// Hands out the octets up to the next line end that matters, looking at
-    /// each CR and LF: for a segment with bare line endings to normalize.
+    /// [`BareLineEndings::Normalize`], for a segment with bare line endings:
+    /// one frame, copied, with each bare CR or LF made a CRLF, up to the
+    /// next line that starts with a dot (which the line-start logic reads:
+    /// the end, or a dot to unstuff or keep) or all there is.
     fn scan_each(&mut self, buf: &mut BytesMut) -> Option<DataFrame> {
+        let mut out = BytesMut::with_capacity(buf.len() + 16);
         let mut pos = 0;
+        let mut line_start = false;
+        let mut crlf_before = false;
         loop {
             let Some(i) = memchr::memchr2(b'\r', b'\n', &buf[pos..]) else {
-                return Some(DataFrame::Data(buf.split().freeze()));
+                out.extend_from_slice(&buf[pos..]);
+                pos = buf.len();
+                line_start = false;
+                crlf_before = false;
+                break;
             };
             let p = pos + i;
-            if buf[p] == b'\r' {
-                match buf.get(p + 1) {
-                    // A CR at the end: what it is depends on the next octet.
-                    None if p == 0 => return None,
-                    None => return Some(DataFrame::Data(buf.split_to(p).freeze())),
-                    Some(b'\n') => {
-                        let end = p + 2;
-                        if end == buf.len() || buf[end] == b'.' {
-                            self.line_start = true;
-                            self.crlf_before = true;
-                            return Some(DataFrame::Data(buf.split_to(end).freeze()));
-                        }
-                        pos = end;
-                        continue;
+            let (after, real) = match (buf[p], buf.get(p + 1)) {
+                // A CR at the end: what it is depends on the next octet.
+                (b'\r', None) => {
+                    out.extend_from_slice(&buf[pos..p]);
+                    if p > pos {
+                        line_start = false;
+                        crlf_before = false;
                     }
-                    Some(_) => return self.bare_line_ending(buf, p),
+                    pos = p;
+                    break;
                 }
-            }
-            return self.bare_line_ending(buf, p);
-        }
-    }
-
-    /// A CR not followed by LF, or an LF not preceded by CR, at `p`.
-    fn bare_line_ending(&mut self, buf: &mut BytesMut, p: usize) -> Option<DataFrame> {
-        match self.mode {
-            BareLineEndings::Reject => {
-                self.bare = true;
-                self.discarding = true;
-                self.skip(buf)
-            }
-            BareLineEndings::Normalize | BareLineEndings::Allow => {
-                if p > 0 {
-                    return Some(DataFrame::Data(buf.split_to(p).freeze()));
-                }
-                buf.advance(1);
-                self.line_start = true;
-                self.crlf_before = false;
-                Some(DataFrame::Data(CRLF))
+                (b'\r', Some(b'\n')) => (p + 2, true),
+                _ => (p + 1, false),
+            };
+            out.extend_from_slice(&buf[pos..p]);
+            out.extend_from_slice(b"\r\n");
+            pos = after;
+            line_start = true;
+            crlf_before = real;
+            if matches!(buf.get(pos), None | Some(b'.')) {
+                break;
             }
         }
+        buf.advance(pos);
+        if out.is_empty() {
+            return None;
+        }
+        self.line_start = line_start;
+        self.crlf_before = crlf_before;
+        Some(DataFrame::Data(out.freeze()))
     }
 
     /// Discarding: looks only for the end.

@@ -141,6 +141,39 @@ fn normalizing_bare_line_endings() {
 }
 
 #[test]
+fn normalizing_coalesces_bare_line_endings() {
+    // The review's case: 64 KiB of bare LFs made two frames per LF (~128K
+    // events). Each read now gives one frame, the bare endings made CRLF.
+    let mut wire = vec![b'\n'; 64 * 1024];
+    wire.extend_from_slice(b"\r\n.\r\n");
+    let mut buf = BytesMut::from(&wire[..]);
+    let mut u = DotUnstuffer::new(BareLineEndings::Normalize);
+    let mut frames = 0;
+    let mut body = Vec::new();
+    while let Some(frame) = u.decode(&mut buf) {
+        match frame {
+            DataFrame::Data(d) => {
+                frames += 1;
+                body.extend_from_slice(&d);
+            }
+            DataFrame::End => break,
+        }
+    }
+    assert!(frames <= 2, "{frames} frames");
+    assert_eq!(body.len(), 64 * 1024 * 2 + 2);
+    assert!(body.chunks(2).all(|c| c == b"\r\n"));
+    // Mixed text, bare CRs and LFs, real CRLFs: one frame until a line
+    // that starts with a dot.
+    let mut buf = BytesMut::from(&b"a\nb\rc\r\nd\n\re\n.f\r\n.\r\n"[..]);
+    let mut u = DotUnstuffer::new(BareLineEndings::Normalize);
+    let mut frames = Vec::new();
+    while let Some(DataFrame::Data(d)) = u.decode(&mut buf) {
+        frames.push(d);
+    }
+    assert_eq!(frames, [&b"a\r\nb\r\nc\r\nd\r\n\r\ne\r\n"[..], b"f\r\n"]);
+}
+
+#[test]
 fn allowing_bare_line_endings() {
     for (wire, body) in [
         (&b"a\nb\r\n.\r\n"[..], &b"a\nb\r\n"[..]),
