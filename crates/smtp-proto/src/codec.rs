@@ -2,7 +2,9 @@
 //! SMTP stream itself rather than driving a [`Server`] or [`Client`].
 //!
 //! - [`CommandCodec`]: command lines, read with the 2048-octet limit
-//!   (12 288 for AUTH, RFC 4954 §4) and written;
+//!   (12 288 for AUTH, RFC 4954 §4) and written, and the client's lines in
+//!   an AUTH exchange once told one is expected
+//!   ([`CommandCodec::expect_auth_response`]);
 //! - [`ReplyCodec`]: replies, single and multi-line, read and written;
 //! - [`DataCodec`]: a DATA body, dot-stuffed as it is written and unstuffed
 //!   as it is read, ending only at `<CR><LF>.<CR><LF>`.
@@ -14,12 +16,12 @@
 //! ```
 //! use bytes::BytesMut;
 //! use tokio_util::codec::Decoder;
-//! use smtp_proto::codec::CommandCodec;
+//! use smtp_proto::codec::{CommandCodec, CommandFrame};
 //! use smtp_proto::{Command, ErrorKind};
 //!
 //! let mut codec = CommandCodec::new();
 //! let mut buf = BytesMut::from(&b"DATA\r\nFROB\r\n"[..]);
-//! assert_eq!(codec.decode(&mut buf)?, Some(Ok(Command::Data)));
+//! assert_eq!(codec.decode(&mut buf)?, Some(Ok(CommandFrame::Command(Command::Data))));
 //! let err = codec.decode(&mut buf)?.unwrap().unwrap_err();
 //! assert_eq!(err.kind(), Some(ErrorKind::UnknownCommand));
 //! # Ok::<(), std::io::Error>(())
@@ -35,12 +37,24 @@ use crate::decode::ReplyAssembler;
 use crate::framing::{
     BareLineEndings, BodyEncoder, DataFrame, DotUnstuffer, LineReader, LineTooLong,
 };
-use crate::{Command, DecodeError, ErrorKind, Reply, decode, encode};
+use crate::{Command, DecodeError, ErrorKind, Reply, SaslResponse, decode, encode};
+
+/// What [`CommandCodec`] read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CommandFrame {
+    /// A command line.
+    Command(Command<'static>),
+    /// The client's line in an AUTH exchange, after a `334` (RFC 4954 §4),
+    /// read because [`CommandCodec::expect_auth_response`] said one comes.
+    AuthResponse(SaslResponse),
+}
 
 /// Reads and writes command lines.
 #[derive(Clone, Debug)]
 pub struct CommandCodec {
     lines: LineReader,
+    auth_response: bool,
 }
 
 impl CommandCodec {
@@ -54,7 +68,21 @@ impl CommandCodec {
     pub fn with_limits(line: usize, auth_line: usize) -> Self {
         Self {
             lines: LineReader::new(line, auth_line),
+            auth_response: false,
         }
+    }
+
+    /// The next line is the client's answer to a `334` challenge (the
+    /// server just sent one): it is read with the AUTH limit (RFC 4954 §4:
+    /// 12 288 octets, where a command line has 2048) and decoded as base64
+    /// or `*`, into [`CommandFrame::AuthResponse`]. For that line only.
+    pub fn expect_auth_response(&mut self) {
+        self.auth_response = true;
+    }
+
+    /// Whether the next line is read as an AUTH exchange line.
+    pub fn expects_auth_response(&self) -> bool {
+        self.auth_response
     }
 }
 
@@ -65,12 +93,25 @@ impl Default for CommandCodec {
 }
 
 impl Decoder for CommandCodec {
-    type Item = Result<Command<'static>, DecodeError>;
+    type Item = Result<CommandFrame, DecodeError>;
     type Error = std::io::Error;
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, Self::Error> {
-        Ok(self.lines.read_line(src).map(|line| match line {
-            Ok(line) => decode::command_line(&line).map(Command::into_owned),
+        let auth = self.auth_response;
+        let line = if auth {
+            self.lines.read_auth_line(src)
+        } else {
+            self.lines.read_line(src)
+        };
+        let Some(line) = line else {
+            return Ok(None);
+        };
+        self.auth_response = false;
+        Ok(Some(match line {
+            Ok(line) if auth => decode::sasl_response(&line).map(CommandFrame::AuthResponse),
+            Ok(line) => decode::command_line(&line)
+                .map(Command::into_owned)
+                .map(CommandFrame::Command),
             Err(LineTooLong { limit }) => Err(DecodeError::Invalid {
                 offset: limit,
                 kind: ErrorKind::LineTooLong,
@@ -267,12 +308,15 @@ mod tests {
         assert_eq!(&buf[..], b"BDAT 86 LAST\r\nQUIT\r\n");
         assert_eq!(
             codec.decode(&mut buf).unwrap(),
-            Some(Ok(Command::Bdat {
+            Some(Ok(CommandFrame::Command(Command::Bdat {
                 size: 86,
                 last: true
-            }))
+            })))
         );
-        assert_eq!(codec.decode(&mut buf).unwrap(), Some(Ok(Command::Quit)));
+        assert_eq!(
+            codec.decode(&mut buf).unwrap(),
+            Some(Ok(CommandFrame::Command(Command::Quit)))
+        );
         assert_eq!(codec.decode(&mut buf).unwrap(), None);
     }
 
@@ -290,8 +334,53 @@ mod tests {
         );
         assert_eq!(
             codec.decode(&mut buf).unwrap(),
-            Some(Ok(Command::Noop { argument: None }))
+            Some(Ok(CommandFrame::Command(Command::Noop { argument: None })))
         );
+    }
+
+    #[test]
+    fn auth_continuation_lines_over_2048_octets() {
+        use base64::Engine as _;
+        // A 12 000-octet response after `334 ` (RFC 4954 §4 wants room for
+        // 12 288): a command line of that length is too long.
+        let response = vec![b'r'; 9000];
+        let line = base64::engine::general_purpose::STANDARD.encode(&response);
+        assert!(line.len() == 12_000);
+        let mut codec = CommandCodec::new();
+        let mut buf = BytesMut::from(format!("{line}\r\nNOOP\r\n").as_bytes());
+        assert!(matches!(
+            codec.decode(&mut buf).unwrap(),
+            Some(Err(e)) if e.kind() == Some(ErrorKind::LineTooLong)
+        ));
+        // Told a response comes: read whole, decoded, for that line only.
+        let mut codec = CommandCodec::new();
+        let mut buf = BytesMut::from(format!("{line}\r\n*\r\n").as_bytes());
+        codec.expect_auth_response();
+        assert!(codec.expects_auth_response());
+        let Some(Ok(CommandFrame::AuthResponse(SaslResponse::Data(data)))) =
+            codec.decode(&mut buf).unwrap()
+        else {
+            panic!("an AUTH response");
+        };
+        assert_eq!(data.expose(), &response);
+        assert!(!codec.expects_auth_response());
+        // The next line is a command again (`*` is not one).
+        assert!(matches!(codec.decode(&mut buf).unwrap(), Some(Err(_))));
+        codec.expect_auth_response();
+        let mut buf = BytesMut::from(&b"*\r\n"[..]);
+        assert_eq!(
+            codec.decode(&mut buf).unwrap(),
+            Some(Ok(CommandFrame::AuthResponse(SaslResponse::Cancel)))
+        );
+        // A line split across reads: the mode holds until it is whole.
+        codec.expect_auth_response();
+        let mut buf = BytesMut::from(&b"dGVz"[..]);
+        assert_eq!(codec.decode(&mut buf).unwrap(), None);
+        buf.extend_from_slice(b"dA==\r\n");
+        assert!(matches!(
+            codec.decode(&mut buf).unwrap(),
+            Some(Ok(CommandFrame::AuthResponse(SaslResponse::Data(d)))) if d.expose() == b"test"
+        ));
     }
 
     #[test]

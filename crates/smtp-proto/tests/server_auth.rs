@@ -158,10 +158,13 @@ fn long_responses() {
     let mut h = Harness::ready(options(), Answers::Manual);
     assert_eq!(h.send(&line), "");
     assert_eq!(credentials(&mut h).password().expose().len(), 8990);
-    // And as a continuation line.
+    // And as a continuation line, which the server says it expects.
     let mut h = Harness::ready(options(), Answers::Manual);
+    assert!(!h.server.expects_auth_response());
     h.send("AUTH PLAIN\r\n");
+    assert!(h.server.expects_auth_response());
     assert_eq!(h.send(&line[11..]), "");
+    assert!(!h.server.expects_auth_response());
     assert!(matches!(credentials(&mut h), Credentials::Plain { .. }));
     // Longer than that: 500 5.5.6 (RFC 4954 §4), the session goes on.
     let mut h = Harness::ready(options(), Answers::Auto);

@@ -396,6 +396,15 @@ impl Server {
         self.accepts_input() && self.input.len() < self.options.max_buffered_input
     }
 
+    /// Whether the next line the server reads is the client's answer to a
+    /// `334` challenge (RFC 4954 §4), read with
+    /// [`Options::max_auth_line`]: what a driver framing lines itself (the
+    /// `tokio` feature's `CommandCodec::expect_auth_response`) needs to
+    /// know.
+    pub fn expects_auth_response(&self) -> bool {
+        matches!(self.phase, Phase::Sasl(_))
+    }
+
     /// Whether TLS is active (implicit, or after STARTTLS).
     pub fn is_tls(&self) -> bool {
         self.tls
