@@ -327,20 +327,11 @@ impl DotUnstuffer {
         if self.mode == BareLineEndings::Allow {
             return Some(self.scan_lax(buf));
         }
-        let (end, at_dot) = match LINE_DOT.find(buf) {
-            Some(lf) => (lf + 1, true),
-            None => (buf.len(), false),
-        };
-        // A CR at the very end may start a CRLF: wait for the next octet.
-        let end = if !at_dot && buf[end - 1] == b'\r' {
-            end - 1
-        } else {
-            end
-        };
-        if end == 0 {
+        let (end, bare) = clean_segment(buf);
+        if end == 0 && !bare {
             return None;
         }
-        if has_bare_line_ending(&buf[..end]) {
+        if bare {
             return match self.mode {
                 BareLineEndings::Reject => {
                     self.bare = true;
@@ -453,35 +444,71 @@ impl DotUnstuffer {
     }
 }
 
-/// Whether `segment` holds a CR not followed by LF or an LF not preceded by
-/// CR, taking it to start a line and end where it ends. One pass over
-/// neighbouring octets, written so the compiler vectorizes it.
-fn has_bare_line_ending(segment: &[u8]) -> bool {
-    let (Some(&first), Some(&last)) = (segment.first(), segment.last()) else {
-        return false;
+/// The body segment at the start of `buf`, which starts a line: up to just
+/// after the first LF that a `.` follows (a line the caller unstuffs or
+/// ends the data at), or to the end of `buf` but a last CR (whose LF may
+/// come next). Returns its end, and whether a bare CR or LF comes first.
+///
+/// Each pair of neighbouring octets is looked at once for anything but a
+/// clean CRLF or a dot after one: "this is CR" and "the next is LF"
+/// disagree (a bare CR or LF), or an LF is followed by a dot. The test is
+/// written so the compiler makes vector compares of it, with one branch per
+/// 256 octets, then per 64 and per 16 where something showed; only the
+/// last few octets are read one by one.
+fn clean_segment(buf: &[u8]) -> (usize, bool) {
+    let Some(&first) = buf.first() else {
+        return (0, false);
     };
-    if first == b'\n' || last == b'\r' {
-        return true;
+    if first == b'\n' {
+        return (0, true);
     }
-    // Every CR is followed by LF and every LF preceded by CR exactly when,
-    // at each pair of neighbours, "this is CR" and "the next is LF" agree.
-    const BLOCK: usize = 4096;
-    let pairs = segment.len() - 1;
-    let mut start = 0;
-    while start < pairs {
-        let end = (start + BLOCK).min(pairs);
-        let this = &segment[start..end];
-        let next = &segment[start + 1..end + 1];
-        let mut disagree = 0u8;
-        for (a, b) in this.iter().zip(next) {
-            disagree |= u8::from(*a == b'\r') ^ u8::from(*b == b'\n');
-        }
-        if disagree != 0 {
-            return true;
-        }
-        start = end;
+    let mut i = 0;
+    while i + 256 + 2 <= buf.len() && !odd_pairs::<256>(buf, i) {
+        i += 256;
     }
-    false
+    while i + 64 + 2 <= buf.len() && !odd_pairs::<64>(buf, i) {
+        i += 64;
+    }
+    while i + 16 + 2 <= buf.len() && !odd_pairs::<16>(buf, i) {
+        i += 16;
+    }
+    // One by one from here: the pairs before `i` are clean.
+    while let Some(&b) = buf.get(i) {
+        match b {
+            b'\r' => match buf.get(i + 1) {
+                None => return (i, false),
+                Some(b'\n') => {}
+                Some(_) => return (0, true),
+            },
+            b'\n' => {
+                if i == 0 || buf[i - 1] != b'\r' {
+                    return (0, true);
+                }
+                if buf.get(i + 1) == Some(&b'.') {
+                    return (i + 1, false);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (buf.len(), false)
+}
+
+/// Whether, among the `N` pairs of neighbours from `at`, a CR is not
+/// followed by LF, an LF not preceded by CR, or an LF followed by a dot
+/// (`buf` holds `at + N + 2` octets).
+#[inline(always)]
+fn odd_pairs<const N: usize>(buf: &[u8], at: usize) -> bool {
+    let this = &buf[at..at + N];
+    let next = &buf[at + 1..at + 1 + N];
+    let after = &buf[at + 2..at + 2 + N];
+    let mut odd = 0u8;
+    for ((&a, &b), &c) in this.iter().zip(next).zip(after) {
+        let lf = b == b'\n';
+        odd |= u8::from((a == b'\r') ^ lf) | u8::from(lf & (c == b'.'));
+    }
+    odd != 0
 }
 
 /// Reads the octets of one BDAT chunk (RFC 3030 §2): exactly as many as the

@@ -431,3 +431,87 @@ fn chunks_are_counted_exactly() {
     assert!(c.is_done());
     assert_eq!(&buf[..], b"RSET\r\n");
 }
+
+/// The body a reader must hand out for `wire` (which holds its end), read
+/// octet by octet: the reference for the vectorized scan. Also whether a
+/// bare line ending was in it, and where the data ended.
+fn reference(wire: &[u8], mode: BareLineEndings) -> (Vec<u8>, bool, usize) {
+    let mut body = Vec::new();
+    let mut bare = false;
+    let mut i = 0;
+    // At a line start, and whether a real CRLF ended the line before.
+    let (mut start, mut crlf) = (true, true);
+    while i < wire.len() {
+        if start {
+            if crlf && wire[i..].starts_with(b".\r\n") {
+                return (body, bare, i + 3);
+            }
+            if wire[i] == b'.' && !matches!(wire.get(i + 1), Some(b'\r' | b'\n')) {
+                i += 1;
+            }
+        }
+        let b = wire[i];
+        let (ending, real, len) = match (b, wire.get(i + 1)) {
+            (b'\r', Some(b'\n')) => (true, true, 2),
+            (b'\r' | b'\n', _) => (true, false, 1),
+            _ => (false, false, 1),
+        };
+        if ending && !real {
+            bare = true;
+        }
+        if !(bare && mode == BareLineEndings::Reject) {
+            if ending {
+                body.extend_from_slice(b"\r\n");
+            } else {
+                body.push(b);
+            }
+        }
+        start = ending;
+        crlf = real;
+        i += len;
+    }
+    panic!("no end in {wire:?}");
+}
+
+#[test]
+fn long_segments_at_every_offset_around_the_blocks() {
+    // Clean 68-octet lines over several 256-octet blocks, then one odd
+    // thing put at each offset: a bare LF, a bare CR, a dot line, a lone
+    // dot after a bare LF (or, where it falls after a CR, the real end). The vectorized scan and the reference agree,
+    // whatever the read size.
+    let mut clean = Vec::new();
+    while clean.len() < 900 {
+        clean.extend_from_slice(
+            b"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123\r\n",
+        );
+    }
+    for odd in [&b"\n"[..], b"\r", b"\r\n..x", b"\n.\r\n", b"\r\n.\r"] {
+        for at in (240..275).chain(500..530).chain(880..900) {
+            let mut wire = clean[..at].to_vec();
+            wire.extend_from_slice(odd);
+            wire.extend_from_slice(&clean[at..]);
+            wire.extend_from_slice(b".\r\n");
+            for mode in [BareLineEndings::Reject, BareLineEndings::Normalize] {
+                let (want, want_bare, end) = reference(&wire, mode);
+                for step in [wire.len(), 300, 97] {
+                    let (got, ended, bare, rest) = unstuff(&wire, step, mode);
+                    assert!(ended, "{odd:?} at {at} step {step}");
+                    assert_eq!(wire.len() - rest.len(), end, "{odd:?} at {at} step {step}");
+                    assert_eq!(
+                        bare,
+                        want_bare && mode == BareLineEndings::Reject,
+                        "{odd:?} at {at}"
+                    );
+                    if mode == BareLineEndings::Normalize {
+                        assert_eq!(got, want, "{odd:?} at {at} step {step}");
+                    } else {
+                        assert!(want.starts_with(&got), "{odd:?} at {at} step {step}");
+                        if !want_bare {
+                            assert_eq!(got, want, "{odd:?} at {at} step {step}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
