@@ -128,10 +128,8 @@ fn syntax_errors_by_part() {
     let mut h = Harness::ready(options(), Answers::Auto);
     for (line, reply) in [
         ("MAIL FROM:<a b@c>", "501 5.1.7 Bad sender address syntax"),
-        (
-            "MAIL FROM:<postmaster>",
-            "501 5.1.7 Bad sender address syntax",
-        ),
+        // (`<postmaster>` as a sender is Postfix's quirk: tests/interop.rs.)
+        ("MAIL FROM:<a@b..c>", "501 5.1.7 Bad sender address syntax"),
         ("MAIL FROM <a@b.c>", "501 5.5.4 Syntax: MAIL FROM:<address>"),
         (
             "MAIL FROM:<a@b.c> BODY=8BITMIME BODY=7BIT",
