@@ -38,7 +38,9 @@ pub use reply::{ReplyAssembler, ReplyLine, reply, reply_line};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::types::syntax::{NumberError, parse_u64, starts_with_ignore_case};
+use crate::types::syntax::{
+    NumberError, eq_keyword, find_byte, parse_u64, starts_with_ignore_case,
+};
 use crate::types::{check_host_words, syntax};
 use crate::{Command, DecodeError, ErrorKind, Host, Mechanism, SaslResponse, Secret, Text};
 
@@ -52,15 +54,10 @@ pub fn command(input: &[u8]) -> Result<(Command<'_>, usize), DecodeError> {
     Ok((command_line(line)?, lf + 1))
 }
 
-/// The first LF: a plain loop over a short line (most commands), `memchr`
-/// over more.
+/// The first LF (most lines are short: see [`find_byte`]).
 #[inline]
 fn find_lf(input: &[u8]) -> Option<usize> {
-    if input.len() <= 64 {
-        input.iter().position(|&b| b == b'\n')
-    } else {
-        memchr::memchr(b'\n', input)
-    }
+    find_byte(input, b'\n')
 }
 
 /// The verbs, as four lower-case octets in a `u32`.
@@ -117,7 +114,7 @@ fn command_line_with(line: &[u8], lenient: bool) -> Result<Command<'_>, DecodeEr
                 Some(sp) => (&line[..sp], &line[sp..]),
                 None => (line, &line[line.len()..]),
             };
-            if word.eq_ignore_ascii_case(b"STARTTLS") {
+            if eq_keyword(word, b"STARTTLS") {
                 no_argument(rest, word.len() + 1)?;
                 return Ok(Command::StartTls);
             }
@@ -219,8 +216,9 @@ fn host(args: &[u8], at: usize) -> Result<Host<'_>, DecodeError> {
     if args.is_empty() {
         return Err(DecodeError::at(at, ErrorKind::MissingArgument));
     }
-    check_host_words(args).map_err(|pos| DecodeError::at(at + pos, ErrorKind::InvalidHost))?;
-    Ok(Host::from_words(utf8(args, at)?))
+    let runs =
+        check_host_words(args).map_err(|pos| DecodeError::at(at + pos, ErrorKind::InvalidHost))?;
+    Ok(Host::from_words(utf8(args, at)?, runs))
 }
 
 /// Free text (VRFY, EXPN, HELP, NOOP): UTF-8, no control octets but HT.
@@ -242,7 +240,7 @@ fn bdat(args: &[u8], at: usize) -> Result<Command<'static>, DecodeError> {
     let (digits, last) = match memchr::memchr(b' ', args) {
         Some(sp) => {
             let marker = &args[sp + 1..];
-            if !marker.eq_ignore_ascii_case(b"LAST") {
+            if !eq_keyword(marker, b"LAST") {
                 return Err(DecodeError::at(at + sp + 1, ErrorKind::UnexpectedArgument));
             }
             (&args[..sp], true)

@@ -7,6 +7,7 @@ use crate::{
 };
 
 use super::number;
+use crate::types::syntax::{eq_keyword, find_byte};
 
 /// One `keyword[=value]`, where it starts in the line.
 struct Param<'a> {
@@ -17,9 +18,44 @@ struct Param<'a> {
     value_at: usize,
 }
 
+/// The parameters this crate types, by keyword.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Known {
+    Size,
+    Body,
+    SmtpUtf8,
+    Ret,
+    Envid,
+    Auth,
+    RequireTls,
+    MtPriority,
+    Notify,
+    Orcpt,
+    Other,
+}
+
 impl<'a> Param<'a> {
-    fn is(&self, name: &str) -> bool {
-        self.keyword.eq_ignore_ascii_case(name)
+    /// Which parameter this is: picked by length and first letter, then
+    /// compared once.
+    fn known(&self) -> Known {
+        let k = self.keyword.as_bytes();
+        let Some(&first) = k.first() else {
+            return Known::Other;
+        };
+        let is = |yes: bool, known: Known| if yes { known } else { Known::Other };
+        match (k.len(), first | 0x20) {
+            (4, b's') => is(eq_keyword(k, b"SIZE"), Known::Size),
+            (4, b'b') => is(eq_keyword(k, b"BODY"), Known::Body),
+            (4, b'a') => is(eq_keyword(k, b"AUTH"), Known::Auth),
+            (3, b'r') => is(eq_keyword(k, b"RET"), Known::Ret),
+            (5, b'e') => is(eq_keyword(k, b"ENVID"), Known::Envid),
+            (5, b'o') => is(eq_keyword(k, b"ORCPT"), Known::Orcpt),
+            (6, b'n') => is(eq_keyword(k, b"NOTIFY"), Known::Notify),
+            (8, b's') => is(eq_keyword(k, b"SMTPUTF8"), Known::SmtpUtf8),
+            (10, b'r') => is(eq_keyword(k, b"REQUIRETLS"), Known::RequireTls),
+            (11, b'm') => is(eq_keyword(k, b"MT-PRIORITY"), Known::MtPriority),
+            _ => Known::Other,
+        }
     }
 
     fn fail(&self, kind: ErrorKind) -> DecodeError {
@@ -61,26 +97,34 @@ fn each<'a>(
     at: usize,
     mut f: impl FnMut(Param<'a>) -> Result<(), DecodeError>,
 ) -> Result<(), DecodeError> {
-    let mut pos = 0;
-    for token in text.split(' ') {
-        let token_at = at + pos;
-        pos += token.len() + 1;
+    // Each parameter's end found with memchr, its `=` with a short loop.
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
         // Postfix splits at runs of spaces.
-        if token.is_empty() {
+        if bytes[i] == b' ' {
+            i += 1;
             continue;
         }
-        let (keyword, value) = match token.split_once('=') {
-            Some((k, v)) => (k, Some(v)),
-            None => (token, None),
+        let start = i;
+        i = find_byte(&bytes[start..], b' ').map_or(bytes.len(), |sp| start + sp);
+        // The keyword is short: its `=` is near.
+        let eq = bytes[start..i]
+            .iter()
+            .position(|&b| b == b'=')
+            .map(|e| start + e);
+        // `=` and space are ASCII: the slices fall on character boundaries.
+        let (keyword, value, value_at) = match eq {
+            Some(e) => (&text[start..e], Some(&text[e + 1..i]), at + e + 1),
+            None => (&text[start..i], None, at + i + 1),
         };
-        let value_at = token_at + keyword.len() + 1;
         if value == Some("") {
             return Err(DecodeError::at(value_at, ErrorKind::InvalidParameter));
         }
         f(Param {
             keyword,
             value,
-            at: token_at,
+            at: at + start,
             value_at,
         })?;
     }
@@ -115,33 +159,38 @@ fn xtext<'a>(p: &Param<'a>) -> Result<XText<'a>, DecodeError> {
 /// MAIL's parameters.
 pub(super) fn mail(args: &str, at: usize) -> Result<MailParameters<'_>, DecodeError> {
     let mut params = MailParameters::default();
-    each(args, at, |p| {
-        if p.is("SIZE") {
+    each(args, at, |p| match p.known() {
+        Known::Size => {
             // RFC 1870 §6: size-value = 1*20DIGIT; one that does not fit 64
             // bits is a syntax error, not a small or huge number.
             let n = number(p.required()?.as_bytes(), p.value_at)?;
             once(&mut params.size, n, &p)
-        } else if p.is("BODY") {
+        }
+        Known::Body => {
             let body =
                 Body::parse(p.required()?.as_bytes()).ok_or(p.fail(ErrorKind::InvalidBody))?;
             once(&mut params.body, body, &p)
-        } else if p.is("SMTPUTF8") {
-            flag(&mut params.smtputf8, &p)
-        } else if p.is("RET") {
+        }
+        Known::SmtpUtf8 => flag(&mut params.smtputf8, &p),
+        Known::Ret => {
             let ret = Ret::parse(p.required()?.as_bytes()).ok_or(p.fail(ErrorKind::InvalidRet))?;
             once(&mut params.ret, ret, &p)
-        } else if p.is("ENVID") {
+        }
+        Known::Envid => {
             let envid = xtext(&p)?;
             once(&mut params.envid, envid, &p)
-        } else if p.is("AUTH") {
+        }
+        Known::Auth => {
             let auth = xtext(&p)?;
             once(&mut params.auth, auth, &p)
-        } else if p.is("REQUIRETLS") {
-            flag(&mut params.requiretls, &p)
-        } else if p.is("MT-PRIORITY") {
+        }
+        Known::RequireTls => flag(&mut params.requiretls, &p),
+        Known::MtPriority => {
             let priority = priority(p.required()?).ok_or(p.fail(ErrorKind::InvalidPriority))?;
             once(&mut params.mt_priority, priority, &p)
-        } else {
+        }
+        // NOTIFY and ORCPT are RCPT's: here they are unknown.
+        Known::Notify | Known::Orcpt | Known::Other => {
             params.other.push(p.unknown()?);
             Ok(())
         }
@@ -153,11 +202,12 @@ pub(super) fn mail(args: &str, at: usize) -> Result<MailParameters<'_>, DecodeEr
 pub(super) fn rcpt(args: &str, at: usize) -> Result<RcptParameters<'_>, DecodeError> {
     let mut params = RcptParameters::default();
     each(args, at, |p| {
-        if p.is("NOTIFY") {
+        let known = p.known();
+        if known == Known::Notify {
             let notify =
                 Notify::parse(p.required()?.as_bytes()).ok_or(p.fail(ErrorKind::InvalidNotify))?;
             once(&mut params.notify, notify, &p)
-        } else if p.is("ORCPT") {
+        } else if known == Known::Orcpt {
             let value = p.required()?;
             let (addr_type, address) = value
                 .split_once(';')

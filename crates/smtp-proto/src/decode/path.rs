@@ -1,7 +1,7 @@
 //! MAIL and RCPT: `FROM:`/`TO:`, the path, the parameters (RFC 5321
 //! §4.1.1.2, §4.1.1.3, §4.1.2).
 
-use crate::types::syntax::starts_with_ignore_case;
+use crate::types::syntax::{eq_keyword, starts_with_ignore_case};
 use crate::types::{check_domain_with, scan_mailbox};
 use crate::{Command, DecodeError, ErrorKind, ForwardPath, Mailbox, ReversePath};
 
@@ -42,10 +42,10 @@ enum Path<'a> {
 }
 
 /// Checks `FROM:`/`TO:`, reads the path; returns it and what follows it.
-fn prefix_and_path<'a>(
+fn prefix_and_path<'a, const N: usize>(
     args: &'a [u8],
     at: usize,
-    prefix: &[u8],
+    prefix: &[u8; N],
     lenient: bool,
 ) -> Result<(Path<'a>, &'a str, usize), DecodeError> {
     if !starts_with_ignore_case(args, prefix) {
@@ -92,7 +92,7 @@ fn path(text: &str, at: usize, lenient: bool) -> Result<(Path<'_>, usize), Decod
     if bytes.get(1) == Some(&b'>') {
         return Ok((Path::Null, 2));
     }
-    if bytes.len() >= 12 && bytes[1..12].eq_ignore_ascii_case(b"postmaster>") {
+    if bytes.len() >= 12 && eq_keyword(&bytes[1..12], b"POSTMASTER>") {
         return Ok((Path::Postmaster(at), 12));
     }
     let mut start = 1;
@@ -100,7 +100,7 @@ fn path(text: &str, at: usize, lenient: bool) -> Result<(Path<'_>, usize), Decod
         start = source_route(bytes, at, lenient)?;
         // Postfix drops the route and takes the bare postmaster.
         let rest = &bytes[start..];
-        if lenient && rest.len() >= 11 && rest[..11].eq_ignore_ascii_case(b"postmaster>") {
+        if lenient && rest.len() >= 11 && eq_keyword(&rest[..11], b"POSTMASTER>") {
             return Ok((Path::Postmaster(at), start + 11));
         }
     }

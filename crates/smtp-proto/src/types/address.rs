@@ -71,9 +71,9 @@ impl<'a> Host<'a> {
     }
 
     /// A host from words checked by [`check_host_words`], joined by single
-    /// spaces (Postfix's `collapse_args`).
-    pub(crate) fn from_words(text: &'a str) -> Self {
-        if !text.contains("  ") {
+    /// spaces (Postfix's `collapse_args`) if `runs` of spaces separate them.
+    pub(crate) fn from_words(text: &'a str, runs: bool) -> Self {
+        if !runs {
             return Self(Cow::Borrowed(text));
         }
         let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
@@ -107,18 +107,33 @@ pub(crate) fn check_host(text: &[u8]) -> Result<(), usize> {
 }
 
 /// The words of an EHLO, HELO or LHLO argument: printable, separated by
-/// runs of spaces (the line's trailing spaces are gone already).
-pub(crate) fn check_host_words(text: &[u8]) -> Result<(), usize> {
+/// spaces (the line's trailing spaces are gone already); whether two spaces
+/// follow each other somewhere.
+pub(crate) fn check_host_words(text: &[u8]) -> Result<bool, usize> {
     if text.is_empty() {
         return Err(0);
     }
-    match text
+    // The usual name, one word of printable ASCII, in a pass the compiler
+    // vectorizes.
+    let odd = text
         .iter()
-        .position(|&b| b != b' ' && !syntax::is_or_utf8(b, syntax::VCHAR))
-    {
-        Some(pos) => Err(pos),
-        None => Ok(()),
+        .fold(0u8, |odd, &b| odd | u8::from(b.wrapping_sub(0x21) > 0x5d));
+    if odd == 0 {
+        return Ok(false);
     }
+    let mut runs = false;
+    let mut space = false;
+    for (i, &b) in text.iter().enumerate() {
+        if b == b' ' {
+            runs |= space;
+            space = true;
+        } else if syntax::is_or_utf8(b, syntax::VCHAR) {
+            space = false;
+        } else {
+            return Err(i);
+        }
+    }
+    Ok(runs)
 }
 
 impl<'a> TryFrom<&'a str> for Host<'a> {
@@ -500,18 +515,21 @@ pub(crate) fn scan_mailbox(
         end
     } else {
         // Dot-string = Atom *("." Atom): no dot first, last, or twice.
-        let mut i = 0;
         let mut after_dot = true;
-        loop {
-            match text.get(i) {
-                Some(b'@') if !after_dot => break i,
-                Some(b'.') if !after_dot => after_dot = true,
-                Some(&b) if syntax::is_or_utf8(b, ATEXT) => after_dot = false,
-                Some(_) => return Err((i, ErrorKind::InvalidLocalPart)),
-                None => return Err((i, ErrorKind::InvalidPath)),
+        let mut at = None;
+        for (i, &b) in text.iter().enumerate() {
+            if syntax::is_or_utf8(b, ATEXT) {
+                after_dot = false;
+            } else if after_dot || !(b == b'.' || b == b'@') {
+                return Err((i, ErrorKind::InvalidLocalPart));
+            } else if b == b'@' {
+                at = Some(i);
+                break;
+            } else {
+                after_dot = true;
             }
-            i += 1;
         }
+        at.ok_or((text.len(), ErrorKind::InvalidPath))?
     };
     let d = at + 1;
     if text.get(d) == Some(&b'[') {
@@ -527,11 +545,16 @@ pub(crate) fn scan_mailbox(
     }
     // Domain = sub-domain *("." sub-domain), each of letters, digits and
     // hyphens (or UTF-8), not starting or ending with a hyphen.
+    let class = if underscore {
+        syntax::LDH_UNDERSCORE
+    } else {
+        LDH
+    };
     let mut i = d;
     let mut label = d;
     loop {
         match text.get(i) {
-            Some(&b) if syntax::is_or_utf8(b, LDH) || (underscore && b == b'_') => i += 1,
+            Some(&b) if syntax::is_or_utf8(b, class) => i += 1,
             next => {
                 if i == label || text[label] == b'-' {
                     return Err((label, ErrorKind::InvalidDomain));
@@ -607,10 +630,12 @@ pub(crate) fn check_domain_with(text: &[u8], underscore: bool) -> Result<(), usi
         if label.is_empty() {
             return Err(start);
         }
-        if let Some(pos) = label
-            .iter()
-            .position(|&b| !(syntax::is_or_utf8(b, LDH) || (underscore && b == b'_')))
-        {
+        let class = if underscore {
+            syntax::LDH_UNDERSCORE
+        } else {
+            LDH
+        };
+        if let Some(pos) = label.iter().position(|&b| !syntax::is_or_utf8(b, class)) {
             return Err(start + pos);
         }
         if label[0] == b'-' {
@@ -798,7 +823,9 @@ mod tests {
         assert_eq!(Host::try_from("a  b"), Err(ValueError::InvalidOctet(b' ')));
         assert_eq!(Host::try_from("a "), Err(ValueError::InvalidOctet(b' ')));
         assert_eq!(Host::try_from(" a"), Err(ValueError::InvalidOctet(b' ')));
-        assert_eq!(Host::from_words("a  b   c").as_str(), "a b c");
+        assert_eq!(Host::from_words("a  b   c", true).as_str(), "a b c");
+        assert_eq!(check_host_words(b"a  b"), Ok(true));
+        assert_eq!(check_host_words(b"a b"), Ok(false));
     }
 
     #[test]
