@@ -14,7 +14,7 @@
 //! let mut params = MailParameters::default();
 //! params.size = Some(4096);
 //! let from = ReversePath::Mailbox(Mailbox::try_from("Smith@bar.com")?);
-//! encode::command(&Command::Mail { from, params }, &mut out);
+//! encode::command(&Command::Mail { from, params: params.into() }, &mut out);
 //! assert_eq!(&out[..], b"MAIL FROM:<Smith@bar.com> SIZE=4096\r\n");
 //! # Ok::<(), smtp_proto::ValueError>(())
 //! ```

@@ -140,7 +140,10 @@ fn command() -> impl Strategy<Value = Command<'static>> {
             ],
             mail_parameters()
         )
-            .prop_map(|(from, params)| Command::Mail { from, params }),
+            .prop_map(|(from, params)| Command::Mail {
+                from,
+                params: params.into()
+            }),
         (
             prop_oneof![
                 1 => Just(ForwardPath::Postmaster),
@@ -148,7 +151,10 @@ fn command() -> impl Strategy<Value = Command<'static>> {
             ],
             rcpt_parameters()
         )
-            .prop_map(|(to, params)| Command::Rcpt { to, params }),
+            .prop_map(|(to, params)| Command::Rcpt {
+                to,
+                params: params.into()
+            }),
         Just(Command::Data),
         (any::<u64>(), any::<bool>()).prop_map(|(size, last)| Command::Bdat { size, last }),
         Just(Command::Rset),

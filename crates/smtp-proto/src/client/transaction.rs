@@ -145,11 +145,15 @@ impl Client {
         }
         let mail = Command::Mail {
             from: envelope.from,
-            params,
+            params: params.into(),
         };
         self.queue_command(&mail, Sent::Mail(id));
         for (index, (to, params)) in envelope.recipients.into_iter().enumerate() {
-            self.queue_command(&Command::Rcpt { to, params }, Sent::Rcpt(id, index));
+            let rcpt = Command::Rcpt {
+                to,
+                params: params.into(),
+            };
+            self.queue_command(&rcpt, Sent::Rcpt(id, index));
         }
         if data_pipelined {
             self.queue_command(&Command::Data, Sent::Data(id));

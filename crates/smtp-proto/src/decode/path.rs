@@ -19,7 +19,10 @@ pub(super) fn mail(args: &[u8], at: usize, lenient: bool) -> Result<Command<'_>,
         Path::Postmaster(pos) => return Err(DecodeError::at(pos, ErrorKind::InvalidPath)),
     };
     let params = params::mail(rest, rest_at)?;
-    Ok(Command::Mail { from, params })
+    Ok(Command::Mail {
+        from,
+        params: params.into(),
+    })
 }
 
 /// `RCPT TO:<forward-path> [SP Rcpt-parameters]`, after `RCPT `.
@@ -31,7 +34,10 @@ pub(super) fn rcpt(args: &[u8], at: usize, lenient: bool) -> Result<Command<'_>,
         Path::Postmaster(_) => ForwardPath::Postmaster,
     };
     let params = params::rcpt(rest, rest_at)?;
-    Ok(Command::Rcpt { to, params })
+    Ok(Command::Rcpt {
+        to,
+        params: params.into(),
+    })
 }
 
 enum Path<'a> {

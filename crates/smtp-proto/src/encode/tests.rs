@@ -24,7 +24,7 @@ fn commands_from_values() {
     assert_eq!(
         line(Command::Rcpt {
             to: ForwardPath::Mailbox(Mailbox::new("Joe,Smith", "x.y").unwrap()),
-            params: RcptParameters::default(),
+            params: RcptParameters::default().into(),
         }),
         "RCPT TO:<\"Joe,Smith\"@x.y>\r\n"
     );
@@ -36,7 +36,7 @@ fn commands_from_values() {
     assert_eq!(
         line(Command::Rcpt {
             to: ForwardPath::Postmaster,
-            params,
+            params: params.into(),
         }),
         "RCPT TO:<Postmaster> NOTIFY=NEVER ORCPT=rfc822;a+2Bb@x.y\r\n"
     );
@@ -48,7 +48,7 @@ fn commands_from_values() {
     assert_eq!(
         line(Command::Mail {
             from: ReversePath::Null,
-            params
+            params: params.into()
         }),
         "MAIL FROM:<> AUTH=<> MT-PRIORITY=-9\r\n"
     );

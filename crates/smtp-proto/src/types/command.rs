@@ -1,7 +1,7 @@
 //! Commands (RFC 5321 §4.1, RFC 2033, RFC 3030, RFC 3207, RFC 4954).
 
 use crate::{
-    ForwardPath, Host, MailParameters, Mechanism, RcptParameters, ReversePath, Secret, Text,
+    ForwardPath, Host, MailParameters, Mechanism, Params, RcptParameters, ReversePath, Secret, Text,
 };
 
 /// An SMTP or LMTP command (RFC 5321 §4.1.1):
@@ -42,15 +42,15 @@ pub enum Command<'a> {
     Mail {
         /// The sender, or `<>`.
         from: ReversePath<'a>,
-        /// The ESMTP parameters.
-        params: MailParameters<'a>,
+        /// The ESMTP parameters (boxed, when there are any).
+        params: Params<MailParameters<'a>>,
     },
     /// `RCPT TO:<forward-path> [params]` (RFC 5321 §4.1.1.3).
     Rcpt {
         /// The recipient, or `<Postmaster>`.
         to: ForwardPath<'a>,
-        /// The ESMTP parameters.
-        params: RcptParameters<'a>,
+        /// The ESMTP parameters (boxed, when there are any).
+        params: Params<RcptParameters<'a>>,
     },
     /// `DATA` (RFC 5321 §4.1.1.4).
     Data,

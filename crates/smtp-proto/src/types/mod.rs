@@ -16,7 +16,9 @@ pub(crate) use address::{check_domain_with, check_host_words, scan_mailbox};
 pub use capability::{Capability, EhloReply};
 pub use command::{Command, SaslResponse};
 pub use mechanism::Mechanism;
-pub use params::{Body, MailParameters, Notify, Orcpt, Parameter, RcptParameters, Ret, XText};
+pub use params::{
+    Body, MailParameters, Notify, Orcpt, Parameter, Params, RcptParameters, Ret, XText,
+};
 pub(crate) use params::{check_esmtp_value, check_keyword, check_orcpt, check_xtext};
 pub use reply::{EnhancedCode, Reply, ReplyCode};
 pub use secret::Secret;

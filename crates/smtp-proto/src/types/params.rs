@@ -70,6 +70,119 @@ impl MailParameters<'_> {
     }
 }
 
+/// The parameters of a MAIL or RCPT command: none (the usual RCPT), or
+/// boxed, so a [`Command`](crate::Command) stays small and the commands
+/// without parameters (and DATA, RSET, ...) are returned cheaply. Reads as
+/// the parameters themselves (`params.size`, `&*params`).
+///
+/// ```
+/// use smtp_proto::{MailParameters, Params};
+///
+/// let none: Params<MailParameters<'_>> = MailParameters::default().into();
+/// assert!(none.is_empty() && none.size.is_none());
+/// let mut p = MailParameters::default();
+/// p.size = Some(1000);
+/// let some = Params::new(p);
+/// assert_eq!(some.size, Some(1000));
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Params<T>(Option<Box<T>>);
+
+/// What an empty [`Params`] reads as.
+static NO_MAIL_PARAMETERS: MailParameters<'static> = MailParameters {
+    size: None,
+    body: None,
+    smtputf8: false,
+    ret: None,
+    envid: None,
+    auth: None,
+    requiretls: false,
+    mt_priority: None,
+    other: Vec::new(),
+};
+
+/// What an empty [`Params`] reads as.
+static NO_RCPT_PARAMETERS: RcptParameters<'static> = RcptParameters {
+    notify: None,
+    orcpt: None,
+    other: Vec::new(),
+};
+
+impl<T: Default + PartialEq> Params<T> {
+    /// The parameters, boxed unless there are none.
+    pub fn new(params: T) -> Self {
+        if params == T::default() {
+            Self(None)
+        } else {
+            Self(Some(Box::new(params)))
+        }
+    }
+
+    /// Whether there are no parameters.
+    pub fn is_empty(&self) -> bool {
+        self.0.as_deref().is_none_or(|p| *p == T::default())
+    }
+
+    /// The parameters, out of their box.
+    pub fn into_inner(self) -> T {
+        self.0.map(|b| *b).unwrap_or_default()
+    }
+}
+
+impl<'a> std::ops::Deref for Params<MailParameters<'a>> {
+    type Target = MailParameters<'a>;
+
+    fn deref(&self) -> &Self::Target {
+        self.0.as_deref().unwrap_or(&NO_MAIL_PARAMETERS)
+    }
+}
+
+impl<'a> std::ops::Deref for Params<RcptParameters<'a>> {
+    type Target = RcptParameters<'a>;
+
+    fn deref(&self) -> &Self::Target {
+        self.0.as_deref().unwrap_or(&NO_RCPT_PARAMETERS)
+    }
+}
+
+impl<T: Default> std::ops::DerefMut for Params<T>
+where
+    Self: std::ops::Deref<Target = T>,
+{
+    fn deref_mut(&mut self) -> &mut T {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl<T: Default + PartialEq> From<T> for Params<T> {
+    fn from(params: T) -> Self {
+        Self::new(params)
+    }
+}
+
+impl<T: fmt::Debug + Default> fmt::Debug for Params<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(p) => p.fmt(f),
+            None => T::default().fmt(f),
+        }
+    }
+}
+
+impl<'a> Params<MailParameters<'a>> {
+    /// The parameters with their text copied, free of the input buffer.
+    pub fn into_owned(self) -> Params<MailParameters<'static>> {
+        Params(self.0.map(|p| Box::new(p.into_owned())))
+    }
+}
+
+impl<'a> Params<RcptParameters<'a>> {
+    /// The parameters with their text copied, free of the input buffer.
+    pub fn into_owned(self) -> Params<RcptParameters<'static>> {
+        Params(self.0.map(|p| Box::new(p.into_owned())))
+    }
+}
+
 /// The parameters of RCPT TO. Those of DSN (RFC 3461) are typed fields; any
 /// other is kept in [`other`](Self::other), in order, never dropped.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
