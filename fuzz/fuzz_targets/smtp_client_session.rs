@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use libfuzzer_sys::fuzz_target;
-use smtp_proto::client::{BodyDemand, Client, Envelope, Options};
+use std::collections::HashSet;
+
+use smtp_proto::client::{BodyDemand, Client, Envelope, Event, Options};
 use smtp_proto::{ForwardPath, Mailbox, ReversePath};
 
 fuzz_target!(|data: &[u8]| {
@@ -28,6 +30,9 @@ fuzz_target!(|data: &[u8]| {
     let mut sent = 0usize;
     let from = ReversePath::Mailbox(Mailbox::try_from("a@example.org").expect("mailbox"));
     let to = ForwardPath::Mailbox(Mailbox::try_from("b@example.org").expect("mailbox"));
+    // Each transaction ends once, each recipient is answered once.
+    let mut ended = HashSet::new();
+    let mut answered = HashSet::new();
     while let Some((&control, tail)) = rest.split_first() {
         let len = usize::from(control & 0x7f).min(tail.len());
         let (chunk, tail) = tail.split_at(len);
@@ -64,14 +69,31 @@ fuzz_target!(|data: &[u8]| {
             client.handle_timeout(now);
         }
         out.clear();
-        client.poll_transmit(&mut out);
+        // Sometimes the driver takes the output piece by piece.
+        if control & 0x40 != 0 {
+            while let Some(piece) = client.poll_transmit_bytes() {
+                out.extend_from_slice(&piece);
+            }
+        } else {
+            client.poll_transmit(&mut out);
+        }
         // Whatever the server says, no bare line ending leaves the client.
         for (i, &b) in out.iter().enumerate() {
             if b == b'\n' {
                 assert!(i > 0 && out[i - 1] == b'\r', "bare LF");
             }
         }
-        while client.poll_event().is_some() {}
+        while let Some(event) = client.poll_event() {
+            match event {
+                Event::MessageAccepted { txn, .. } | Event::TransactionFailed { txn, .. } => {
+                    assert!(ended.insert(txn), "{txn} ended twice");
+                }
+                Event::RcptAccepted { txn, index } | Event::RcptRejected { txn, index, .. } => {
+                    assert!(answered.insert((txn, index)), "{txn} {index} answered twice");
+                }
+                _ => {}
+            }
+        }
         if client.is_closed() {
             client.handle_input(b"250 OK\r\n");
             assert!(client.poll_event().is_none());

@@ -1,6 +1,7 @@
 //! A whole server session fed random bytes in random chunk sizes, with an
 //! application answering every event (recipients accepted or refused,
-//! messages stored or not, logins, TLS) and a clock that jumps.
+//! messages stored or not, logins, TLS), a clock that jumps, and now and
+//! then a refused greeting or a shutdown.
 
 #![no_main]
 
@@ -37,6 +38,11 @@ fuzz_target!(|data: &[u8]| {
     options.hard_error_limit = 30;
     let mut now = Instant::now();
     let mut server = Server::new(options, now);
+    // Now and then, a connection refused at the greeting (RFC 5321 §3.1:
+    // the 554 waits for QUIT).
+    if rest.first() == Some(&0xfe) {
+        server.refuse(Reply::NO_SERVICE).expect("before the greeting");
+    }
     let mut decision = flags;
     let mut out = BytesMut::new();
     while let Some((&control, tail)) = rest.split_first() {
@@ -103,6 +109,13 @@ fuzz_target!(|data: &[u8]| {
             if !moved {
                 break;
             }
+        }
+        // Now and then the server stops: a message being stored still gets
+        // its reply first.
+        if control == 0x7f {
+            server.shutdown();
+            out.clear();
+            while server.poll_transmit(&mut out) > 0 {}
         }
         if server.is_closed() {
             out.clear();

@@ -9,14 +9,23 @@
 //! server's replies come back as [`Event`]s: one per recipient, one for the
 //! message.
 //!
-//! MAIL, RCPT and DATA go out in one batch when the server offers
-//! PIPELINING (RFC 2920), one at a time otherwise. The body is sent with
-//! BDAT when the server offers CHUNKING (RFC 3030), with DATA otherwise,
-//! dot-stuffed as it streams; either way bare CR and LF become CRLF, so the
-//! client never sends what SMTP smuggling needs. After a failed transaction
-//! the next one starts with RSET. STARTTLS is never pipelined, and a server
-//! (or a man in the middle) that sends anything after its `220` before the
-//! TLS handshake ends the session (RFC 3207 §5).
+//! MAIL, RCPT and DATA (or the first BDAT chunk) go out in one batch when
+//! the server offers PIPELINING (RFC 2920), one at a time otherwise. The
+//! body is sent with BDAT when the server offers CHUNKING (RFC 3030), with
+//! DATA otherwise, dot-stuffed as it streams; either way bare CR and LF
+//! become CRLF, so the client never sends what SMTP smuggling needs.
+//! Parameters of extensions the server lacks are dropped where Postfix drops
+//! them, refused by name otherwise; [`BodyNeeds`] says what a message needs.
+//! After a failed transaction the next one starts with RSET. STARTTLS is
+//! never pipelined, and a server (or a man in the middle) that sends
+//! anything after its `220` before the TLS handshake ends the session (RFC
+//! 3207 §5). QUIT waits for an exchange in flight and nothing follows it.
+//!
+//! Every transaction ends with [`Event::MessageAccepted`] or
+//! [`Event::TransactionFailed`], and every recipient gets an event, even
+//! when the session closes first (a `421`, a timeout, a reply that does not
+//! fit: then with [`CloseReason::reply`]). Replies are timed per request,
+//! a stalled send and the TLS handshake too ([`Options`]).
 //!
 //! # The drive loop
 //!

@@ -11,7 +11,12 @@
 //! are answered in order (RFC 2920 §3.2).
 //!
 //! The replies follow Postfix's wording where the RFC leaves the text free,
-//! and its defaults where it leaves the limits free ([`Options`]).
+//! and its defaults where it leaves the limits free ([`Options`]), its
+//! envelope quirks included. The application can refuse a connection at the
+//! greeting ([`Server::refuse`]) and shut a session down without losing a
+//! message it is storing ([`Server::shutdown`]); the `220` to STARTTLS
+//! always leaves before [`Event::TlsRequested`], and the handshake has a
+//! deadline.
 //!
 //! # The drive loop
 //!
