@@ -90,6 +90,11 @@ fuzz_target!(|data: &[u8]| {
                         recipients,
                     } => {
                         assert!(size <= 2000);
+                        // Now and then the server stops while the message
+                        // is being stored: its reply must still go.
+                        if decision % 7 == 3 {
+                            server.shutdown();
+                        }
                         match decision % 5 {
                             0 => server.message_stored(txn, Err(Reply::STORE_FAILED)),
                             // LMTP: the first recipient's result alone, then
@@ -110,12 +115,12 @@ fuzz_target!(|data: &[u8]| {
                 break;
             }
         }
-        // Now and then the server stops: a message being stored still gets
-        // its reply first.
+        // Now and then the server stops between commands.
         if control == 0x7f {
             server.shutdown();
             out.clear();
             while server.poll_transmit(&mut out) > 0 {}
+            while server.poll_event().is_some() {}
         }
         if server.is_closed() {
             out.clear();
