@@ -453,8 +453,9 @@ impl DotUnstuffer {
 /// clean CRLF or a dot after one: "this is CR" and "the next is LF"
 /// disagree (a bare CR or LF), or an LF is followed by a dot. The test is
 /// written so the compiler makes vector compares of it, with one branch per
-/// 256 octets, then per 64 and per 16 where something showed; only the
-/// last few octets are read one by one.
+/// 256 octets, then per 64 and per 16 where something showed, and a last
+/// window of 16 that overlaps the rest; only the octets where something
+/// showed, or the last two, are read one by one.
 fn clean_segment(buf: &[u8]) -> (usize, bool) {
     let Some(&first) = buf.first() else {
         return (0, false);
@@ -471,6 +472,11 @@ fn clean_segment(buf: &[u8]) -> (usize, bool) {
     }
     while i + 16 + 2 <= buf.len() && !odd_pairs::<16>(buf, i) {
         i += 16;
+    }
+    // Fewer than 18 octets left, none odd yet: the last 16 pairs at once,
+    // overlapping what was checked, leave two octets to read.
+    if i + 16 + 2 > buf.len() && buf.len() >= 16 + 2 && !odd_pairs::<16>(buf, buf.len() - 18) {
+        i = buf.len() - 2;
     }
     // One by one from here: the pairs before `i` are clean.
     while let Some(&b) = buf.get(i) {
