@@ -108,9 +108,10 @@ fn rcpt_parameters() -> impl Strategy<Value = RcptParameters<'static>> {
                 delay,
             },
         )),
+        // (No surrogate in an escape: `\x{D800}` is not a character.)
         prop::option::of(prop_oneof![
             "[!-~]{1,20}".prop_map(|a| Orcpt::rfc822(&a).unwrap()),
-            "[a-z]{1,5}(\\\\x\\{[1-9A-F][0-9A-F]{1,3}\\}|ö)@[a-z]{1,5}"
+            "[a-z]{1,5}(\\\\x\\{[1-9A-C][0-9A-F]{1,3}\\}|ö)@[a-z]{1,5}"
                 .prop_map(|a| Orcpt::new("utf-8", a).unwrap()),
         ]),
         other(),

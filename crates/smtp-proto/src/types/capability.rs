@@ -291,11 +291,21 @@ impl EhloReply {
     }
 
     /// Reads a positive reply to EHLO or LHLO; fails if it is not `250`.
+    /// An EHLO reply carries no enhanced status code (RFC 2034 §3), so
+    /// what the reply decoder took for one (a server named `2.0.0`) is the
+    /// start of the first line again.
     pub fn from_reply(reply: &Reply) -> Result<Self, ValueError> {
         if reply.code() != ReplyCode::OK {
             return Err(ValueError::OutOfRange);
         }
-        Self::parse_lines(reply.lines())
+        let Some(code) = reply.enhanced() else {
+            return Self::parse_lines(reply.lines());
+        };
+        let first = match reply.first_line() {
+            "" => code.to_string(),
+            first => format!("{code} {first}"),
+        };
+        Self::parse_lines(std::iter::once(first.as_str()).chain(reply.lines().skip(1)))
     }
 
     /// The reply as a [`Reply`]; fails if a part holds a control octet.
@@ -468,6 +478,15 @@ mod tests {
         );
         assert_eq!(EhloReply::from_reply(&reply).unwrap(), ehlo);
         assert!(ehlo.has_keyword("chunking"));
+
         assert_eq!(ehlo.auth_mechanisms(), [Mechanism::PLAIN]);
+        // A name that reads as an enhanced status code (found by the round
+        // trip proptest): the decoder takes it for one, the EHLO reply gives
+        // it back.
+        let (reply, _) = crate::decode::reply(b"250-2.0.0 hi\r\n250 SIZE\r\n").unwrap();
+        let ehlo = EhloReply::from_reply(&reply).unwrap();
+        assert_eq!((ehlo.domain(), ehlo.greeting()), ("2.0.0", "hi"));
+        let (reply, _) = crate::decode::reply(b"250 2.0.0\r\n").unwrap();
+        assert_eq!(EhloReply::from_reply(&reply).unwrap().domain(), "2.0.0");
     }
 }
