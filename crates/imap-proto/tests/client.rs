@@ -645,3 +645,58 @@ fn a_literal_refused_before_its_continuation_is_never_sent() {
         })
     ));
 }
+
+#[test]
+fn a_nul_in_a_servers_literal_breaks_the_protocol_unless_a_quirk_allows_it() {
+    // Held literal, found by the Framer.
+    let mut s = Script::preauth("IMAP4rev1");
+    s.server("* 1 FETCH (BODY[] {3}\r\na\0b)\r\n");
+    assert!(matches!(
+        s.take().last(),
+        Some(Event::Closed {
+            reason: CloseReason::ProtocolError
+        })
+    ));
+    // Streamed body, found in the chunk as it arrives.
+    let mut o = Options::default();
+    o.stream_threshold = 10;
+    let mut s = Script::with(o.clone());
+    s.server("* PREAUTH x\r\n");
+    s.server("* 1 FETCH (BODY[] {20}\r\n0123456789");
+    s.take();
+    s.server("01234\05678)\r\n");
+    assert!(matches!(
+        s.take().last(),
+        Some(Event::Closed {
+            reason: CloseReason::ProtocolError
+        })
+    ));
+    // A literal8 (BINARY, RFC 3516) carries NUL.
+    let mut s = Script::with(o.clone());
+    s.server("* PREAUTH x\r\n");
+    s.server("* 1 FETCH (BINARY[] ~{12}\r\n0123456789\0\0)\r\n* 2 FETCH (BINARY[] ~{2}\r\n\0\0)\r\n");
+    let events = s.take();
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::Closed { .. })),
+        "{events:?}"
+    );
+    // The quirk lets a server's NUL through, held or streamed.
+    o.codec.quirks.nul_in_literal = true;
+    let mut s = Script::with(o);
+    s.server("* PREAUTH x\r\n");
+    s.server("* 1 FETCH (BODY[] {3}\r\na\0b)\r\n* 2 FETCH (BODY[] {12}\r\n0123456789\0\0)\r\n");
+    let events = s.take();
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::Closed { .. })),
+        "{events:?}"
+    );
+    let chunk: Vec<u8> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::FetchBodyChunk { data, .. } => Some(data.to_vec()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(chunk, b"0123456789\0\0");
+}

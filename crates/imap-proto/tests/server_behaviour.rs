@@ -819,3 +819,33 @@ fn bodies_leave_as_the_applications_own_bytes() {
     assert_eq!(&tail[..], b")\r\nf1 OK FETCH completed\r\n");
     assert!(h.server.poll_transmit_bytes().is_none());
 }
+
+#[test]
+fn a_nul_in_a_literal_is_refused_and_the_rest_dropped_as_it_arrives() {
+    // CHAR8 = %x01-ff (RFC 9051 §9): the Framer finds the NUL as the octets
+    // arrive; the command gets BAD and the session goes on.
+    let mut h = Harness::greeted(plaintext_options());
+    assert_eq!(h.send("a1 LOGIN {5}\r\n"), "+ OK\r\n");
+    assert_eq!(
+        h.send("fr\0ed {6}\r\n"),
+        "a1 BAD Error in IMAP command received by server.\r\n"
+    );
+    assert_eq!(h.send("a2 NOOP\r\n"), "a2 OK NOOP completed.\r\n");
+    // After login the reply names the command; a large non-synchronizing
+    // literal's rest is dropped as it comes, never held.
+    let mut h = Harness::logged_in(plaintext_options());
+    h.server.handle_input(b"a3 LIST \"\" {60000+}\r\n");
+    h.server.handle_input(&[b'x'; 1000]);
+    assert_eq!(h.output(), "");
+    h.server.handle_input(b"x\0x");
+    assert_eq!(
+        h.output(),
+        "a3 BAD Error in IMAP command LIST: Literal contains a NUL octet.\r\n"
+    );
+    for _ in 0..59 {
+        assert!(h.server.wants_read());
+        h.server.handle_input(&[b'y'; 1000]);
+    }
+    h.server.handle_input(b"\r\na4 NOOP\r\n");
+    assert!(matches!(h.command().body, CommandBody::Noop));
+}

@@ -138,7 +138,9 @@ pub enum CloseReason {
     GreetingRejected,
     /// The server said `BYE` (shutting down, autologout).
     ServerBye,
-    /// The server broke the protocol: a response that does not decode, a
+    /// The server broke the protocol: a response that does not decode (a
+    /// NUL in a `literal` included, unless
+    /// [`Quirks::nul_in_literal`](crate::Quirks::nul_in_literal)), a
     /// completion or continuation for no command. The session cannot be
     /// resynchronised.
     ProtocolError,

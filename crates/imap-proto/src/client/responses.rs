@@ -22,8 +22,12 @@ pub(super) enum Reading {
     /// Responses. `prefix` stands for the `* n FETCH (` before the rest of a
     /// FETCH response whose body was just streamed.
     Responses { prefix: Option<Bytes> },
-    /// The octets of a streamed body.
-    Body { seq: u32, remaining: u64 },
+    /// The octets of a streamed body; `check_nul` unless a `literal8`.
+    Body {
+        seq: u32,
+        remaining: u64,
+        check_nul: bool,
+    },
     /// Right after a streamed body: `)` CRLF, or more items.
     Tail { seq: u32 },
 }

@@ -133,8 +133,12 @@ impl<'a> Parser<'a> {
             });
         }
         // CHAR8 = %x01-ff: only a literal8 may carry NUL (RFC 9051 §9,
-        // RFC 3516). memchr is the one pass over the octets.
-        if !binary && let Some(at) = memchr::memchr(0, &self.buf[self.pos..self.pos + size]) {
+        // RFC 3516). Framed input was checked by the Framer as it arrived;
+        // unframed input gets its one memchr pass here.
+        if self.check_nul
+            && !binary
+            && let Some(at) = memchr::memchr(0, &self.buf[self.pos..self.pos + size])
+        {
             return Err(self.err_at(self.pos + at, ErrorKind::Nul));
         }
         let data = self.input.slice(self.pos..self.pos + size);

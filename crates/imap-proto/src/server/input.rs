@@ -217,10 +217,35 @@ impl Server {
         true
     }
 
-    /// A line too long or ending in a bare LF: refused, and dropped.
+    /// A line too long or ending in a bare LF, or a NUL in a literal's
+    /// octets: refused, and dropped.
     fn framing_error(&mut self, e: DecodeError) {
         let tag = decode::tag_of(&self.input).map(IntoStatic::into_static);
         let name = command_name(&self.input);
+        if let DecodeError::Invalid {
+            kind: ErrorKind::Nul,
+            ..
+        } = e
+        {
+            // The client sends the rest of the literal it announced, and
+            // perhaps more of the command: dropped as they arrive.
+            let have = self.literal_end.min(self.input.len());
+            let rest = (self.literal_end - have) as u64;
+            self.input.advance(have);
+            self.next_command();
+            self.reading = Reading::Discard(Discard {
+                literal: rest,
+                tail: Vec::new(),
+            });
+            match tag {
+                Some(tag) => {
+                    let text = self.error_text(name.as_deref(), "Literal contains a NUL octet.");
+                    self.reject(Some(&tag), StatusKind::Bad, None, &text, true);
+                }
+                None => self.reject_invalid_tag(),
+            }
+            return;
+        }
         let (reason, drop) = match e {
             DecodeError::Invalid {
                 kind: ErrorKind::LineTooLong,
