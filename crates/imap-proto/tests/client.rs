@@ -674,7 +674,9 @@ fn a_nul_in_a_servers_literal_breaks_the_protocol_unless_a_quirk_allows_it() {
     // A literal8 (BINARY, RFC 3516) carries NUL.
     let mut s = Script::with(o.clone());
     s.server("* PREAUTH x\r\n");
-    s.server("* 1 FETCH (BINARY[] ~{12}\r\n0123456789\0\0)\r\n* 2 FETCH (BINARY[] ~{2}\r\n\0\0)\r\n");
+    s.server(
+        "* 1 FETCH (BINARY[] ~{12}\r\n0123456789\0\0)\r\n* 2 FETCH (BINARY[] ~{2}\r\n\0\0)\r\n",
+    );
     let events = s.take();
     assert!(
         !events.iter().any(|e| matches!(e, Event::Closed { .. })),

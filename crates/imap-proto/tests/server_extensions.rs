@@ -441,3 +441,46 @@ fn idle_keepalives_and_the_autologout_timer() {
     assert_eq!(h.output(), "");
     let _ = tag("x");
 }
+
+#[test]
+fn select_while_selected_says_closed_in_imap4rev2() {
+    // RFC 9051 §6.3.2: "When deselecting a selected mailbox, the server MUST
+    // return an untagged OK response with the "[CLOSED]" response code"
+    // (Dovecot's text).
+    let select = |h: &mut Harness, t: &str| {
+        let out = h.send(&format!("{t} SELECT INBOX\r\n"));
+        let c = h.command();
+        h.server.ok(&c.tag).unwrap();
+        out + &h.output()
+    };
+    // A session in IMAP4rev2 after ENABLE, nothing else offered.
+    let mut h = Harness::logged_in(plaintext_options());
+    h.send("e1 ENABLE IMAP4rev2\r\n");
+    assert_eq!(
+        select(&mut h, "s1"),
+        "s1 OK [READ-WRITE] SELECT completed\r\n"
+    );
+    assert_eq!(
+        select(&mut h, "s2"),
+        "* OK [CLOSED] Previous mailbox closed.\r\ns2 OK [READ-WRITE] SELECT completed\r\n"
+    );
+    // A server of IMAP4rev2 alone.
+    let mut o = plaintext_options();
+    o.imap4rev1 = false;
+    let mut h = Harness::logged_in(o);
+    select(&mut h, "s1");
+    assert!(select(&mut h, "s2").starts_with("* OK [CLOSED] "));
+    // IMAP4rev1 without CONDSTORE or QRESYNC offered: no CLOSED (RFC 3501
+    // has no such code); with CONDSTORE offered, RFC 7162 §3.2.11's.
+    let mut h = Harness::logged_in(plaintext_options());
+    select(&mut h, "s1");
+    assert_eq!(
+        select(&mut h, "s2"),
+        "s2 OK [READ-WRITE] SELECT completed\r\n"
+    );
+    let mut o = plaintext_options();
+    o.extensions = atoms(&["CONDSTORE"]);
+    let mut h = Harness::logged_in(o);
+    select(&mut h, "s1");
+    assert!(select(&mut h, "s2").starts_with("* OK [CLOSED] "));
+}

@@ -584,7 +584,11 @@ mod tests {
         );
         let (b, o) = p(b"~{1}\r\n\0");
         assert!(Parser::new(&b, &o, true).literal().is_err());
-        assert!(Parser::unframed(&b"{1}\r\n\0".to_vec().into(), &o, true).literal().is_err());
+        assert!(
+            Parser::unframed(&b"{1}\r\n\0".to_vec().into(), &o, true)
+                .literal()
+                .is_err()
+        );
         let mut parser = Parser::new(&b, &o, true);
         assert!(parser.with_literal8(|p| p.literal()).unwrap().is_binary());
         let small = Options {

@@ -51,11 +51,13 @@ impl Server {
         let role = match &command.body {
             CommandBody::Select { mailbox, .. } | CommandBody::Examine { mailbox, .. } => {
                 // RFC 9051 §6.3.2: SELECT deselects first, whether or not it
-                // succeeds; RFC 7162 §3.2.11: with CONDSTORE or QRESYNC
-                // offered, CLOSED marks where the old mailbox's responses end.
+                // succeeds, and an IMAP4rev2 server says CLOSED where the old
+                // mailbox's responses end; RFC 7162 §3.2.11: so does one that
+                // offers CONDSTORE or QRESYNC. RFC 3501 has no such code.
                 if self.selected.take().is_some() {
                     self.state = State::Authenticated;
-                    if self.offers("CONDSTORE") || self.offers("QRESYNC") {
+                    if self.codec.mode.rev2() || self.offers("CONDSTORE") || self.offers("QRESYNC")
+                    {
                         self.untagged_status(
                             StatusKind::Ok,
                             Some(Code::Closed),
