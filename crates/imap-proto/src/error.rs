@@ -176,6 +176,15 @@ pub enum ServerError {
     /// in progress, or a FETCH, STORE or SEARCH is. Keep it for later.
     #[error("EXPUNGE is not allowed now")]
     ExpungeNotAllowed,
+    /// An EXPUNGE after the client enabled QRESYNC: RFC 7162 §3.2.10 wants
+    /// `VANISHED` with the message's UID instead, unless the mailbox was
+    /// selected with `[NOMODSEQ]`.
+    #[error("QRESYNC is enabled: send VANISHED instead of EXPUNGE")]
+    VanishedRequired,
+    /// A VANISHED response without QRESYNC enabled (RFC 7162 §3.2.10): send
+    /// EXPUNGE.
+    #[error("QRESYNC is not enabled: VANISHED cannot be sent")]
+    QresyncNotEnabled,
     /// Mailbox data without a selected mailbox.
     #[error("no mailbox is selected")]
     NotSelected,

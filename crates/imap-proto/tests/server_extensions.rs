@@ -484,3 +484,83 @@ fn select_while_selected_says_closed_in_imap4rev2() {
     select(&mut h, "s1");
     assert!(select(&mut h, "s2").starts_with("* OK [CLOSED] "));
 }
+
+#[test]
+fn after_enable_qresync_expunges_are_vanished() {
+    // RFC 7162 §3.2.10: once QRESYNC is enabled "the server MUST use the
+    // VANISHED response without the EARLIER tag instead of the EXPUNGE
+    // response for all mailboxes that don't return NOMODSEQ when selected".
+    let mut o = plaintext_options();
+    o.extensions = atoms(&["CONDSTORE", "QRESYNC"]);
+    let mut h = Harness::logged_in(o);
+    // Before ENABLE QRESYNC the client does not know VANISHED.
+    h.send("s0 SELECT INBOX\r\n");
+    let c = h.command();
+    h.server.ok(&c.tag).unwrap();
+    h.send("n0 NOOP\r\n");
+    let c = h.command();
+    let vanished = Data::Vanished {
+        earlier: false,
+        uids: imap_proto::types::SequenceSet::single(7).unwrap(),
+    };
+    assert_eq!(
+        h.server.data(&c.tag, &vanished),
+        Err(ServerError::QresyncNotEnabled)
+    );
+    assert_eq!(
+        h.server.update(&vanished),
+        Err(ServerError::QresyncNotEnabled)
+    );
+    h.server.data(&c.tag, &Data::Expunge(1)).unwrap();
+    h.server.ok(&c.tag).unwrap();
+    h.send("u0 UNSELECT\r\n");
+    let c = h.command();
+    h.server.ok(&c.tag).unwrap();
+    h.output();
+    assert_eq!(
+        h.send("e1 ENABLE QRESYNC\r\n"),
+        "* ENABLED QRESYNC\r\ne1 OK Enabled.\r\n"
+    );
+    h.send("s1 SELECT INBOX\r\n");
+    let c = h.command();
+    h.server.ok(&c.tag).unwrap();
+    h.output();
+    h.send("x1 EXPUNGE\r\n");
+    let c = h.command();
+    assert_eq!(
+        h.server.data(&c.tag, &Data::Expunge(1)),
+        Err(ServerError::VanishedRequired)
+    );
+    h.server.data(&c.tag, &vanished).unwrap();
+    h.server.ok(&c.tag).unwrap();
+    assert_eq!(h.output(), "* VANISHED 7\r\nx1 OK EXPUNGE completed\r\n");
+    // Updates too, during IDLE.
+    h.send("i1 IDLE\r\n");
+    h.take_events();
+    assert_eq!(
+        h.server.update(&Data::Expunge(1)),
+        Err(ServerError::VanishedRequired)
+    );
+    h.server.update(&vanished).unwrap();
+    h.send("DONE\r\n");
+    // A mailbox without mod-sequences keeps EXPUNGE.
+    h.send("s2 SELECT Legacy\r\n");
+    let c = h.command();
+    h.server
+        .data(
+            &c.tag,
+            &Data::Status {
+                kind: imap_proto::types::StatusKind::Ok,
+                text: imap_proto::types::RespText {
+                    code: Some(imap_proto::types::Code::NoModSeq),
+                    text: imap_proto::types::Text::new("No mod-sequences").unwrap(),
+                },
+            },
+        )
+        .unwrap();
+    h.server.ok(&c.tag).unwrap();
+    assert!(!h.server.mailbox().unwrap().has_mod_sequences());
+    h.send("x2 EXPUNGE\r\n");
+    let c = h.command();
+    h.server.data(&c.tag, &Data::Expunge(1)).unwrap();
+}

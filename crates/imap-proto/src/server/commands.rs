@@ -68,6 +68,7 @@ impl Server {
                 Role::Select {
                     mailbox: mailbox.clone(),
                     examine: matches!(command.body, CommandBody::Examine { .. }),
+                    no_modseq: false,
                 }
             }
             CommandBody::Close | CommandBody::Unselect => Role::Close,

@@ -290,6 +290,8 @@ pub struct Enabled {
 pub struct SelectedMailbox {
     pub(crate) mailbox: Mailbox<'static>,
     pub(crate) read_only: bool,
+    /// SELECT answered `* OK [NOMODSEQ]` (RFC 7162 §3.1.2).
+    pub(crate) no_modseq: bool,
 }
 
 impl SelectedMailbox {
@@ -302,5 +304,12 @@ impl SelectedMailbox {
     /// `[READ-ONLY]`: STORE, EXPUNGE and MOVE are refused.
     pub fn is_read_only(&self) -> bool {
         self.read_only
+    }
+
+    /// Whether the mailbox keeps mod-sequences: `false` when its SELECT or
+    /// EXAMINE answered `* OK [NOMODSEQ]` (RFC 7162 §3.1.2), and EXPUNGE
+    /// then stays EXPUNGE after ENABLE QRESYNC (§3.2.10).
+    pub fn has_mod_sequences(&self) -> bool {
+        !self.no_modseq
     }
 }

@@ -150,6 +150,8 @@ enum Role {
     Select {
         mailbox: crate::types::Mailbox<'static>,
         examine: bool,
+        /// Its responses said `[NOMODSEQ]`.
+        no_modseq: bool,
     },
     /// CLOSE or UNSELECT: an `OK` leaves the selected state.
     Close,

@@ -2,7 +2,7 @@
 //! mailbox updates when the rules allow them, and completions.
 
 use crate::ServerError;
-use crate::types::{Code, Data, StatusKind, Tag};
+use crate::types::{Code, Data, RespText, StatusKind, Tag};
 
 use super::{
     CloseReason, Completion, Pending, Role, SelectedMailbox, Server, State, Updates, encode,
@@ -19,8 +19,10 @@ impl Server {
     /// Fails if no command `tag` is with the application, a FETCH response
     /// is open, the data cannot be encoded in the session's mode (a `SEARCH`
     /// response in IMAP4rev2), it is an untagged `PREAUTH` or `BYE` (see
-    /// [`bye`](Self::bye)), or it is an EXPUNGE or VANISHED while a FETCH,
-    /// STORE or SEARCH is in progress (RFC 9051 §7.5.1). Nothing is sent then.
+    /// [`bye`](Self::bye)), it is an EXPUNGE or VANISHED while a FETCH,
+    /// STORE or SEARCH is in progress (RFC 9051 §7.5.1), an EXPUNGE after
+    /// ENABLE QRESYNC or a VANISHED before it (RFC 7162 §3.2.10). Nothing is
+    /// sent then.
     pub fn data(&mut self, tag: &Tag<'_>, data: &Data<'_>) -> Result<(), ServerError> {
         let role = self.command_role(tag)?;
         if self.fetch.is_some() {
@@ -29,7 +31,30 @@ impl Server {
         if is_expunge(data) && matches!(role, Role::NoExpunge) {
             return Err(ServerError::ExpungeNotAllowed);
         }
-        self.write_data(data)
+        self.expunge_form(data)?;
+        self.write_data(data)?;
+        if let (
+            Data::Status {
+                text:
+                    RespText {
+                        code: Some(Code::NoModSeq),
+                        ..
+                    },
+                ..
+            },
+            Pending::Command {
+                kind:
+                    super::Kind {
+                        role: Role::Select { no_modseq, .. },
+                        ..
+                    },
+                ..
+            },
+        ) = (data, &mut self.pending)
+        {
+            *no_modseq = true;
+        }
+        Ok(())
     }
 
     /// Sends a mailbox update that answers no particular command: a new
@@ -40,7 +65,10 @@ impl Server {
     /// be selected for mailbox data, no FETCH response may be open, and
     /// EXPUNGE and VANISHED need IDLE or a command in progress other than
     /// FETCH, STORE and SEARCH. Nothing is sent then; keep the update for
-    /// later.
+    /// later. After ENABLE QRESYNC an expunge is `VANISHED` (RFC 7162
+    /// §3.2.10): EXPUNGE is refused with [`ServerError::VanishedRequired`],
+    /// as VANISHED is before it with [`ServerError::QresyncNotEnabled`]; the
+    /// server cannot convert one into the other, it knows no UIDs.
     pub fn update(&mut self, data: &Data<'_>) -> Result<(), ServerError> {
         if self.state == State::Logout {
             return Err(ServerError::Closed);
@@ -54,6 +82,7 @@ impl Server {
         if is_expunge(data) && self.updates() != Updates::All {
             return Err(ServerError::ExpungeNotAllowed);
         }
+        self.expunge_form(data)?;
         self.write_data(data)
     }
 
@@ -104,11 +133,16 @@ impl Server {
         self.write_tagged(Some(tag), kind, code, &text)?;
         self.pending = Pending::None;
         match role {
-            Role::Select { mailbox, examine } if ok => {
+            Role::Select {
+                mailbox,
+                examine,
+                no_modseq,
+            } if ok => {
                 self.state = State::Selected;
                 self.selected = Some(SelectedMailbox {
                     mailbox,
                     read_only: examine || read_only,
+                    no_modseq,
                 });
             }
             Role::Close if ok => {
@@ -158,6 +192,19 @@ impl Server {
             Pending::Command { .. } => Err(ServerError::UnknownTag),
             _ if self.state == State::Logout => Err(ServerError::Closed),
             _ => Err(ServerError::NoCommandPending),
+        }
+    }
+
+    /// RFC 7162 §3.2.10: after ENABLE QRESYNC, VANISHED instead of EXPUNGE
+    /// (unless the mailbox has no mod-sequences); before it, no VANISHED.
+    fn expunge_form(&self, data: &Data<'_>) -> Result<(), ServerError> {
+        let qresync = self.enabled.qresync;
+        match data {
+            Data::Expunge(_) if qresync && self.selected.as_ref().is_none_or(|m| !m.no_modseq) => {
+                Err(ServerError::VanishedRequired)
+            }
+            Data::Vanished { .. } if !qresync => Err(ServerError::QresyncNotEnabled),
+            _ => Ok(()),
         }
     }
 
