@@ -702,3 +702,58 @@ fn a_nul_in_a_servers_literal_breaks_the_protocol_unless_a_quirk_allows_it() {
         .collect();
     assert_eq!(chunk, b"0123456789\0\0");
 }
+
+/// `UID SEARCH` with these criteria.
+fn uid_search(criteria: Vec<imap_proto::types::SearchKey<'static>>) -> CommandBody<'static> {
+    CommandBody::Search {
+        uid: true,
+        returns: None,
+        charset: None,
+        criteria,
+    }
+}
+
+#[test]
+fn a_uid_search_with_sequence_numbers_waits_for_expunges() {
+    use imap_proto::types::SearchKey;
+    // RFC 9051 §5.5: after a command other than FETCH, STORE or SEARCH, "a
+    // command that uses message sequence numbers (this may include UID
+    // SEARCH)" waits: NOOP may bring an EXPUNGE that renumbers them.
+    let mut s = Script::preauth("IMAP4rev1");
+    s.client.select(Mailbox::inbox()).unwrap();
+    s.sent();
+    s.server("A1 OK [READ-WRITE] done\r\n");
+    s.client.noop().unwrap();
+    s.client
+        .command(uid_search(vec![
+            SearchKey::Unseen,
+            SearchKey::Not(Box::new(SearchKey::SequenceSet(
+                SequenceSet::single(4).unwrap(),
+            ))),
+        ]))
+        .unwrap();
+    assert_eq!(s.sent(), "A2 NOOP\r\n");
+    s.server("* 2 EXPUNGE\r\nA2 OK done\r\n");
+    assert_eq!(s.sent(), "A3 UID SEARCH UNSEEN NOT 4\r\n");
+    s.server("* SEARCH 3\r\nA3 OK done\r\n");
+    // Without sequence numbers a UID SEARCH goes at once...
+    s.client.noop().unwrap();
+    s.client
+        .command(uid_search(vec![SearchKey::Uid(SequenceSet::all())]))
+        .unwrap();
+    assert_eq!(s.sent(), "A4 NOOP\r\nA5 UID SEARCH UID 1:*\r\n");
+    // ...and "UID SEARCH + UID SEARCH may be valid or invalid ... depending
+    // upon whether or not the second UID SEARCH contains message sequence
+    // numbers".
+    s.client
+        .command(uid_search(vec![SearchKey::Or(
+            Box::new(SearchKey::Seen),
+            Box::new(SearchKey::And(vec![SearchKey::SequenceSet(
+                SequenceSet::all(),
+            )])),
+        )]))
+        .unwrap();
+    assert_eq!(s.sent(), "");
+    s.server("A4 OK done\r\n* SEARCH 9\r\nA5 OK done\r\n");
+    assert_eq!(s.sent(), "A6 UID SEARCH OR SEEN (1:*)\r\n");
+}

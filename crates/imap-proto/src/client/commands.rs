@@ -6,8 +6,8 @@ use std::collections::VecDeque;
 use bytes::BytesMut;
 
 use crate::types::{
-    AString, Atom, AuthenticateData, Command, CommandBody, IntoStatic, Literal, Mailbox, Secret,
-    Tag,
+    AString, Atom, AuthenticateData, Command, CommandBody, IntoStatic, Literal, Mailbox, SearchKey,
+    Secret, Tag,
 };
 use crate::validity::Validity;
 use crate::{ClientError, LiteralPolicy, encode};
@@ -459,14 +459,41 @@ impl Client {
     }
 }
 
-/// Whether a command carries or returns message sequence numbers.
+/// Whether a command carries or returns message sequence numbers: the
+/// commands without `UID`, and a `UID SEARCH` with a sequence-set key (RFC
+/// 9051 §5.5: "a command that uses message sequence numbers (this may
+/// include UID SEARCH)").
 fn uses_seqs(body: &CommandBody<'_>) -> bool {
-    matches!(
-        body,
+    match body {
         CommandBody::Fetch { uid: false, .. }
-            | CommandBody::Store { uid: false, .. }
-            | CommandBody::Search { uid: false, .. }
-            | CommandBody::Copy { uid: false, .. }
-            | CommandBody::Move { uid: false, .. }
-    )
+        | CommandBody::Store { uid: false, .. }
+        | CommandBody::Search { uid: false, .. }
+        | CommandBody::Copy { uid: false, .. }
+        | CommandBody::Move { uid: false, .. } => true,
+        CommandBody::Search {
+            uid: true,
+            criteria,
+            ..
+        } => has_sequence_set(criteria),
+        _ => false,
+    }
+}
+
+/// Whether search keys hold a message sequence set, at any depth; a loop,
+/// not recursion, so a deep key costs no stack.
+fn has_sequence_set(keys: &[SearchKey<'_>]) -> bool {
+    let mut stack: Vec<&SearchKey<'_>> = keys.iter().collect();
+    while let Some(key) = stack.pop() {
+        match key {
+            SearchKey::SequenceSet(_) => return true,
+            SearchKey::Not(k) => stack.push(k),
+            SearchKey::Or(a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            SearchKey::And(keys) => stack.extend(keys),
+            _ => {}
+        }
+    }
+    false
 }

@@ -7,8 +7,9 @@
 //!
 //! Commands are pipelined (RFC 9051 §5.5) except where the RFC forbids it:
 //! nothing follows STARTTLS, AUTHENTICATE, IDLE or COMPRESS until they are
-//! done, a command with message sequence numbers waits for every command
-//! before it that is not a FETCH, STORE or SEARCH, and a synchronizing
+//! done, a command with message sequence numbers (a `UID SEARCH` with a
+//! sequence-set key among them) waits for every command before it that is
+//! not a FETCH, STORE or SEARCH, and a synchronizing
 //! literal waits for the server's `+`. Literals go `{n+}` when the server
 //! offers LITERAL+ (or LITERAL- up to 4096 octets, RFC 7888). The
 //! capabilities are tracked from the greeting, CAPABILITY responses and
