@@ -208,6 +208,11 @@ pub enum ClientError {
     /// already issued succeeds: log in, or select a mailbox, first.
     #[error("command not valid in the {0:?} state")]
     WrongState(crate::client::State),
+    /// LOGIN while the server advertises LOGINDISABLED (RFC 9051 §6.2.3),
+    /// with no STARTTLS on the way that could lift it: use STARTTLS first,
+    /// or AUTHENTICATE.
+    #[error("the server advertises LOGINDISABLED")]
+    LoginDisabled,
     /// STARTTLS with TLS active or already asked for.
     #[error("TLS is already active")]
     TlsActive,

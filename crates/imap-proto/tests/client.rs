@@ -757,3 +757,76 @@ fn a_uid_search_with_sequence_numbers_waits_for_expunges() {
     s.server("A4 OK done\r\n* SEARCH 9\r\nA5 OK done\r\n");
     assert_eq!(s.sent(), "A6 UID SEARCH OR SEEN (1:*)\r\n");
 }
+
+#[test]
+fn commands_behind_a_failed_starttls_are_cancelled_never_sent_in_the_clear() {
+    use imap_proto::client::CancelReason;
+    // The reviewer's case: LOGIN queued behind STARTTLS, which fails.
+    let mut s = Script::greeted("IMAP4rev1 STARTTLS LOGINDISABLED");
+    s.client.starttls().unwrap();
+    let login = s.client.login("fred", b"secret").unwrap();
+    let noop = s.client.noop().unwrap();
+    assert_eq!(s.sent(), "A1 STARTTLS\r\n");
+    s.server("A1 BAD TLS support isn't enabled.\r\n");
+    assert_eq!(s.sent(), "", "no password in the clear");
+    let events = s.take();
+    let cancelled: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::CommandCancelled { tag, reason } => Some((tag.clone(), *reason)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        cancelled,
+        vec![
+            (login, CancelReason::StartTlsFailed),
+            (noop, CancelReason::StartTlsFailed)
+        ]
+    );
+    assert!(!s.client.is_tls());
+    // LOGINDISABLED still stands: LOGIN is an API error now (RFC 9051
+    // §6.2.3: "A client implementation MUST NOT send a LOGIN command if the
+    // LOGINDISABLED capability is advertised").
+    assert_eq!(
+        s.client.login("fred", b"secret"),
+        Err(ClientError::LoginDisabled)
+    );
+    // Commands issued after the failure are the application's to make.
+    s.client.noop().unwrap();
+    assert_eq!(s.sent(), "A4 NOOP\r\n");
+    // LOGINDISABLED forbids LOGIN only; AUTHENTICATE is governed by the
+    // mechanisms the server offers.
+    s.client
+        .authenticate("SCRAM-SHA-256", Some(b"n,,n=fred,r=x"))
+        .unwrap();
+}
+
+#[test]
+fn login_waits_for_the_capabilities_after_tls() {
+    use imap_proto::client::CancelReason;
+    // Over TLS the server no longer says LOGINDISABLED: LOGIN goes.
+    let mut s = Script::greeted("IMAP4rev1 STARTTLS LOGINDISABLED");
+    s.client.starttls().unwrap();
+    s.client.login("fred", b"secret").unwrap();
+    s.sent();
+    s.server("A1 OK Begin TLS negotiation now.\r\n");
+    s.client.tls_started();
+    assert_eq!(s.sent(), "A3 CAPABILITY\r\n");
+    s.server("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\nA3 OK done\r\n");
+    assert_eq!(s.sent(), "A2 LOGIN fred secret\r\n");
+    // A server that still says LOGINDISABLED over TLS gets no LOGIN.
+    let mut s = Script::greeted("IMAP4rev1 STARTTLS LOGINDISABLED");
+    s.client.starttls().unwrap();
+    let login = s.client.login("fred", b"secret").unwrap();
+    s.sent();
+    s.server("A1 OK Begin TLS negotiation now.\r\n");
+    s.client.tls_started();
+    assert_eq!(s.sent(), "A3 CAPABILITY\r\n");
+    s.server("* CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=PLAIN\r\nA3 OK done\r\n");
+    assert_eq!(s.sent(), "");
+    assert!(s.take().iter().any(|e| matches!(
+        e,
+        Event::CommandCancelled { tag, reason: CancelReason::LoginDisabled } if *tag == login
+    )));
+}

@@ -104,6 +104,14 @@ pub enum Event {
         /// The text.
         text: String,
     },
+    /// A command issued by the application was never sent, and never will
+    /// be: it has no completion.
+    CommandCancelled {
+        /// The tag the command was given.
+        tag: Tag<'static>,
+        /// Why.
+        reason: CancelReason,
+    },
     /// STARTTLS succeeded: start the TLS handshake now, and call
     /// [`Client::tls_started`] once it is done; nothing is sent until then.
     /// The capabilities are forgotten (RFC 9051 §6.2.1).
@@ -126,6 +134,23 @@ pub enum Event {
         /// Why.
         reason: CloseReason,
     },
+}
+
+/// Why a command was not sent ([`Event::CommandCancelled`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CancelReason {
+    /// It was issued after a STARTTLS, which failed: what was meant for the
+    /// TLS session (a password above all) never goes in the clear.
+    StartTlsFailed,
+    /// LOGIN, and the server advertises LOGINDISABLED (RFC 9051 §6.2.3: "A
+    /// client implementation MUST NOT send a LOGIN command if the
+    /// LOGINDISABLED capability is advertised"), as it still did when the
+    /// LOGIN's turn came (after STARTTLS, say).
+    LoginDisabled,
+    /// It cannot be encoded in the grammar the session switched to after it
+    /// was issued (ENABLE IMAP4rev2, say).
+    Unencodable,
 }
 
 /// Why the client session closed.

@@ -17,7 +17,10 @@
 //!
 //! Every octet the server sends after its `OK` to STARTTLS and before the
 //! TLS handshake is a man in the middle's: the client closes the session
-//! instead of reading it as if it came over TLS.
+//! instead of reading it as if it came over TLS. Commands issued after a
+//! STARTTLS wait for its outcome; if it fails they are cancelled
+//! ([`Event::CommandCancelled`]), never sent in the clear. LOGIN is never
+//! sent while the server advertises LOGINDISABLED (RFC 9051 §6.2.3).
 //!
 //! # The drive loop
 //!
@@ -75,7 +78,7 @@ mod options;
 mod responses;
 mod stream;
 
-pub use event::{CloseReason, Event, State};
+pub use event::{CancelReason, CloseReason, Event, State};
 pub use options::Options;
 
 use std::collections::VecDeque;
