@@ -578,13 +578,26 @@ fn compress_hands_back_what_followed_its_ok() {
 #[test]
 fn an_unanswered_command_times_out() {
     let mut s = Script::greeted("IMAP4rev1");
+    // The greeting was activity: its time is stamped at once.
+    assert_eq!(s.client.poll_timeout(), Some(s.now));
+    s.client.handle_timeout(s.now);
     assert_eq!(s.client.poll_timeout(), None);
+    // The reviewer's case: a command at minute 5 timed out at minute 20.
+    s.now += Duration::from_secs(5 * 60);
     s.client.noop().unwrap();
+    assert!(s.client.poll_timeout().unwrap() <= s.now);
+    s.client.handle_timeout(s.now);
     let deadline = s.client.poll_timeout().unwrap();
-    s.client.handle_timeout(deadline);
+    assert_eq!(deadline - s.now, Duration::from_secs(10 * 60));
+    s.now = deadline - Duration::from_secs(1);
+    s.client.handle_timeout(s.now);
     assert!(!s.client.is_closed());
+    // Input is activity; the deadline runs from it.
+    s.server("* 3 EXISTS\r\n");
+    assert!(s.client.poll_timeout().unwrap() <= s.now);
+    s.client.handle_timeout(s.now);
     let deadline = s.client.poll_timeout().unwrap();
-    assert_eq!(deadline - s.now, Duration::from_secs(20 * 60));
+    assert_eq!(deadline - s.now, Duration::from_secs(10 * 60));
     s.client.handle_timeout(deadline);
     assert!(matches!(
         s.take().last(),

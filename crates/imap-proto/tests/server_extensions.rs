@@ -525,6 +525,24 @@ fn after_enable_qresync_expunges_are_vanished() {
     let c = h.command();
     h.server.ok(&c.tag).unwrap();
     h.output();
+    // VANISHED follows the rules of EXPUNGE (RFC 9051 §7.5.1), but
+    // VANISHED (EARLIER) answers a FETCH and expunges nothing now.
+    h.send("f1 FETCH 1 FLAGS\r\n");
+    let c = h.command();
+    assert_eq!(
+        h.server.update(&vanished),
+        Err(ServerError::ExpungeNotAllowed)
+    );
+    let earlier = Data::Vanished {
+        earlier: true,
+        uids: imap_proto::types::SequenceSet::single(9).unwrap(),
+    };
+    h.server.data(&c.tag, &earlier).unwrap();
+    h.server.ok(&c.tag).unwrap();
+    assert_eq!(
+        h.output(),
+        "* VANISHED (EARLIER) 9\r\nf1 OK FETCH completed\r\n"
+    );
     h.send("x1 EXPUNGE\r\n");
     let c = h.command();
     assert_eq!(

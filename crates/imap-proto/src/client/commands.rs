@@ -284,6 +284,8 @@ impl Client {
                 idle.done = true;
                 idle.renew = true;
                 encode::idle_done(&mut self.out);
+                // Its completion is awaited from now.
+                self.active = true;
             }
             Some(_) => {}
         }

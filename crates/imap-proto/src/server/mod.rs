@@ -30,8 +30,12 @@
 //! After every `handle_*` call or decision, drain [`Server::poll_transmit`]
 //! and [`Server::poll_event`] until both are empty, answering events as they
 //! come; then wait for input (while [`Server::wants_read`]) or for
-//! [`Server::poll_timeout`]. Once [`Server::is_closed`], send what
-//! `poll_transmit` still has and close the connection.
+//! [`Server::poll_timeout`], and pass the time to [`Server::handle_timeout`]
+//! when it comes. After input or output the deadline is due at once: that
+//! call tells the server when the activity was, and the autologout runs
+//! exactly from it (the same contract as `pop3-proto`'s, so one driver loop
+//! serves both). Once [`Server::is_closed`], send what `poll_transmit` still
+//! has and close the connection.
 //!
 //! ```no_run
 //! use std::time::Instant;
@@ -76,11 +80,13 @@
 //!     if server.is_closed() {
 //!         break;
 //!     }
-//!     // Wait for input or the deadline (a real driver waits for both).
-//!     if server.wants_read() {
+//!     // Wait for input or the deadline (a real driver waits for both; the
+//!     // deadline is already due after activity).
+//!     if server.poll_timeout().is_some_and(|deadline| deadline <= now()) {
+//!         server.handle_timeout(now());
+//!     } else if server.wants_read() {
 //!         server.handle_input(&read_socket());
 //!     }
-//!     server.handle_timeout(now());
 //! }
 //! # Ok::<(), imap_proto::ServerError>(())
 //! ```
@@ -211,8 +217,8 @@ pub struct Server {
     keepalive: Keepalive,
     /// The latest time the caller told.
     now: Instant,
-    /// Input, or output while a command was answered, since the deadline was
-    /// last set.
+    /// Input, or output outside IDLE, since the deadline was last set: the
+    /// next `handle_timeout` stamps it.
     active: bool,
 }
 
@@ -302,21 +308,21 @@ impl Server {
         self.process();
     }
 
-    /// Tells the server the time. An idling client hears `* OK Still here`
-    /// every [`Options::idle_keepalive`]. When the autologout timer has run
-    /// out with no input since it was set and no decision of the
-    /// application's pending, the session ends with `* BYE Disconnected for
-    /// inactivity.` (RFC 3501 §5.4, Dovecot's text). Calling it early is
-    /// harmless.
+    /// Tells the server the time. After activity (input, or output while no
+    /// IDLE runs) this call stamps it: the autologout timer runs
+    /// [`Options::autologout`] from `now`, so the driver that calls it when
+    /// [`poll_timeout`](Self::poll_timeout) says logs the client out exactly
+    /// that long after its last activity. An idling client hears `* OK Still
+    /// here` every [`Options::idle_keepalive`]. When the timer has run out
+    /// with nothing since and no decision of the application's pending, the
+    /// session ends with `* BYE Disconnected for inactivity.` (RFC 3501
+    /// §5.4, Dovecot's text). Calling it early is harmless.
     pub fn handle_timeout(&mut self, now: Instant) {
         if self.state == State::Logout {
             return;
         }
-        self.now = now;
+        self.now = self.now.max(now);
         self.keepalive(now);
-        if now < self.deadline {
-            return;
-        }
         // The timer is for an idle client, not a slow application: while a
         // decision is pending the session waits, unless the application waits
         // for a client that stopped reading.
@@ -324,7 +330,10 @@ impl Server {
             !matches!(self.pending, Pending::None) && self.backlog() < self.options.max_transmit;
         if self.active || deciding {
             self.active = false;
-            self.deadline = now + self.options.autologout;
+            self.deadline = self.now + self.options.autologout;
+            return;
+        }
+        if now < self.deadline {
             return;
         }
         // A response cut off in the middle cannot be followed by a BYE.
@@ -406,10 +415,16 @@ impl Server {
     }
 
     /// When to call [`handle_timeout`](Self::handle_timeout) next; `None` once
-    /// the session is over.
+    /// the session is over. After activity it is an instant already past
+    /// (the last one the server was told), so that the driver's next
+    /// `handle_timeout` tells the server when the activity was: the
+    /// autologout then runs exactly from it, as in `pop3-proto`.
     pub fn poll_timeout(&self) -> Option<Instant> {
         if self.state == State::Logout {
             return None;
+        }
+        if self.active {
+            return Some(self.now);
         }
         Some(match self.keepalive {
             Keepalive::Off => self.deadline,
