@@ -185,6 +185,13 @@ pub enum ServerError {
     /// EXPUNGE.
     #[error("QRESYNC is not enabled: VANISHED cannot be sent")]
     QresyncNotEnabled,
+    /// STARTTLS or COMPRESS was accepted and its `OK` is on its way: nothing
+    /// more may be written in the old layer. Keep it until
+    /// [`Event::TlsRequested`](crate::server::Event::TlsRequested) or
+    /// [`Event::CompressionStarted`](crate::server::Event::CompressionStarted);
+    /// from then on output goes through the new layer.
+    #[error("a STARTTLS or COMPRESS switch is pending")]
+    SwitchPending,
     /// Mailbox data without a selected mailbox.
     #[error("no mailbox is selected")]
     NotSelected,

@@ -582,3 +582,80 @@ fn after_enable_qresync_expunges_are_vanished() {
     let c = h.command();
     h.server.data(&c.tag, &Data::Expunge(1)).unwrap();
 }
+
+#[test]
+fn nothing_slips_between_a_switchs_ok_and_the_switch() {
+    // The reviewer's case: after `z COMPRESS DEFLATE`, an update went out
+    // in the clear after the OK, corrupting the deflate stream.
+    let mut o = plaintext_options();
+    o.compress = true;
+    let mut h = Harness::selected(o);
+    h.server.handle_input(b"z COMPRESS DEFLATE\r\n");
+    assert_eq!(h.server.updates(), Updates::None);
+    assert_eq!(
+        h.server.update(&Data::Exists(7)),
+        Err(ServerError::SwitchPending)
+    );
+    // And the server reads nothing until the driver switches.
+    assert!(!h.server.wants_read());
+    let mut out = BytesMut::new();
+    h.server.poll_transmit(&mut out);
+    assert_eq!(&out[..], b"z OK DEFLATE active\r\n");
+    out.clear();
+    assert_eq!(h.server.poll_transmit(&mut out), 0);
+    assert!(matches!(
+        h.server.poll_event(),
+        Some(Event::CompressionStarted { .. })
+    ));
+    // From the event on, output belongs to the new layer.
+    assert!(h.server.wants_read());
+    assert_eq!(h.server.updates(), Updates::NoExpunge);
+    h.server.update(&Data::Exists(7)).unwrap();
+    assert_eq!(h.output(), "* 7 EXISTS\r\n");
+    // STARTTLS: no update, and a BYE cannot be sent in the clear either:
+    // the session just closes once the OK has left.
+    let mut h = Harness::greeted(Options::default());
+    h.server.handle_input(b"t STARTTLS\r\n");
+    assert_eq!(
+        h.server.update(&Data::Status {
+            kind: imap_proto::types::StatusKind::Ok,
+            text: imap_proto::types::RespText {
+                code: Some(imap_proto::types::Code::Alert),
+                text: imap_proto::types::Text::new("Maintenance at noon").unwrap(),
+            },
+        }),
+        Err(ServerError::SwitchPending)
+    );
+    h.server.bye("Server shutting down.");
+    assert_eq!(h.output(), "t OK Begin TLS negotiation now.\r\n");
+    assert!(matches!(
+        h.take_events().as_slice(),
+        [Event::Closed {
+            reason: CloseReason::Bye
+        }]
+    ));
+}
+
+#[test]
+fn compressed_input_before_the_switch_is_bounded() {
+    // The reviewer's case: 200 MiB stashed while the OK was not taken.
+    let mut o = plaintext_options();
+    o.compress = true;
+    o.max_buffered_input = 1000;
+    let mut h = Harness::logged_in(o);
+    h.server.handle_input(b"z COMPRESS DEFLATE\r\n");
+    assert!(!h.server.wants_read());
+    // A driver that feeds it anyway: up to the bound, kept for the switch...
+    h.server.handle_input(&[7u8; 1000]);
+    assert!(!h.server.is_closed());
+    // ...and beyond it the session closes, with no plaintext after the OK.
+    h.server.handle_input(&[7u8; 1]);
+    assert!(h.server.is_closed());
+    assert_eq!(h.output(), "z OK DEFLATE active\r\n");
+    assert!(matches!(
+        h.take_events().as_slice(),
+        [Event::Closed {
+            reason: CloseReason::InputOverflow
+        }]
+    ));
+}

@@ -22,6 +22,15 @@
 //! SEARCH is in progress, nor when none is (RFC 9051 §7.5.1), but any time
 //! during IDLE.
 //!
+//! STARTTLS and COMPRESS switch the transport right after their `OK`. From
+//! the moment the `OK` is queued until it has left and the server reports
+//! [`Event::TlsRequested`] or [`Event::CompressionStarted`], nothing else
+//! can be written ([`ServerError::SwitchPending`](crate::ServerError::SwitchPending),
+//! [`Server::updates`] says `None`) and nothing is read
+//! ([`Server::wants_read`] is false): no octet can land between the `OK`
+//! and the switch. From the event on, everything written belongs to the new
+//! layer.
+//!
 //! The replies the server writes itself follow Dovecot's wording where the
 //! RFCs leave the text free.
 //!
@@ -290,9 +299,17 @@ impl Server {
         match &mut self.switch {
             // Plaintext after STARTTLS never reaches the TLS session.
             Some(Switch::Tls) => return,
-            // Compressed octets, for the driver to inflate once it switches.
+            // Compressed octets, for the driver to inflate once it switches;
+            // `wants_read` is false, so only a driver that ignores it gets
+            // here, and the stash stays within the read-ahead bound.
             Some(Switch::Compress(stash)) => {
-                stash.extend_from_slice(data);
+                if stash.len() + data.len() > self.options.max_buffered_input {
+                    // Closed without BYE: the OK goes first, and plaintext
+                    // after it would break the deflate stream.
+                    self.close(CloseReason::InputOverflow);
+                } else {
+                    stash.extend_from_slice(data);
+                }
                 return;
             }
             None => {}
@@ -336,8 +353,9 @@ impl Server {
         if now < self.deadline {
             return;
         }
-        // A response cut off in the middle cannot be followed by a BYE.
-        let mid_response = self.fetch.is_some();
+        // A response cut off in the middle cannot be followed by a BYE, nor
+        // can the OK of a switch.
+        let mid_response = self.fetch.is_some() || self.switch.is_some();
         self.queue.clear();
         self.queued = 0;
         self.out.clear();
@@ -448,9 +466,13 @@ impl Server {
 
     /// Whether the server takes more input now. It stops reading while it
     /// holds [`Options::max_buffered_input`] octets of unread commands, unless
-    /// they are a literal it accepted.
+    /// they are a literal it accepted, and from the `OK` to STARTTLS or
+    /// COMPRESS until the switch ([`Event::TlsRequested`],
+    /// [`Event::CompressionStarted`]): what follows must be read through the
+    /// new layer.
     pub fn wants_read(&self) -> bool {
         self.state != State::Logout
+            && self.switch.is_none()
             && self.input.len() < self.options.max_buffered_input.max(self.literal_end)
     }
 

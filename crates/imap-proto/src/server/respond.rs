@@ -24,6 +24,9 @@ impl Server {
     /// ENABLE QRESYNC or a VANISHED before it (RFC 7162 §3.2.10). Nothing is
     /// sent then.
     pub fn data(&mut self, tag: &Tag<'_>, data: &Data<'_>) -> Result<(), ServerError> {
+        if self.switch.is_some() {
+            return Err(ServerError::SwitchPending);
+        }
         let role = self.command_role(tag)?;
         if self.fetch.is_some() {
             return Err(ServerError::ResponseOpen);
@@ -73,6 +76,9 @@ impl Server {
         if self.state == State::Logout {
             return Err(ServerError::Closed);
         }
+        if self.switch.is_some() {
+            return Err(ServerError::SwitchPending);
+        }
         if self.fetch.is_some() {
             return Err(ServerError::ResponseOpen);
         }
@@ -88,7 +94,7 @@ impl Server {
 
     /// Which mailbox updates [`update`](Self::update) takes now.
     pub fn updates(&self) -> Updates {
-        if self.state != State::Selected || self.fetch.is_some() {
+        if self.state != State::Selected || self.fetch.is_some() || self.switch.is_some() {
             return Updates::None;
         }
         if matches!(self.reading, Reading::Idle { .. }) {
@@ -173,12 +179,14 @@ impl Server {
 
     /// Ends the session with `* BYE text` (RFC 9051 §7.1.5): the server is
     /// shutting down, or the mailbox went away. In the middle of a streamed
-    /// body no BYE can be sent; the session just closes.
+    /// body no BYE can be sent, nor after the `OK` to STARTTLS or COMPRESS
+    /// before the switch (it would follow the `OK` in the old layer); the
+    /// session just closes once what is queued has left.
     pub fn bye(&mut self, text: &str) {
         if self.state == State::Logout {
             return;
         }
-        if self.fetch.is_none() {
+        if self.fetch.is_none() && self.switch.is_none() {
             self.write_bye(text);
         }
         self.fetch = None;
