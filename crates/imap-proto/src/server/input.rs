@@ -62,6 +62,13 @@ impl Server {
                 Reading::Idle { .. } => self.idle_input(),
             };
             if !progressed {
+                if self.overflowed {
+                    // Every whole command before the dropped input is
+                    // answered; what follows it cannot be trusted.
+                    self.input.clear();
+                    self.write_bye("Too much pipelined input.");
+                    self.close(CloseReason::InputOverflow);
+                }
                 break;
             }
         }

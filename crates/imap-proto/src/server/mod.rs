@@ -229,6 +229,9 @@ pub struct Server {
     /// Input, or output outside IDLE, since the deadline was last set: the
     /// next `handle_timeout` stamps it.
     active: bool,
+    /// Input fed past the read-ahead bound was dropped: once the commands
+    /// kept are answered, the session closes.
+    overflowed: bool,
 }
 
 impl Server {
@@ -285,14 +288,30 @@ impl Server {
             keepalive: Keepalive::Off,
             now,
             active: false,
+            overflowed: false,
             options,
         }
     }
 
     /// Hands the server bytes that arrived from the client. Commands are
     /// read and answered as far as the session can go without a decision.
+    ///
+    /// A read made while [`wants_read`](Self::wants_read) said yes is kept
+    /// whole, however large the driver's buffer: the server then holds at
+    /// most [`Options::max_buffered_input`] and one read, and
+    /// `wants_read` stays false until it has caught up. Input fed while
+    /// `wants_read` says no is kept up to twice the bound (or twice an
+    /// accepted literal); beyond it input is dropped, never allocated, and
+    /// once the commands kept are answered (after the decision pending, which
+    /// still succeeds) the session closes with `* BYE Too much pipelined
+    /// input.` and [`CloseReason::InputOverflow`], as `pop3-proto` does.
     pub fn handle_input(&mut self, data: &[u8]) {
         if self.state == State::Logout || data.is_empty() {
+            return;
+        }
+        // Dropped input is no activity: a driver that keeps feeding a
+        // session that stopped reading does not hold it open.
+        if self.overflowed {
             return;
         }
         self.active = true;
@@ -314,13 +333,18 @@ impl Server {
             }
             None => {}
         }
-        self.input.extend_from_slice(data);
-        let allowance = self.options.max_buffered_input.max(self.literal_end);
-        if self.input.len() > allowance.saturating_mul(2) {
-            self.input.clear();
-            self.write_bye("Too much pipelined input.");
-            self.close(CloseReason::InputOverflow);
-            return;
+        if self.wants_read() {
+            // The driver bounds one read; the server stops reading after it.
+            self.input.extend_from_slice(data);
+        } else {
+            let cap = self
+                .options
+                .max_buffered_input
+                .max(self.literal_end)
+                .saturating_mul(2);
+            let room = cap.saturating_sub(self.input.len());
+            self.input.extend_from_slice(&data[..room.min(data.len())]);
+            self.overflowed = data.len() > room;
         }
         self.process();
     }
@@ -466,13 +490,15 @@ impl Server {
 
     /// Whether the server takes more input now. It stops reading while it
     /// holds [`Options::max_buffered_input`] octets of unread commands, unless
-    /// they are a literal it accepted, and from the `OK` to STARTTLS or
+    /// they are a literal it accepted, once input overflowed, and from the
+    /// `OK` to STARTTLS or
     /// COMPRESS until the switch ([`Event::TlsRequested`],
     /// [`Event::CompressionStarted`]): what follows must be read through the
     /// new layer.
     pub fn wants_read(&self) -> bool {
         self.state != State::Logout
             && self.switch.is_none()
+            && !self.overflowed
             && self.input.len() < self.options.max_buffered_input.max(self.literal_end)
     }
 

@@ -91,8 +91,11 @@ pub struct Options {
     /// worth.
     pub max_transmit: usize,
     /// Unprocessed input the server holds before [`Server::wants_read`]
-    /// turns false (a literal being received may take more); twice as much
-    /// closes the session. Default 64 KiB, Dovecot's
+    /// turns false (a literal being received may take more). A read the
+    /// server wanted is kept whole, so it holds at most this and one read;
+    /// input fed past twice this while it does not want to read is dropped,
+    /// and the session closes once the commands kept are answered
+    /// ([`Server::handle_input`]). Default 64 KiB, Dovecot's
     /// `imap_max_line_length`.
     pub max_buffered_input: usize,
     /// Body octets the application may have handed over and not yet sent
