@@ -165,6 +165,15 @@ pub enum ServerError {
     /// `body_chunk` or `body_failed` without a body being streamed.
     #[error("no body is being streamed")]
     NoBodyPending,
+    /// The output not yet taken by the client is over its bound: a body
+    /// chunk while [`BodyDemand::Full`](crate::server::BodyDemand::Full), an
+    /// update while the backlog is at
+    /// [`Options::max_transmit`](crate::server::Options::max_transmit).
+    /// Nothing was queued: hand it over once the client has read (for an
+    /// update, [`Event::UpdatesAllowed`](crate::server::Event::UpdatesAllowed)
+    /// says when).
+    #[error("the client is not reading: output is at its bound")]
+    Backpressure,
     /// More body octets than `fetch_body` announced.
     #[error("more body octets than announced")]
     BodyOverrun,

@@ -20,7 +20,6 @@ use imap_proto::server::{
 };
 use imap_proto::types::{
     Atom, BodyItem, Code, CommandBody, Data, FetchItem, Flag, Section, SeqNumber, Sequence,
-    SequenceSet,
 };
 use imap_proto::{EncodeError, Mode, ServerError};
 
@@ -586,6 +585,12 @@ fn bodies_stream_in_the_applications_chunks() {
     assert!(first.starts_with("* 3 FETCH (UID 7 BODY[] {250}\r\nmmm"));
     assert_eq!(h.server.body_demand(), Some(BodyDemand::More));
     h.server.body_chunk(chunk).unwrap();
+    // Past Full a chunk is refused, not queued.
+    assert_eq!(
+        h.server.body_chunk(Bytes::from_static(b"x")),
+        Err(ServerError::Backpressure)
+    );
+    let mut rest = h.output_bytes();
     // NUL cannot be in a literal: Dovecot's 0x80 instead.
     h.server
         .body_chunk(Bytes::from_static(&[b'a', 0, b'b']))
@@ -601,7 +606,7 @@ fn bodies_stream_in_the_applications_chunks() {
         .unwrap();
     h.server.fetch_end(t).unwrap();
     h.server.ok(t).unwrap();
-    let rest = h.output_bytes();
+    rest.extend_from_slice(&h.output_bytes());
     let mut expected = vec![b'm'; 100];
     expected.extend_from_slice(&[b'a', 0x80, b'b']);
     expected.extend_from_slice(&[b'z'; 47]);

@@ -490,26 +490,7 @@ fn uses_seqs(body: &CommandBody<'_>) -> bool {
             uid: true,
             criteria,
             ..
-        } => has_sequence_set(criteria),
+        } => SearchKey::any_in(criteria, |k| matches!(k, SearchKey::SequenceSet(_))),
         _ => false,
     }
-}
-
-/// Whether search keys hold a message sequence set, at any depth; a loop,
-/// not recursion, so a deep key costs no stack.
-fn has_sequence_set(keys: &[SearchKey<'_>]) -> bool {
-    let mut stack: Vec<&SearchKey<'_>> = keys.iter().collect();
-    while let Some(key) = stack.pop() {
-        match key {
-            SearchKey::SequenceSet(_) => return true,
-            SearchKey::Not(k) => stack.push(k),
-            SearchKey::Or(a, b) => {
-                stack.push(a);
-                stack.push(b);
-            }
-            SearchKey::And(keys) => stack.extend(keys),
-            _ => {}
-        }
-    }
-    false
 }

@@ -3,7 +3,10 @@
 //! application.
 
 use crate::Mode;
-use crate::types::{Atom, Code, Command, CommandBody, Data, IntoStatic, StatusKind, Tag};
+use crate::types::{
+    Atom, Code, Command, CommandBody, Data, FetchAttr, FetchModifier, IntoStatic, SearchKey,
+    SelectParam, StatusAttr, StatusKind, Tag,
+};
 
 use super::input::Reading;
 use super::{CloseReason, Event, Kind, Pending, Role, Server, State, Switch, encode};
@@ -77,6 +80,17 @@ impl Server {
             | CommandBody::Search { uid: false, .. } => Role::NoExpunge,
             _ => Role::Other,
         };
+        if !self.enabled.condstore
+            && (self.offers("CONDSTORE") || self.offers("QRESYNC"))
+            && enables_condstore(&command.body)
+        {
+            // RFC 7162 §3.1: the client is CONDSTORE-aware from now on; the
+            // application answers this command with mod-sequences already.
+            self.enabled.condstore = true;
+            self.events.push_back(Event::Enabled {
+                capabilities: vec![Atom::from_static("CONDSTORE")],
+            });
+        }
         self.pending = Pending::Command {
             tag: command.tag.clone(),
             kind: Kind {
@@ -226,5 +240,33 @@ impl Server {
         self.framer.reset();
         self.switch = Some(Switch::Compress(stash));
         debug_assert!(matches!(self.reading, Reading::Commands));
+    }
+}
+
+/// A "CONDSTORE enabling command" of RFC 7162 §3.1 (ENABLE CONDSTORE aside):
+/// SELECT or EXAMINE with CONDSTORE (or QRESYNC, which implies it),
+/// STATUS (HIGHESTMODSEQ), a FETCH of MODSEQ or with CHANGEDSINCE, a SEARCH
+/// with MODSEQ, a STORE with UNCHANGEDSINCE.
+fn enables_condstore(body: &CommandBody<'_>) -> bool {
+    match body {
+        CommandBody::Select { params, .. } | CommandBody::Examine { params, .. } => params
+            .iter()
+            .any(|p| matches!(p, SelectParam::CondStore | SelectParam::QResync { .. })),
+        CommandBody::Status { attrs, .. } => attrs.contains(&StatusAttr::HighestModSeq),
+        CommandBody::Fetch {
+            attrs, modifiers, ..
+        } => {
+            attrs.expand().contains(&FetchAttr::ModSeq)
+                || modifiers
+                    .iter()
+                    .any(|m| matches!(m, FetchModifier::ChangedSince(_)))
+        }
+        CommandBody::Search { criteria, .. } => {
+            SearchKey::any_in(criteria, |k| matches!(k, SearchKey::ModSeq { .. }))
+        }
+        CommandBody::Store {
+            unchanged_since, ..
+        } => unchanged_since.is_some(),
+        _ => false,
     }
 }

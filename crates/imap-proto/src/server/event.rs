@@ -85,7 +85,11 @@ pub enum Event {
         input: Bytes,
     },
     /// ENABLE turned extensions on (RFC 5161); the server switched its
-    /// grammar for UTF8=ACCEPT and IMAP4rev2. See [`Server::enabled`].
+    /// grammar for UTF8=ACCEPT and IMAP4rev2. Or a "CONDSTORE enabling
+    /// command" (RFC 7162 §3.1: SELECT with CONDSTORE, a FETCH of MODSEQ,
+    /// ...) turned CONDSTORE on: the event comes before that command's
+    /// [`CommandReceived`](Self::CommandReceived), whose FETCH responses then
+    /// carry MODSEQ. See [`Server::enabled`].
     Enabled {
         /// The capabilities newly enabled, as the `* ENABLED` response named
         /// them.
@@ -103,6 +107,15 @@ pub enum Event {
     IdleEnded {
         /// The IDLE command's tag.
         tag: Tag<'static>,
+    },
+    /// [`Server::update`] refused an update that the application kept, and
+    /// the server now takes more than it did then: send what was kept (an
+    /// EXPUNGE may still have to wait if `updates` is not
+    /// [`Updates::All`]). Comes once per refusal, so a driver feeding a
+    /// change feed need not poll [`Server::updates`].
+    UpdatesAllowed {
+        /// What the server takes now, as [`Server::updates`] says.
+        updates: Updates,
     },
     /// The server answered a command with `BAD` or `NO` on its own: unknown,
     /// malformed, out of its state, a literal too large, an invalid tag.
@@ -254,11 +267,14 @@ pub enum BodyDemand {
 }
 
 /// Which untagged mailbox updates the application may send now
-/// ([`Server::updates`]), by the rules of RFC 9051 §7.5.1 and §5.5.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// ([`Server::updates`]), by the rules of RFC 9051 §7.5.1 and §5.5. Ordered
+/// from least to most allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Updates {
-    /// None: no mailbox is selected, or a FETCH response is open.
+    /// None: no mailbox is selected, a FETCH response is open, a STARTTLS
+    /// or COMPRESS switch is pending, or the client is not reading (the
+    /// output not taken is at [`Options::max_transmit`]).
     None,
     /// EXISTS, RECENT, FLAGS and FETCH flag changes, but no EXPUNGE or
     /// VANISHED: no command is in progress, or a FETCH, STORE or SEARCH is.

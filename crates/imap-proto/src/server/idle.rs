@@ -63,7 +63,8 @@ impl Server {
             Keepalive::Off => {}
             Keepalive::Unscheduled => self.keepalive = Keepalive::At(now + interval),
             Keepalive::At(at) if now >= at => {
-                if self.fetch.is_none() {
+                // Not to a client that is not reading what it has.
+                if self.fetch.is_none() && self.backlog() < self.options.max_transmit {
                     self.untagged_status(StatusKind::Ok, None, "Still here");
                 }
                 self.keepalive = Keepalive::At(now + interval);

@@ -232,6 +232,9 @@ pub struct Server {
     /// Input fed past the read-ahead bound was dropped: once the commands
     /// kept are answered, the session closes.
     overflowed: bool,
+    /// `update` refused an update at this level of [`Server::updates`]:
+    /// [`Event::UpdatesAllowed`] is due once it rises.
+    refused: Option<Updates>,
 }
 
 impl Server {
@@ -289,6 +292,7 @@ impl Server {
             now,
             active: false,
             overflowed: false,
+            refused: None,
             options,
         }
     }
@@ -453,6 +457,7 @@ impl Server {
 
     /// The next event, if any.
     pub fn poll_event(&mut self) -> Option<Event> {
+        self.check_updates();
         self.events.pop_front()
     }
 

@@ -52,6 +52,11 @@ pub struct Options {
     /// deflating when [`Event::CompressionStarted`] says. Default `false`: a
     /// driver has to provide it (Dovecot needs its zlib plugin).
     pub compress: bool,
+    /// Capabilities announced before login, after the ones the server runs
+    /// itself: what the application answers in the not authenticated state
+    /// (`ID`), or what a client should know before it logs in. Dovecot
+    /// announces `ID` there, and the full list after login. Default empty.
+    pub pre_login_extensions: Vec<Atom<'static>>,
     /// Capabilities the application implements, announced after login
     /// (`UIDPLUS`, `MOVE`, `CONDSTORE`, `QRESYNC`, `UTF8=ACCEPT`,
     /// `SPECIAL-USE`, ...). The server hands every command to the application,
@@ -85,10 +90,11 @@ pub struct Options {
     /// boxes keep the connection; `None` for never. Default 2 minutes,
     /// Dovecot's `imap_idle_notify_interval`.
     pub idle_keepalive: Option<Duration>,
-    /// The most octets one [`Server::poll_transmit`] call appends, and the
+    /// The most octets one [`Server::poll_transmit`] call appends, the
     /// output the server lets build up before it stops reading pipelined
-    /// commands. Default 64 KiB, this crate's choice: a socket buffer's
-    /// worth.
+    /// commands, and before [`Server::update`] refuses with
+    /// [`Backpressure`](crate::ServerError::Backpressure). Default 64 KiB,
+    /// this crate's choice: a socket buffer's worth.
     pub max_transmit: usize,
     /// Unprocessed input the server holds before [`Server::wants_read`]
     /// turns false (a literal being received may take more). A read the
@@ -119,6 +125,7 @@ impl Default for Options {
             allow_plaintext_without_tls: false,
             sasl_mechanisms: vec![Atom::from_static("PLAIN")],
             compress: false,
+            pre_login_extensions: Vec::new(),
             extensions: Vec::new(),
             max_append: 10_240_000,
             max_literal: 65_536,

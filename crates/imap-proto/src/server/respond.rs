@@ -5,7 +5,7 @@ use crate::ServerError;
 use crate::types::{Code, Data, RespText, StatusKind, Tag};
 
 use super::{
-    CloseReason, Completion, Pending, Role, SelectedMailbox, Server, State, Updates, encode,
+    CloseReason, Completion, Event, Pending, Role, SelectedMailbox, Server, State, Updates, encode,
     input::Reading,
 };
 
@@ -65,10 +65,15 @@ impl Server {
     /// FLAGS (...))`, an `EXPUNGE` or `VANISHED`, an `* OK [ALERT]`.
     ///
     /// Fails unless [`updates`](Self::updates) allows it now: a mailbox must
-    /// be selected for mailbox data, no FETCH response may be open, and
-    /// EXPUNGE and VANISHED need IDLE or a command in progress other than
-    /// FETCH, STORE and SEARCH. Nothing is sent then; keep the update for
-    /// later. After ENABLE QRESYNC an expunge is `VANISHED` (RFC 7162
+    /// be selected for mailbox data, no FETCH response may be open, no
+    /// STARTTLS or COMPRESS switch pending, the output not taken by the
+    /// client under [`Options::max_transmit`](super::Options::max_transmit)
+    /// ([`ServerError::Backpressure`]: a change feed to many idle clients
+    /// stays bounded), and EXPUNGE and VANISHED need IDLE or a command in
+    /// progress other than FETCH, STORE and SEARCH. Nothing is sent then;
+    /// keep the update for later: [`Event::UpdatesAllowed`] comes as soon
+    /// as the server takes more than it did at the refusal, so the
+    /// application need not poll. After ENABLE QRESYNC an expunge is `VANISHED` (RFC 7162
     /// §3.2.10): EXPUNGE is refused with [`ServerError::VanishedRequired`],
     /// as VANISHED is before it with [`ServerError::QresyncNotEnabled`]; the
     /// server cannot convert one into the other, it knows no UIDs.
@@ -76,17 +81,24 @@ impl Server {
         if self.state == State::Logout {
             return Err(ServerError::Closed);
         }
-        if self.switch.is_some() {
-            return Err(ServerError::SwitchPending);
-        }
-        if self.fetch.is_some() {
-            return Err(ServerError::ResponseOpen);
-        }
-        if is_mailbox_data(data) && self.state != State::Selected {
+        let refusal = if self.switch.is_some() {
+            Some(ServerError::SwitchPending)
+        } else if self.fetch.is_some() {
+            Some(ServerError::ResponseOpen)
+        } else if is_mailbox_data(data) && self.state != State::Selected {
             return Err(ServerError::NotSelected);
-        }
-        if is_expunge(data) && self.updates() != Updates::All {
-            return Err(ServerError::ExpungeNotAllowed);
+        } else if self.backlog() >= self.options.max_transmit {
+            Some(ServerError::Backpressure)
+        } else if is_expunge(data) && self.updates() != Updates::All {
+            Some(ServerError::ExpungeNotAllowed)
+        } else {
+            None
+        };
+        if let Some(e) = refusal {
+            // The application keeps it: say when the server takes more.
+            let now = self.updates();
+            self.refused = Some(self.refused.map_or(now, |r| r.min(now)));
+            return Err(e);
         }
         self.expunge_form(data)?;
         self.write_data(data)
@@ -94,7 +106,11 @@ impl Server {
 
     /// Which mailbox updates [`update`](Self::update) takes now.
     pub fn updates(&self) -> Updates {
-        if self.state != State::Selected || self.fetch.is_some() || self.switch.is_some() {
+        if self.state != State::Selected
+            || self.fetch.is_some()
+            || self.switch.is_some()
+            || self.backlog() >= self.options.max_transmit
+        {
             return Updates::None;
         }
         if matches!(self.reading, Reading::Idle { .. }) {
@@ -191,6 +207,24 @@ impl Server {
         }
         self.fetch = None;
         self.close(CloseReason::Bye);
+    }
+
+    /// After a refused update: [`Event::UpdatesAllowed`] once the server
+    /// takes more than it did then.
+    pub(super) fn check_updates(&mut self) {
+        let Some(level) = self.refused else {
+            return;
+        };
+        if self.state == State::Logout {
+            self.refused = None;
+            return;
+        }
+        let now = self.updates();
+        if now > level {
+            self.refused = None;
+            self.events
+                .push_back(Event::UpdatesAllowed { updates: now });
+        }
     }
 
     /// The role of the command `tag` with the application.
