@@ -153,6 +153,10 @@ pub enum ServerError {
     /// `sasl_challenge` without a SASL exchange waiting for its next step.
     #[error("no SASL exchange is waiting for a challenge")]
     NoSaslPending,
+    /// `accept_append`/`reject_append` without an APPEND message waiting
+    /// for a decision.
+    #[error("no APPEND message is waiting for a decision")]
+    NoAppendPending,
     /// A FETCH response is open: end it with `fetch_end` first.
     #[error("a FETCH response is open")]
     ResponseOpen,

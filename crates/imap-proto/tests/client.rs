@@ -677,7 +677,7 @@ fn a_nul_in_a_servers_literal_breaks_the_protocol_unless_a_quirk_allows_it() {
     s.server("* PREAUTH x\r\n");
     s.server("* 1 FETCH (BODY[] {20}\r\n0123456789");
     s.take();
-    s.server("01234\05678)\r\n");
+    s.server("01234\x005678)\r\n");
     assert!(matches!(
         s.take().last(),
         Some(Event::Closed {

@@ -38,6 +38,7 @@ mod search;
 mod strings;
 mod values;
 
+pub(crate) use self::command::AppendAnnounced;
 pub(crate) use self::framing::literal_at_end;
 pub use self::framing::{Frame, Framer, LiteralAnnouncement};
 
@@ -124,6 +125,55 @@ pub fn response_checked<'a>(
     let mut p = Parser::unframed(input, options, false);
     let response = p.response()?;
     Ok((response, p.pos))
+}
+
+/// An APPEND command's first line up to its first message's octets (which
+/// `line` ends with the announcement of): the tag, the mailbox, the
+/// message's options and size. The whole line must be used.
+pub(crate) fn append_head<'a>(
+    line: &'a Bytes,
+    options: &Options,
+) -> Result<command::AppendHead<'a>, DecodeError> {
+    let mut p = Parser::new(line, options, true);
+    let head = p.append_head().map_err(|e| whole(e, line.len()))?;
+    whole_line(&p, line.len())?;
+    Ok(head)
+}
+
+/// The line after an APPEND message's octets: the end of the command
+/// (`None`), or the next message of a MULTIAPPEND up to its octets. The
+/// whole line must be used.
+pub(crate) fn append_next<'a>(
+    line: &'a Bytes,
+    options: &Options,
+    utf8: bool,
+) -> Result<Option<AppendAnnounced<'a>>, DecodeError> {
+    let mut p = Parser::new(line, options, true);
+    let next = p.append_next(utf8).map_err(|e| whole(e, line.len()))?;
+    whole_line(&p, line.len())?;
+    Ok(next)
+}
+
+/// A framed line that ends early is invalid where it ends.
+fn whole(e: DecodeError, len: usize) -> DecodeError {
+    match e {
+        DecodeError::Incomplete { .. } => DecodeError::Invalid {
+            offset: len,
+            kind: ErrorKind::Expected("CRLF"),
+        },
+        e => e,
+    }
+}
+
+fn whole_line(p: &Parser<'_>, len: usize) -> Result<(), DecodeError> {
+    if p.pos == len {
+        Ok(())
+    } else {
+        Err(DecodeError::Invalid {
+            offset: p.pos,
+            kind: ErrorKind::Expected("CRLF"),
+        })
+    }
 }
 
 /// The tag at the start of a command that may not be complete or valid,

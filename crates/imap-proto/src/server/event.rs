@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 
-use crate::types::{Atom, Code, Command, Mailbox, Secret, StatusKind, Tag};
+use crate::types::{Atom, Code, Command, DateTime, Flag, Mailbox, Secret, StatusKind, Tag};
 
 #[cfg(doc)]
 use super::{Options, Server};
@@ -37,12 +37,64 @@ pub enum Event {
     /// by `command.tag`.
     ///
     /// The server answers CAPABILITY, LOGOUT, STARTTLS, LOGIN, AUTHENTICATE,
-    /// ENABLE, IDLE and COMPRESS itself, and NOOP before login; every other
+    /// ENABLE, IDLE and COMPRESS itself, and NOOP before login; APPEND comes
+    /// streamed ([`AppendRequested`](Self::AppendRequested)); every other
     /// command comes here. SELECT and EXAMINE have already closed the
     /// previously selected mailbox; an `OK` completion selects the new one.
     CommandReceived {
         /// The command, owned; literals are slices of the input, not copies.
         command: Command<'static>,
+    },
+    /// An APPEND (or the next message of a MULTIAPPEND, RFC 3502) announced
+    /// a message, before its octets: answer with [`Server::accept_append`]
+    /// or [`Server::reject_append`] (`NO [TRYCREATE]` for a missing mailbox,
+    /// `NO [OVERQUOTA]`, `NO [TOOBIG]`), so the client uploads nothing that
+    /// would be refused. Once accepted, the octets follow as
+    /// [`AppendChunk`](Self::AppendChunk)s, then
+    /// [`AppendMessageEnded`](Self::AppendMessageEnded). However small the
+    /// message, this is the one way APPEND comes: a message whose octets are
+    /// already in comes as one chunk.
+    AppendRequested {
+        /// The APPEND command's tag.
+        tag: Tag<'static>,
+        /// The mailbox to append to, as the client named it.
+        mailbox: Mailbox<'static>,
+        /// The message's options and size.
+        message: AppendAnnouncement,
+    },
+    /// The next octets of an accepted APPEND message, as they arrived: a
+    /// slice of the input, not a copy.
+    AppendChunk {
+        /// The APPEND command's tag.
+        tag: Tag<'static>,
+        /// The octets.
+        data: Bytes,
+    },
+    /// All the octets of the message are in. Another
+    /// [`AppendRequested`](Self::AppendRequested) follows for the next
+    /// message of a MULTIAPPEND, or [`AppendReceived`](Self::AppendReceived).
+    AppendMessageEnded {
+        /// The APPEND command's tag.
+        tag: Tag<'static>,
+    },
+    /// The whole APPEND command is in: complete it with [`Server::complete`]
+    /// (`OK [APPENDUID uidvalidity uid]`, RFC 4315) or [`Server::ok`], or
+    /// `NO` if storing failed (RFC 3502 §3: a MULTIAPPEND stores all its
+    /// messages or none). [`Server::data`] may answer it first.
+    AppendReceived {
+        /// The APPEND command's tag.
+        tag: Tag<'static>,
+        /// How many messages it carried.
+        messages: usize,
+    },
+    /// An APPEND broke off after the application heard of it (a NUL in a
+    /// `literal`, a bad line between MULTIAPPEND messages, a message past the
+    /// server's limits): the server answered it itself
+    /// ([`CommandRejected`](Self::CommandRejected) says how). Drop what
+    /// it carried.
+    AppendAborted {
+        /// The APPEND command's tag.
+        tag: Tag<'static>,
     },
     /// LOGIN or AUTHENTICATE PLAIN presented credentials: answer with
     /// [`Server::login_succeeded`] or [`Server::login_failed`].
@@ -131,6 +183,26 @@ pub enum Event {
         /// Why.
         reason: CloseReason,
     },
+}
+
+/// One message of an APPEND, as announced before its octets (RFC 9051
+/// §6.3.12, RFC 3502, RFC 3516 §4.4, RFC 6855 §4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AppendAnnouncement {
+    /// Its place in the command, from 0 (MULTIAPPEND has more than one).
+    pub index: usize,
+    /// The flags to set, when given.
+    pub flags: Option<Vec<Flag<'static>>>,
+    /// The internal date to give it, when given.
+    pub date: Option<DateTime>,
+    /// Its size in octets, at most [`Options::max_append`].
+    pub size: u64,
+    /// Sent as a `literal8` (`~{n}`, RFC 3516): it may hold NUL. A server
+    /// that does not offer BINARY may refuse it.
+    pub binary: bool,
+    /// Sent as `UTF8 (~{n})` (RFC 6855 §4): its headers may hold UTF-8.
+    pub utf8: bool,
 }
 
 /// What a client presented to log in.

@@ -14,13 +14,24 @@
 //! [`Server::complete`]. Nothing it is given can break the grammar: values
 //! are encoded by the crate's encoder, texts are made safe for the line.
 //!
+//! APPEND streams the other way: each message is announced before its
+//! octets ([`Event::AppendRequested`]) for the application to accept or
+//! refuse ([`Server::accept_append`], [`Server::reject_append`]) before the
+//! client uploads anything, then its octets come as [`Event::AppendChunk`]s
+//! as they arrive, and the application completes the command once
+//! [`Event::AppendReceived`] says it is all in. The server never holds a
+//! message.
+//!
 //! One command is with the application at a time: the next is read only once
 //! the last is complete, so responses keep the order of the commands
 //! (RFC 9051 §5.5) and each command is checked against the state the ones
 //! before it left. Mailbox changes go out with [`Server::update`] when
 //! [`Server::updates`] allows them: never an EXPUNGE while a FETCH, STORE or
 //! SEARCH is in progress, nor when none is (RFC 9051 §7.5.1), but any time
-//! during IDLE.
+//! during IDLE; nor while the client is not reading
+//! ([`ServerError::Backpressure`](crate::ServerError::Backpressure)). An
+//! update refused is kept by the application until
+//! [`Event::UpdatesAllowed`] says it may go.
 //!
 //! STARTTLS and COMPRESS switch the transport right after their `OK`. From
 //! the moment the `OK` is queued until it has left and the server reports
@@ -100,6 +111,7 @@
 //! # Ok::<(), imap_proto::ServerError>(())
 //! ```
 
+mod append;
 mod auth;
 mod capabilities;
 mod commands;
@@ -121,8 +133,8 @@ use crate::types::{Atom, StatusKind, Tag};
 use crate::{Mode, encode};
 
 pub use event::{
-    BodyDemand, CloseReason, Completion, Credentials, Enabled, Event, LoginFailure,
-    SelectedMailbox, State, Updates,
+    AppendAnnouncement, BodyDemand, CloseReason, Completion, Credentials, Enabled, Event,
+    LoginFailure, SelectedMailbox, State, Updates,
 };
 pub use options::{LiteralExtension, Options};
 
@@ -149,6 +161,11 @@ enum Pending {
         tag: Tag<'static>,
         mechanism: Atom<'static>,
     },
+    /// AppendRequested is with the application.
+    Append(append::Deciding),
+    /// An APPEND message's octets, or the line after them, are being read:
+    /// the command is in progress, and input is read.
+    Appending,
 }
 
 /// What a command with the application is, for the rules that depend on it.
@@ -265,10 +282,13 @@ impl Server {
         } else {
             Mode::Imap4rev1
         };
-        // The server checks literal sizes itself, per command, before `+`.
         codec.max_literal = options.max_append.max(options.max_literal);
         Self {
-            framer: Framer::new(&codec),
+            // The server checks literal sizes itself, per command, before `+`.
+            framer: Framer::new(&crate::Options {
+                max_literal: u64::MAX,
+                ..codec
+            }),
             codec,
             state,
             input: BytesMut::new(),
@@ -353,6 +373,26 @@ impl Server {
         self.process();
     }
 
+    /// Like [`handle_input`](Self::handle_input), taking the bytes out of
+    /// `data` without copying them when the server holds no unread input:
+    /// the APPEND chunks it hands out are then slices of the caller's read
+    /// buffer. `data` is left empty.
+    pub fn handle_input_buf(&mut self, data: &mut BytesMut) {
+        let whole = self.input.is_empty()
+            && !data.is_empty()
+            && !self.overflowed
+            && self.switch.is_none()
+            && self.wants_read();
+        if whole {
+            self.active = true;
+            self.input = data.split();
+            self.process();
+        } else {
+            self.handle_input(data);
+            data.clear();
+        }
+    }
+
     /// Tells the server the time. After activity (input, or output while no
     /// IDLE runs) this call stamps it: the autologout timer runs
     /// [`Options::autologout`] from `now`, so the driver that calls it when
@@ -371,8 +411,8 @@ impl Server {
         // The timer is for an idle client, not a slow application: while a
         // decision is pending the session waits, unless the application waits
         // for a client that stopped reading.
-        let deciding =
-            !matches!(self.pending, Pending::None) && self.backlog() < self.options.max_transmit;
+        let deciding = !matches!(self.pending, Pending::None | Pending::Appending)
+            && self.backlog() < self.options.max_transmit;
         if self.active || deciding {
             self.active = false;
             self.deadline = self.now + self.options.autologout;

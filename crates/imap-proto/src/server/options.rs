@@ -64,9 +64,17 @@ pub struct Options {
     /// takes `CONDSTORE`, `QRESYNC` and `UTF8=ACCEPT` only when they are
     /// listed here. Default empty.
     pub extensions: Vec<Atom<'static>>,
-    /// The largest APPEND message literal, in octets; larger ones are
-    /// refused before the client sends them. Default 10 240 000, Postfix's
-    /// `message_size_limit`: what the server would take by SMTP.
+    /// The largest message of an APPEND, in octets, each message of a
+    /// MULTIAPPEND on its own (the limit RFC 7889's `APPENDLIMIT=` announces:
+    /// list it in [`extensions`](Self::extensions) to tell clients); larger
+    /// ones get `NO [TOOBIG]` before the client sends them. Default
+    /// 10 240 000, Postfix's `message_size_limit`: what the server would take
+    /// by SMTP. Messages stream to the application
+    /// ([`Event::AppendRequested`]), so the server holds none of them; what
+    /// bounds a MULTIAPPEND as a whole is its lines, counted together
+    /// against [`codec`](Self::codec)'s `max_line` as Dovecot counts a
+    /// command against `imap_max_line_length`, and the application, which
+    /// decides on each message.
     pub max_append: u64,
     /// The largest literal in any other command (and in any command before
     /// login), in octets. Default 65 536: Dovecot counts such literals
