@@ -254,10 +254,7 @@ impl Server {
             let rest = (self.literal_end - have) as u64;
             self.input.advance(have);
             self.next_command();
-            self.reading = Reading::Discard(Discard {
-                literal: rest,
-                tail: Vec::new(),
-            });
+            self.reading = Reading::Discard(Discard::literal(rest));
             match tag {
                 Some(tag) => {
                     let text = self.error_text(name.as_deref(), "Literal contains a NUL octet.");
