@@ -128,6 +128,31 @@ fn the_application_hears_when_updates_it_kept_may_go_out() {
     h.server.update(&Data::Expunge(3)).unwrap();
     h.send("DONE\r\n");
     h.take_events();
+    // A command that lets an EXPUNGE out: the signal comes before it, while
+    // the window is open.
+    h.send("f3 FETCH 1 FLAGS\r\n");
+    let c = h.command();
+    assert!(h.server.update(&Data::Expunge(2)).is_err());
+    h.server.ok(&c.tag).unwrap();
+    h.send("n1 NOOP\r\n");
+    let events = h.take_events();
+    assert!(
+        matches!(
+            events.as_slice(),
+            [
+                Event::UpdatesAllowed {
+                    updates: Updates::All
+                },
+                Event::CommandReceived { .. }
+            ]
+        ),
+        "{events:?}"
+    );
+    h.server.update(&Data::Expunge(2)).unwrap();
+    h.server
+        .ok(&imap_proto::types::Tag::new("n1").unwrap())
+        .unwrap();
+    assert_eq!(h.output(), "* 2 EXPUNGE\r\nn1 OK NOOP completed\r\n");
     // Refused while a FETCH response is open: allowed again at its end.
     h.send("f2 FETCH 1 BODY[]\r\n");
     let c = h.command();

@@ -98,6 +98,9 @@ impl Server {
                 role,
             },
         };
+        // A command in progress may open a window for updates kept (an
+        // EXPUNGE during NOOP): said before the command, which may close it.
+        self.check_updates();
         self.events.push_back(Event::CommandReceived { command });
     }
 

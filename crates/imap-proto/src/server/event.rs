@@ -164,7 +164,10 @@ pub enum Event {
     /// the server now takes more than it did then: send what was kept (an
     /// EXPUNGE may still have to wait if `updates` is not
     /// [`Updates::All`]). Comes once per refusal, so a driver feeding a
-    /// change feed need not poll [`Server::updates`].
+    /// change feed need not poll [`Server::updates`]. When a command opens
+    /// the window (a NOOP lets an EXPUNGE out), it comes right before that
+    /// command's [`CommandReceived`](Self::CommandReceived): send the
+    /// updates before completing the command.
     UpdatesAllowed {
         /// What the server takes now, as [`Server::updates`] says.
         updates: Updates,
