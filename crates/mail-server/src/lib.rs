@@ -90,6 +90,7 @@ mod error;
 mod pop3;
 mod running;
 mod server;
+mod smtp;
 mod tls;
 
 pub use auth::{PlaintextAuth, Users, hash_password};
