@@ -34,6 +34,11 @@ pub(crate) struct Setup {
     /// SMTP with implicit TLS, and LMTP, besides SMTP.
     pub(crate) smtps: bool,
     pub(crate) lmtp: bool,
+    /// How long SMTP replies wait past the soft error limit (Postfix's 1 s
+    /// makes junk tests slow).
+    pub(crate) smtp_error_delay: Duration,
+    /// More users, `user0`, `user1`, ..., all with the password `pw`.
+    pub(crate) extra_users: usize,
 }
 
 impl Default for Setup {
@@ -46,6 +51,8 @@ impl Default for Setup {
             pop3s: true,
             smtps: true,
             lmtp: true,
+            smtp_error_delay: Duration::from_millis(100),
+            extra_users: 0,
         }
     }
 }
@@ -79,10 +86,22 @@ pub(crate) async fn start(dir: &Path, setup: Setup) -> TestServer {
         users.add_password(name, password.as_bytes()).unwrap();
         store.create_user(name).await.unwrap();
     }
+    if setup.extra_users > 0 {
+        // One hash for all: argon2 is slow by design.
+        let hash = mail_server::hash_password(b"pw").unwrap();
+        for i in 0..setup.extra_users {
+            let name = format!("user{i}");
+            users.add_hash(&name, &hash).unwrap();
+            store.create_user(&name).await.unwrap();
+        }
+    }
     let localhost: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let mut smtp = smtp_proto::server::Options::default();
+    smtp.error_delay = setup.smtp_error_delay;
     let mut builder = MailServer::builder(store.clone(), users)
         .hostname(HOSTNAME)
         .local_domains(["example.org"])
+        .smtp_options(smtp)
         .tls(TlsSource::self_signed(dir.join("tls"), "localhost"))
         .plaintext_auth(setup.plaintext)
         .auth_failure_delay(setup.failure_delay)
