@@ -23,6 +23,8 @@
 )]
 
 mod cli;
+#[cfg(test)]
+mod durability;
 mod setup;
 mod table;
 
