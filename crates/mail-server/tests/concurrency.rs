@@ -2,6 +2,8 @@
 //! and downloading its own mail over POP3 while the others still send:
 //! every message arrives exactly once.
 
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
 mod common;
 
 use std::collections::BTreeMap;

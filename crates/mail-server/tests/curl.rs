@@ -2,6 +2,8 @@
 //! `--ssl-reqd` for STLS) listing and retrieving from the server, and its
 //! SMTP client (`smtp://`, `smtps://`, STARTTLS) sending through it.
 
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
 mod common;
 
 use std::net::SocketAddr;

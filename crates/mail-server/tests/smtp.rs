@@ -3,6 +3,8 @@
 //! (RFC 2033), a delivery that fails for one recipient, garbage and a DATA
 //! that never ends.
 
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
 mod common;
 
 use std::time::Duration;

@@ -2,6 +2,8 @@
 //! into a Maildir, and the mail read back over POP3: every reply checked
 //! against RFC 5321, RFC 4954 and Postfix's texts.
 
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
 mod common;
 
 use std::path::Path;

@@ -87,8 +87,14 @@ pub(crate) async fn start(dir: &Path, setup: Setup) -> TestServer {
         store.create_user(name).await.unwrap();
     }
     if setup.extra_users > 0 {
-        // One hash for all: argon2 is slow by design.
-        let hash = mail_server::hash_password(b"pw").unwrap();
+        // One cheap hash for all (1 MiB, one pass): argon2 at its default
+        // cost is slow by design, and these users log in often.
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        let params = argon2::Params::new(1024, 1, 1, None).unwrap();
+        let argon =
+            argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+        let salt = SaltString::encode_b64(b"extra-users-salt").unwrap();
+        let hash = argon.hash_password(b"pw", &salt).unwrap().to_string();
         for i in 0..setup.extra_users {
             let name = format!("user{i}");
             users.add_hash(&name, &hash).unwrap();
@@ -461,6 +467,23 @@ impl Raw {
     pub(crate) async fn command(&mut self, command: &str) -> String {
         self.send(format!("{command}\r\n").as_bytes()).await;
         self.line().await.expect("connection closed")
+    }
+
+    /// Sends a POP3 command with a multi-line response; returns its first
+    /// line and the lines up to the terminating `.`, still dot-stuffed.
+    pub(crate) async fn multiline(&mut self, command: &str) -> (String, Vec<String>) {
+        let first = self.command(command).await;
+        let mut lines = Vec::new();
+        if first.starts_with("+OK") {
+            loop {
+                let line = self.line().await.expect("connection closed");
+                if line == "." {
+                    break;
+                }
+                lines.push(line);
+            }
+        }
+        (first, lines)
     }
 
     /// Logs in with USER/PASS; returns the PASS reply.
