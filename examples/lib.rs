@@ -10,3 +10,6 @@
 //!   store, in a few lines of `mail-server`'s builder.
 //! - `pop3-load`: a load run on 127.0.0.1: RETR per second with several POP3
 //!   clients downloading from a Maildir at once.
+//! - `smtp-load`: a load run on 127.0.0.1: messages accepted per second over
+//!   SMTP with several connections, each `250` after an fsynced Maildir
+//!   delivery.
