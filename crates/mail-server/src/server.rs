@@ -102,7 +102,9 @@ pub struct Settings {
     /// The SMTP sessions' options: limits (1000 recipients, 10 240 000-octet
     /// messages, error limits: Postfix's), extensions, timeouts. The server
     /// sets `hostname`, `implicit_tls` and `auth_without_tls` per connection,
-    /// and turns `starttls` off where there is no certificate.
+    /// and turns `starttls` off where there is no certificate. A message is
+    /// held in memory until the store has it, so `max_message_size` bounds
+    /// what each session may hold; keep it set (0 lifts the bound).
     pub smtp: smtp_proto::server::Options,
     /// The LMTP sessions' options ([`smtp_proto::server::Options::lmtp`]);
     /// set per connection as for SMTP, with no AUTH: an LMTP client is a

@@ -336,3 +336,83 @@ async fn garbage_and_an_unterminated_data_do_not_hurt_other_sessions() {
     server.wait_idle().await;
     assert_eq!(server.inbox("alice").await.messages.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_pipelined_after_starttls_are_discarded() {
+    use std::sync::Arc;
+
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, ServerName};
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+    // A man in the middle appends an envelope to the client's STARTTLS
+    // (RFC 3207 §4.2; CVE-2011-0411).
+    let injected = b"STARTTLS\r\nMAIL FROM:<evil@elsewhere.net>\r\nRCPT TO:<alice@example.org>\r\n";
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path(), Setup::default()).await;
+    // Postfix's default: pipelining after STARTTLS ends the session.
+    let (mut raw, _) = hello(server.smtp, "EHLO").await;
+    raw.send(injected).await;
+    assert_eq!(
+        raw.reply().await.unwrap(),
+        "554 5.5.0 Error: SMTP protocol synchronization"
+    );
+    assert_eq!(raw.reply().await, None);
+
+    // With that check off, the plaintext after STARTTLS is dropped.
+    let dir = tempfile::tempdir().unwrap();
+    let setup = Setup {
+        forbid_unauth_pipelining: false,
+        ..Setup::default()
+    };
+    let server = start(dir.path(), setup).await;
+    let (mut raw, _) = hello(server.smtp, "EHLO").await;
+    raw.send(injected).await;
+    assert_eq!(raw.reply().await.unwrap(), "220 2.0.0 Ready to start TLS");
+
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_file(&server.cert).unwrap())
+        .unwrap();
+    let config = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let tls = connector
+        .connect(ServerName::try_from("localhost").unwrap(), raw.into_inner())
+        .await
+        .unwrap();
+    let (read, mut write) = tokio::io::split(tls);
+    let mut read = BufReader::new(read);
+    let mut exchange = async |command: &str| {
+        write
+            .write_all(format!("{command}\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut reply = String::new();
+        loop {
+            let mut line = String::new();
+            read.read_line(&mut line).await.unwrap();
+            reply.push_str(&line);
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return reply;
+            }
+        }
+    };
+    // The session starts over: no MAIL was taken, EHLO comes first.
+    assert_eq!(
+        exchange("MAIL FROM:<bob@example.org>").await,
+        "503 5.5.1 Error: send HELO/EHLO first\r\n"
+    );
+    assert!(
+        exchange("EHLO client.example")
+            .await
+            .contains("250-AUTH PLAIN LOGIN\r\n")
+    );
+    assert_eq!(
+        exchange("RCPT TO:<alice@example.org>").await,
+        "503 5.5.1 Error: need MAIL command\r\n"
+    );
+    assert_eq!(exchange("QUIT").await, "221 2.0.0 Bye\r\n");
+    assert!(server.inbox("alice").await.messages.is_empty());
+}

@@ -387,11 +387,13 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> SmtpHandler<S, A> {
             failed = ?failed, "message"
         );
         if self.lmtp {
+            if outcomes.iter().any(Result::is_ok) {
+                self.delivered += 1;
+            }
             for (rcpt, path, outcome) in t.results(&users, &outcomes) {
                 let result = outcome.map_err(|f| recipients::lmtp_failure(path, f));
                 m.recipient_stored(txn, rcpt, result)?;
             }
-            self.delivered += 1;
             return Ok(());
         }
         if failed.is_empty() {

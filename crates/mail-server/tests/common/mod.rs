@@ -37,6 +37,8 @@ pub(crate) struct Setup {
     /// How long SMTP replies wait past the soft error limit (Postfix's 1 s
     /// makes junk tests slow).
     pub(crate) smtp_error_delay: Duration,
+    /// Postfix's `smtpd_forbid_unauth_pipelining` (default on).
+    pub(crate) forbid_unauth_pipelining: bool,
     /// More users, `user0`, `user1`, ..., all with the password `pw`.
     pub(crate) extra_users: usize,
 }
@@ -52,6 +54,7 @@ impl Default for Setup {
             smtps: true,
             lmtp: true,
             smtp_error_delay: Duration::from_millis(100),
+            forbid_unauth_pipelining: true,
             extra_users: 0,
         }
     }
@@ -104,6 +107,7 @@ pub(crate) async fn start(dir: &Path, setup: Setup) -> TestServer {
     let localhost: SocketAddr = "127.0.0.1:0".parse().unwrap();
     let mut smtp = smtp_proto::server::Options::default();
     smtp.error_delay = setup.smtp_error_delay;
+    smtp.forbid_unauth_pipelining = setup.forbid_unauth_pipelining;
     let mut builder = MailServer::builder(store.clone(), users)
         .hostname(HOSTNAME)
         .local_domains(["example.org"])
