@@ -416,3 +416,40 @@ async fn commands_pipelined_after_starttls_are_discarded() {
     assert_eq!(exchange("QUIT").await, "221 2.0.0 Bye\r\n");
     assert!(server.inbox("alice").await.messages.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postfix_limits_on_size_and_recipients() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path(), Setup::default()).await;
+    let (mut raw, _) = hello(server.smtp, "EHLO").await;
+    // RFC 1870 §6.1: a declared size over message_size_limit.
+    assert_eq!(
+        raw.smtp("MAIL FROM:<bob@example.org> SIZE=10240001").await,
+        "552 5.3.4 Message size exceeds fixed limit"
+    );
+    // smtpd_recipient_limit: 1000 taken, the next refused (RFC 5321
+    // §4.5.3.1.10); the same user named 1000 times gets one copy.
+    let mut wire = b"MAIL FROM:<bob@example.org> SIZE=100\r\n".to_vec();
+    for _ in 0..1001 {
+        wire.extend_from_slice(b"RCPT TO:<alice@example.org>\r\n");
+    }
+    raw.send(&wire).await;
+    assert_eq!(raw.reply().await.unwrap(), "250 2.1.0 Ok");
+    for _ in 0..1000 {
+        assert_eq!(raw.reply().await.unwrap(), "250 2.1.5 Ok");
+    }
+    assert_eq!(
+        raw.reply().await.unwrap(),
+        "452 4.5.3 Error: too many recipients"
+    );
+    assert_eq!(
+        raw.smtp("DATA").await,
+        "354 End data with <CR><LF>.<CR><LF>"
+    );
+    assert_eq!(
+        raw.smtp("Subject: many\r\n\r\nx\r\n.").await,
+        "250 2.0.0 Ok: queued"
+    );
+    assert_eq!(server.inbox("alice").await.messages.len(), 1);
+    assert_eq!(raw.smtp("QUIT").await, "221 2.0.0 Bye");
+}
