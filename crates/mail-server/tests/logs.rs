@@ -130,7 +130,7 @@ async fn sessions_are_logged_without_passwords() {
         "authenticated user=bob",
         "RCPT refused rcpt=<eve@elsewhere.net> reply=550 5.7.1",
         "message id=",
-        "from=<bob@example.org> rcpts=1 size=25 octets=",
+        "from=<bob@example.org> user=\"bob\" rcpts=1 size=25 octets=",
         "result=\"delivered\" failed=[]",
         "session ended end=closed messages=1",
     ] {

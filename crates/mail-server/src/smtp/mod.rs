@@ -177,7 +177,7 @@ struct SmtpHandler<S, A> {
     shared: Arc<Shared<S, A>>,
     peer: SocketAddr,
     lmtp: bool,
-    /// Who authenticated, for the logs.
+    /// Who authenticated, for the logs (Postfix's `sasl_username`).
     user: Option<UserId>,
     /// The open transaction.
     incoming: Option<Incoming>,
@@ -382,7 +382,8 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> SmtpHandler<S, A> {
         // One line per message, as Postfix's "qmgr: ID: from=<>, size=N,
         // nrcpt=N" and "status=sent".
         info!(
-            %id, from = %t.from, rcpts = t.recipient_count(), size, octets,
+            %id, from = %t.from, user = self.user.as_ref().map_or("", UserId::as_str),
+            rcpts = t.recipient_count(), size, octets,
             result = if failed.is_empty() { "delivered" } else { "failed" },
             failed = ?failed, "message"
         );
