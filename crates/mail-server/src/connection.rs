@@ -304,7 +304,11 @@ impl Connection {
     pub(crate) async fn flush_all(&mut self, timeout: Duration) -> io::Result<()> {
         let deadline = Instant::now() + timeout;
         while self.has_output() || self.unflushed {
-            if self.exchange(false, Some(deadline), &mut |_| Poll::Pending).await? == Io::Deadline {
+            if self
+                .exchange(false, Some(deadline), &mut |_| Poll::Pending)
+                .await?
+                == Io::Deadline
+            {
                 return Err(io::Error::new(
                     io::ErrorKind::TimedOut,
                     "the client does not read",
@@ -331,11 +335,7 @@ impl Connection {
 }
 
 impl Stream {
-    fn poll_write(
-        &mut self,
-        cx: &mut Context<'_>,
-        data: &[u8],
-    ) -> Poll<io::Result<usize>> {
+    fn poll_write(&mut self, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
         match self {
             Self::Plain(s) => Pin::new(s).poll_write(cx, data),
             Self::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, data),
@@ -363,11 +363,7 @@ impl Stream {
         }
     }
 
-    fn poll_read(
-        &mut self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
+    fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         match self {
             Self::Plain(s) => Pin::new(s).poll_read(cx, buf),
             Self::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),

@@ -74,8 +74,8 @@ impl Deflate {
             self.compress
                 .compress_vec(input, &mut self.out, mode)
                 .map_err(io::Error::other)?;
-            let used = usize::try_from(self.compress.total_in() - before)
-                .map_err(io::Error::other)?;
+            let used =
+                usize::try_from(self.compress.total_in() - before).map_err(io::Error::other)?;
             input = &input[used..];
             // Done when everything went in and the compressor stopped short
             // of filling the buffer (so it had nothing more to give).
@@ -101,10 +101,10 @@ impl Deflate {
             .decompress
             .decompress(&self.pending_in, buf, FlushDecompress::Sync)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-        let used = usize::try_from(self.decompress.total_in() - before_in)
-            .map_err(io::Error::other)?;
-        let made = usize::try_from(self.decompress.total_out() - before_out)
-            .map_err(io::Error::other)?;
+        let used =
+            usize::try_from(self.decompress.total_in() - before_in).map_err(io::Error::other)?;
+        let made =
+            usize::try_from(self.decompress.total_out() - before_out).map_err(io::Error::other)?;
         self.pending_in.drain(..used);
         if status == Status::StreamEnd && !self.pending_in.is_empty() {
             return Err(io::Error::new(
@@ -152,7 +152,12 @@ mod tests {
     fn input_inflates_a_buffer_at_a_time() {
         // 100 000 octets of commands compress to little; they come out in
         // 4 096-octet pieces, never all at once.
-        let plain: Vec<u8> = b"A1 NOOP\r\n".iter().copied().cycle().take(100_000).collect();
+        let plain: Vec<u8> = b"A1 NOOP\r\n"
+            .iter()
+            .copied()
+            .cycle()
+            .take(100_000)
+            .collect();
         let mut client = Compress::new(Compression::default(), false);
         let mut wire = Vec::with_capacity(200_000);
         client

@@ -170,7 +170,9 @@ pub(crate) async fn drive<M: Machine, H: Handler<M>>(
         }
         let read = !eof && machine.wants_read();
         let io = conn
-            .exchange(read, machine.poll_timeout(), &mut |cx| handler.poll_wake(cx))
+            .exchange(read, machine.poll_timeout(), &mut |cx| {
+                handler.poll_wake(cx)
+            })
             .await?;
         match io {
             Io::Input(n) => machine.handle_input(conn.input(n)),

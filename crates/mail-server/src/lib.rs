@@ -159,8 +159,10 @@
 
 mod auth;
 mod connection;
+mod deflate;
 mod driver;
 mod error;
+mod imap;
 mod pop3;
 mod running;
 mod server;
