@@ -24,26 +24,27 @@ pub(super) fn wire_name(name: &MailboxName, mode: Mode) -> WireName<'static> {
     WireName::from_name(name.as_str(), mode)
 }
 
-/// A message's flags as FETCH and FLAGS write them; `\Recent` only where
-/// the session's grammar has it (IMAP4rev1; RFC 9051 dropped it).
+/// A message's flags as FETCH and FLAGS write them, in Dovecot's order:
+/// `\Answered \Flagged \Deleted \Seen \Draft`, `\Recent` where the
+/// session's grammar has it (IMAP4rev1; RFC 9051 dropped it), then the
+/// keywords.
 pub(super) fn wire_flags(flags: &Flags, recent: bool) -> Vec<WireFlag<'static>> {
     let mut out = Vec::with_capacity(flags.len() + usize::from(recent));
-    for flag in flags.iter() {
-        out.push(match flag {
-            Flag::Seen => WireFlag::Seen,
-            Flag::Answered => WireFlag::Answered,
-            Flag::Flagged => WireFlag::Flagged,
-            Flag::Deleted => WireFlag::Deleted,
-            Flag::Draft => WireFlag::Draft,
-            Flag::Keyword(k) => match keyword(&k) {
-                Some(w) => w,
-                None => continue,
-            },
-        });
+    for (flag, wire) in [
+        (Flag::Answered, WireFlag::Answered),
+        (Flag::Flagged, WireFlag::Flagged),
+        (Flag::Deleted, WireFlag::Deleted),
+        (Flag::Seen, WireFlag::Seen),
+        (Flag::Draft, WireFlag::Draft),
+    ] {
+        if flags.contains(&flag) {
+            out.push(wire);
+        }
     }
     if recent {
         out.push(WireFlag::Recent);
     }
+    out.extend(flags.keywords().iter().filter_map(keyword));
     out
 }
 
@@ -133,7 +134,7 @@ mod tests {
             .iter()
             .map(|f| f.name().into_owned())
             .collect();
-        assert_eq!(back, ["\\Seen", "\\Draft", "$Forwarded", "\\Recent"]);
+        assert_eq!(back, ["\\Seen", "\\Draft", "\\Recent", "$Forwarded"]);
         assert_eq!(
             store_flags(&[WireFlag::Wildcard]),
             Err(InvalidFlag("\\*".into()))

@@ -152,6 +152,7 @@ impl<S: MailStore, A: Authenticator> Session<S, A> {
                                 let meta = &mut sel.view.messages[i];
                                 meta.flags = u.flags;
                                 meta.modseq = meta.modseq.max(u.modseq);
+                                sel.view.highest_modseq = sel.view.highest_modseq.max(u.modseq);
                                 sel.view.told(u.uid);
                             }
                             if u.changed {

@@ -75,6 +75,7 @@ impl<S: MailStore, A: Authenticator> Session<S, A> {
             let meta = &mut sel.view.messages[i];
             meta.flags = u.flags.clone();
             meta.modseq = meta.modseq.max(u.modseq);
+            sel.view.highest_modseq = sel.view.highest_modseq.max(u.modseq);
             sel.view.told(u.uid);
             // Unless .SILENT, every message stored to is answered with its
             // flags (Dovecot); with UNCHANGEDSINCE, a changed one is

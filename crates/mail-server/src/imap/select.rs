@@ -56,7 +56,9 @@ impl<M: Mailbox> Selected<M> {
             return;
         };
         loop {
-            match feed.stream().next().now_or_never() {
+            // Out of tokio's cooperative budget: a change already sent is
+            // ready now, however busy the task has been.
+            match tokio::task::unconstrained(feed.stream().next()).now_or_never() {
                 Some(Some(change)) => self.view.apply(change),
                 Some(None) => {
                     debug!(mailbox = %self.name, "change feed ended");
@@ -64,6 +66,22 @@ impl<M: Mailbox> Selected<M> {
                     return;
                 }
                 None => return,
+            }
+        }
+    }
+
+    /// Takes in every change made before now: what the feed has, and if
+    /// the store is further on than the feed says (the feed is busy
+    /// looking at the disk), a fresh snapshot. For NOOP, CHECK and IDLE,
+    /// which promise the client the mailbox as it is.
+    pub(super) async fn catch_up(&mut self) {
+        self.absorb();
+        if let Ok(status) = self.mailbox.status().await
+            && status.highest_modseq > self.view.highest_modseq
+        {
+            self.absorb();
+            if status.highest_modseq > self.view.highest_modseq {
+                self.view.lagged = true;
             }
         }
     }

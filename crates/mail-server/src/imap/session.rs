@@ -173,6 +173,9 @@ impl<S: MailStore, A: Authenticator> Handler<Server> for Session<S, A> {
             }
             Event::IdleStarted { .. } => {
                 self.idle = true;
+                if let Some(sel) = &mut self.selected {
+                    sel.catch_up().await;
+                }
                 self.sync(m).await;
             }
             Event::IdleEnded { .. } => self.idle = false,
@@ -237,6 +240,9 @@ impl<S: MailStore, A: Authenticator> Session<S, A> {
         let name = body.name();
         match body {
             CommandBody::Noop | CommandBody::Check => {
+                if let Some(sel) = &mut self.selected {
+                    sel.catch_up().await;
+                }
                 self.sync(m).await;
                 log_refusal(m.ok(&tag));
             }

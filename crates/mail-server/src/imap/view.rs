@@ -220,7 +220,7 @@ impl View {
         Some(Pending {
             data: Data::Fetch {
                 seq: i as u32 + 1,
-                items: flags_items(meta, style, true),
+                items: flags_items(meta, style, false),
             },
             what: Sent::Flags(uid),
         })
