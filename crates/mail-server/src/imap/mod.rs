@@ -23,6 +23,8 @@ mod binary;
 pub(crate) mod fetch;
 mod headers;
 mod message;
+pub(crate) mod search;
+mod search_text;
 
 #[cfg(test)]
 mod dovecot_tests;
