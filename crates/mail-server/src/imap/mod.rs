@@ -20,6 +20,7 @@
 )]
 
 mod binary;
+mod esearch;
 pub(crate) mod fetch;
 mod headers;
 mod message;
