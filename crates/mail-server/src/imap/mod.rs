@@ -29,3 +29,5 @@ mod search_text;
 
 #[cfg(test)]
 mod dovecot_tests;
+#[cfg(test)]
+mod fetch_tests;
