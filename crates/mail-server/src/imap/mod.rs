@@ -31,3 +31,5 @@ mod search_text;
 mod dovecot_tests;
 #[cfg(test)]
 mod fetch_tests;
+#[cfg(test)]
+mod search_tests;
