@@ -16,28 +16,30 @@ pub(crate) struct Found {
 }
 
 impl Found {
+    /// The matches with their metadata (indexes past the view, from
+    /// another view, are left out).
+    fn metas<'v>(
+        &'v self,
+        view: &View<'v>,
+    ) -> impl Iterator<Item = (usize, &'v mailbox_traits::MessageMeta)> + 'v {
+        let messages = view.messages;
+        self.indexes
+            .iter()
+            .filter_map(move |&i| Some((i, messages.get(i)?)))
+    }
+
     /// The sequence numbers, or the UIDs (UID SEARCH), ascending: the
     /// `SEARCH` response (RFC 3501 §7.2.5).
     pub(crate) fn ids(&self, view: &View<'_>, uid: bool) -> Vec<u32> {
-        self.indexes
-            .iter()
-            .map(|&i| {
-                if uid {
-                    view.messages[i].uid.get()
-                } else {
-                    i as u32 + 1
-                }
-            })
+        self.metas(view)
+            .map(|(i, m)| if uid { m.uid.get() } else { i as u32 + 1 })
             .collect()
     }
 
     /// The highest mod-sequence of the matches, for `SEARCH ... (MODSEQ n)`
     /// and ESEARCH `MODSEQ` (RFC 7162 §3.1.5); `None` if nothing matched.
     pub(crate) fn highest_modseq(&self, view: &View<'_>) -> Option<u64> {
-        self.indexes
-            .iter()
-            .map(|&i| view.messages[i].modseq.get())
-            .max()
+        self.metas(view).map(|(_, m)| m.modseq.get()).max()
     }
 
     /// The data of an ESEARCH response for the return options `returns`
@@ -82,7 +84,7 @@ impl Found {
     /// without ALL or COUNT, else every match.
     pub(crate) fn saved(&self, view: &View<'_>, returns: &[SearchReturn]) -> Vec<Uid> {
         let wants = |r: SearchReturn| returns.contains(&r);
-        let uids = self.indexes.iter().map(|&i| view.messages[i].uid);
+        let uids = self.metas(view).map(|(_, m)| m.uid);
         let only_ends = (wants(SearchReturn::Min) || wants(SearchReturn::Max))
             && !wants(SearchReturn::All)
             && !wants(SearchReturn::Count);

@@ -32,7 +32,7 @@ use imap_proto::Mode;
 use imap_proto::mime;
 use imap_proto::types::{
     AString, BodyItem, BodyStructure, Date, DateTime, FetchAttr, FetchItem, Flag, IString, Literal,
-    Partial, Section, SectionText,
+    Partial, Section, SectionText, SinglePart, Specific,
 };
 use mailbox_traits::{InternalDate, MessageMeta};
 
@@ -180,7 +180,10 @@ pub(crate) fn fetch<'a>(
         let item = match attr {
             FetchAttr::Flags => FetchItem::Flags(flags(meta, options)),
             FetchAttr::Uid => FetchItem::Uid(meta.uid.get()),
-            FetchAttr::InternalDate => FetchItem::InternalDate(internal_date(meta.internal_date)),
+            FetchAttr::InternalDate => match internal_date(meta.internal_date) {
+                Some(d) => FetchItem::InternalDate(d),
+                None => continue,
+            },
             FetchAttr::Rfc822Size => FetchItem::Rfc822Size(meta.size),
             FetchAttr::ModSeq => FetchItem::ModSeq(meta.modseq.get()),
             attr => {
@@ -321,11 +324,26 @@ fn cut(data: Bytes, partial: Option<Partial>) -> Bytes {
 }
 
 /// BODY or BODYSTRUCTURE; a message `mail-parser` cannot read (no header
-/// at all) is Dovecot's empty text/plain part.
+/// at all) is Dovecot's empty text/plain part (`EMPTY_BODYSTRUCTURE`).
 fn structure(raw: &[u8], extensible: bool) -> BodyStructure<'static> {
     mime::body_structure(raw, extensible)
         .or_else(|| mime::body_structure(b"MIME-Version: 1.0\r\n\r\n", extensible))
-        .unwrap_or_else(|| unreachable!("a header-only message always parses"))
+        .unwrap_or_else(|| {
+            let s = |v: &'static str| IString::from_bytes(v.as_bytes(), Mode::Imap4rev1);
+            BodyStructure::Single {
+                part: Box::new(SinglePart {
+                    media_type: s("text"),
+                    subtype: s("plain"),
+                    params: vec![(s("charset"), s("us-ascii"))],
+                    id: None,
+                    description: None,
+                    encoding: s("7bit"),
+                    octets: 0,
+                    specific: Specific::Text { lines: 0 },
+                }),
+                ext: None,
+            }
+        })
 }
 
 /// FLAGS in Dovecot's order: `\Answered \Flagged \Deleted \Seen \Draft`,
@@ -357,8 +375,9 @@ fn flags(meta: &MessageMeta, options: FetchOptions) -> Vec<Flag<'static>> {
     v
 }
 
-/// INTERNALDATE in the date's own zone (RFC 9051 §2.3.3).
-pub(crate) fn internal_date(d: InternalDate) -> DateTime {
+/// INTERNALDATE in the date's own zone (RFC 9051 §2.3.3); `None` only for
+/// a date outside what an [`InternalDate`] can hold.
+pub(crate) fn internal_date(d: InternalDate) -> Option<DateTime> {
     let in_zone = |d: InternalDate| {
         let c = d.civil();
         let date = Date::new(u16::try_from(c.year).ok()?, c.month, c.day).ok()?;
@@ -366,7 +385,5 @@ pub(crate) fn internal_date(d: InternalDate) -> DateTime {
     };
     // Near year 1 or 9999 a zone can push the civil date out of the
     // four-digit range: then UTC, which the store keeps within it.
-    in_zone(d)
-        .or_else(|| d.with_offset(0).ok().and_then(in_zone))
-        .unwrap_or_else(|| unreachable!("InternalDate stays within 0001..=9999 in UTC"))
+    in_zone(d).or_else(|| d.with_offset(0).ok().and_then(in_zone))
 }

@@ -45,7 +45,7 @@ impl<'m> Parsed<'m> {
     /// Dovecot's `imap_msgpart_find` has it, so `1.1` of a text part is
     /// that part).
     pub(crate) fn part(&self, path: &[u32]) -> Option<Part<'_, 'm>> {
-        let message = self.message.as_ref()?;
+        let message = self.message.as_ref().filter(|m| !m.parts.is_empty())?;
         let mut part = Part {
             message,
             index: 0,
@@ -104,7 +104,10 @@ impl<'p, 'm> Part<'p, 'm> {
         }
         match &self.part().body {
             PartType::Multipart(children) => Some(Self {
-                index: *children.get(n)? as usize,
+                index: *children
+                    .get(n)
+                    .filter(|&&c| (c as usize) < self.message.parts.len())?
+                    as usize,
                 depth: self.depth + 1,
                 in_multipart: true,
                 ..self
@@ -128,6 +131,7 @@ impl<'p, 'm> Part<'p, 'm> {
     }
 
     fn part(&self) -> &'p MessagePart<'m> {
+        // Every `Part` is made with an index checked against `parts`.
         &self.message.parts[self.index]
     }
 
