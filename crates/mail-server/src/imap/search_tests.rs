@@ -399,3 +399,94 @@ fn save_keeps_what_rfc_9051_example_10_says() {
     // otherwise returned": the session sends none; the data would be ALL.
     assert_eq!(found.saved(&v, &[Save]).len(), 8);
 }
+
+/// Rough figures for the report, not a check: `cargo test --release -p
+/// mail-server --lib imap::search_tests::figures -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints timings"]
+fn figures() {
+    use std::time::Instant;
+
+    use super::fetch::{self, FetchOptions};
+
+    let metas: Vec<MessageMeta> = (1..=10_000)
+        .map(|u| {
+            let flags: &[Flag] = if u % 3 == 0 { &[Flag::Seen] } else { &[] };
+            meta(
+                u,
+                flags,
+                date(2024, 1, 1 + (u % 28) as u8, (12, 0, 0), 0),
+                u64::from(u),
+            )
+        })
+        .collect();
+    let v = view(&metas);
+    let attrs = {
+        let input =
+            Bytes::from_static(b"t UID FETCH 1:* (UID FLAGS RFC822.SIZE INTERNALDATE MODSEQ)\r\n");
+        let (c, _) = decode::command(&input, &Options::default()).unwrap();
+        let CommandBody::Fetch { attrs, .. } = c.body else {
+            panic!()
+        };
+        attrs.expand().into_static()
+    };
+    let t = Instant::now();
+    let mut n = 0;
+    for m in &metas {
+        n += fetch::fetch(&attrs, m, None, FetchOptions::default())
+            .unwrap()
+            .answers
+            .len();
+    }
+    println!(
+        "FETCH (UID FLAGS RFC822.SIZE INTERNALDATE MODSEQ) x10000: {:?} ({n} items)",
+        t.elapsed()
+    );
+
+    let t = Instant::now();
+    let found = ids("OR SEEN SINCE 20-Jan-2024 NOT DELETED", &v);
+    println!(
+        "SEARCH flags/dates over 10000: {:?} ({} found)",
+        t.elapsed(),
+        found.len()
+    );
+
+    let raw = Bytes::from_static(include_bytes!(
+        "../../tests/dovecot_imap/messages/sections.eml"
+    ));
+    let few = &metas[..1000];
+    let t = Instant::now();
+    let (found, read) = search_with("BODY \"4.2.2.2\"", &view(few), |_| raw.clone()).unwrap();
+    println!(
+        "SEARCH BODY over 1000 x 1.3 kB multiparts: {:?} ({} found, {} read)",
+        t.elapsed(),
+        found.len(),
+        read.len()
+    );
+
+    let big = Bytes::from(
+        format!(
+            "Subject: big\r\n\r\n{}",
+            "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!?\r\n".repeat(80_000)
+        )
+        .into_bytes(),
+    );
+    let body = {
+        let input =
+            Bytes::from_static(b"t FETCH 1 (BODY.PEEK[] BODY.PEEK[TEXT]<1000.4000000>)\r\n");
+        let (c, _) = decode::command(&input, &Options::default()).unwrap();
+        let CommandBody::Fetch { attrs, .. } = c.body else {
+            panic!()
+        };
+        attrs.expand().into_static()
+    };
+    let t = Instant::now();
+    for _ in 0..1000 {
+        fetch::fetch(&body, &metas[0], Some(&big), FetchOptions::default()).unwrap();
+    }
+    println!(
+        "FETCH BODY.PEEK[] + partial of a {} MB message x1000: {:?}",
+        big.len() / 1_000_000,
+        t.elapsed()
+    );
+}
