@@ -15,9 +15,13 @@ pub(crate) fn settings(cli: &Cli, setup: &Setup, listening: &[Listening]) -> Str
     let domain = cli.domains.first().map_or("localhost", String::as_str);
     let pop3 = find(listening, Protocol::Pop3, Security::Plain);
     let pop3s = find(listening, Protocol::Pop3, Security::ImplicitTls);
-    let host = pop3s
-        .or(pop3)
-        .map_or_else(|| "-".to_owned(), |a| a.ip().to_string());
+    let smtp = find(listening, Protocol::Smtp, Security::Plain);
+    let smtps = find(listening, Protocol::Smtp, Security::ImplicitTls);
+    let lmtp = find(listening, Protocol::Lmtp, Security::Plain);
+    let host = |a: Option<SocketAddr>, b: Option<SocketAddr>| {
+        a.or(b)
+            .map_or_else(|| "-".to_owned(), |a| a.ip().to_string())
+    };
 
     let _ = writeln!(
         t,
@@ -54,7 +58,7 @@ pub(crate) fn settings(cli: &Cli, setup: &Setup, listening: &[Listening]) -> Str
         t,
         "\nIncoming mail: POP3 (download, then delete from the server)"
     );
-    row(&mut t, "Server", &host);
+    row(&mut t, "Server", &host(pop3s, pop3));
     match pop3s {
         Some(a) => row(
             &mut t,
@@ -77,13 +81,51 @@ pub(crate) fn settings(cli: &Cli, setup: &Setup, listening: &[Listening]) -> Str
     row(&mut t, "Authentication", "normal password");
 
     let _ = writeln!(t, "\nOutgoing mail: SMTP");
-    not_served(
+    row(&mut t, "Server", &host(smtps, smtp));
+    match smtps {
+        Some(a) => row(
+            &mut t,
+            "Port",
+            &format!("{}  SSL/TLS (recommended)", a.port()),
+        ),
+        None => row(&mut t, "Port", "SSL/TLS: off"),
+    }
+    match smtp {
+        Some(a) => row(
+            &mut t,
+            "",
+            &format!(
+                "{}  STARTTLS; plain password also allowed from this machine",
+                a.port()
+            ),
+        ),
+        None => row(&mut t, "", "STARTTLS: off"),
+    }
+    row(
         &mut t,
-        "SMTP",
-        cli.smtp,
-        "the SMTP driver comes with smtp-proto",
+        "Authentication",
+        "normal password, as for incoming mail",
     );
-    not_served(&mut t, "SMTPS", cli.smtps, "likewise");
+    row(
+        &mut t,
+        "",
+        "required to send to other domains (refused for now: outbound",
+    );
+    row(
+        &mut t,
+        "",
+        &format!(
+            "delivery is not enabled); none for mail to {}",
+            cli.domains.join(", ")
+        ),
+    );
+    if let Some(a) = lmtp {
+        row(
+            &mut t,
+            "LMTP",
+            &format!("{a}  for a mail server on this machine, no authentication"),
+        );
+    }
     let _ = writeln!(
         t,
         "\nIMAP (mail kept on the server, synced to every device)"
@@ -114,14 +156,27 @@ pub(crate) fn settings(cli: &Cli, setup: &Setup, listening: &[Listening]) -> Str
         "only over TLS, or in plain from this machine",
     );
     let _ = writeln!(t, "{}", "-".repeat(72));
-    if let Some(a) = pop3s {
-        let who = match setup.demo {
-            Some(_) => DEMO_USER,
-            None => "NAME",
-        };
+    let who = match setup.demo {
+        Some(_) => DEMO_USER,
+        None => "NAME",
+    };
+    let mut try_it = "Try it: ";
+    if let Some(a) = smtps {
+        let domain = cli.domains.first().map_or("localhost", String::as_str);
         let _ = writeln!(
             t,
-            "Try it:  curl --insecure --user {who}:PASSWORD pop3s://{}:{}/",
+            "{try_it} curl --insecure --user {who}:PASSWORD --mail-from {who}@{domain} \\\n\
+             {:14}--mail-rcpt {who}@{domain} --upload-file message.eml smtps://{}:{}",
+            "",
+            a.ip(),
+            a.port()
+        );
+        try_it = "        ";
+    }
+    if let Some(a) = pop3s {
+        let _ = writeln!(
+            t,
+            "{try_it} curl --insecure --user {who}:PASSWORD pop3s://{}:{}/",
             a.ip(),
             a.port()
         );
