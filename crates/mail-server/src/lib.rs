@@ -161,6 +161,7 @@ mod auth;
 mod connection;
 mod driver;
 mod error;
+pub(crate) mod imap;
 mod pop3;
 mod running;
 mod server;
