@@ -9,16 +9,6 @@ mod common;
 
 use common::*;
 use mail_server::PlaintextAuth;
-use mailbox_traits::{Account, MailStore, Mailbox, MailboxName, UserId};
-
-async fn uid_validity(server: &TestServer, mailbox: &str) -> u32 {
-    let account = server.store.account(&UserId::new("alice")).await.unwrap();
-    let mailbox = account
-        .open_mailbox(&MailboxName::new(mailbox).unwrap())
-        .await
-        .unwrap();
-    mailbox.status().await.unwrap().uid_validity.get()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_command_family() {
@@ -88,7 +78,7 @@ async fn every_command_family() {
     );
 
     // SELECT: every response RFC 3501 §6.3.1 and RFC 7162 ask for.
-    let validity = uid_validity(&server, "INBOX").await;
+    let validity = server.uid_validity("alice", "INBOX").await;
     assert_eq!(v("select"), "'OK' | [b'2']");
     assert_eq!(
         v("select-flags"),
@@ -152,9 +142,9 @@ async fn every_command_family() {
     assert_eq!(v("keyword"), r"2 (FLAGS (\Draft \Recent $Label1))");
 
     // COPY and MOVE with COPYUID (RFC 4315 §3, RFC 6851 §4.3).
-    let archive = uid_validity(&server, "Archive").await;
-    let trash = uid_validity(&server, "Trash").await;
-    let junk = uid_validity(&server, "Junk").await;
+    let archive = server.uid_validity("alice", "Archive").await;
+    let trash = server.uid_validity("alice", "Trash").await;
+    let junk = server.uid_validity("alice", "Junk").await;
     assert_eq!(
         v("copy"),
         format!("'OK' | [b'[COPYUID {archive} 1:2 1:2] Copy completed.']")

@@ -21,8 +21,10 @@
 //! - [`copy`]: COPY, MOVE, EXPUNGE, UID EXPUNGE;
 //! - [`append`]: APPEND and MULTIAPPEND, streamed.
 //!
-//! The FETCH and SEARCH engines ([`fetch`], [`search`]) are pure: the
-//! session hands them metadata and message bytes.
+//! The FETCH and SEARCH engines ([`fetch`], [`search`]) are pure: no I/O,
+//! no clock; the session hands them metadata and message bytes. Their
+//! semantics follow Dovecot's, recorded from a real Dovecot in
+//! `tests/dovecot_imap/` and replayed by their unit tests.
 
 mod append;
 mod convert;
@@ -46,6 +48,13 @@ mod headers;
 mod message;
 pub(crate) mod search;
 mod search_text;
+
+#[cfg(test)]
+mod dovecot_tests;
+#[cfg(test)]
+mod fetch_tests;
+#[cfg(test)]
+mod search_tests;
 
 use std::time::Duration;
 

@@ -10,6 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use imap_proto::server::{Completion, Server};
 use imap_proto::types::{AString, AtomExt, Code, Data, SearchKey, SearchReturn, Tag};
 use mailbox_traits::{Authenticator, MailStore, Mailbox};
+use tracing::debug;
 
 use super::search::{CHARSETS, Query, SearchError, View};
 use super::session::{Session, log_refusal};
@@ -55,6 +56,7 @@ impl<S: MailStore, A: Authenticator> Session<S, A> {
             now,
         };
         let mut run = query.run(&view);
+        debug!(reads_messages = query.reads_messages(), "SEARCH");
         while let Some(uid) = run.next_needed() {
             match sel.mailbox.read(uid).await {
                 Ok(raw) => run.supply(&raw),

@@ -186,6 +186,16 @@ impl TestServer {
         inbox_of(&self.store, user).await
     }
 
+    /// The UIDVALIDITY of `user`'s `mailbox`.
+    pub(crate) async fn uid_validity(&self, user: &str, mailbox: &str) -> u32 {
+        let account = self.store.account(&UserId::new(user)).await.unwrap();
+        let mailbox = account
+            .open_mailbox(&MailboxName::new(mailbox).unwrap())
+            .await
+            .unwrap();
+        mailbox.status().await.unwrap().uid_validity.get()
+    }
+
     /// The octets of message `n` (from 1) of `user`'s INBOX, from the store.
     pub(crate) async fn stored(&self, user: &str, n: usize) -> Bytes {
         let account = self.store.account(&UserId::new(user)).await.unwrap();
