@@ -104,12 +104,15 @@ impl<S: MailStore, A: Authenticator> Session<S, A> {
             }
         };
         let mut attrs = attrs.expand();
-        if uid && !attrs.contains(&FetchAttr::Uid) {
-            // RFC 9051 §6.4.9: UID FETCH answers with UID, first as Dovecot.
-            attrs.insert(0, FetchAttr::Uid);
-        }
         if changed_since.is_some() && !attrs.contains(&FetchAttr::ModSeq) {
             attrs.push(FetchAttr::ModSeq);
+        }
+        // RFC 9051 §6.4.9: UID FETCH answers with UID, first as Dovecot;
+        // so does a FETCH of MODSEQ once CONDSTORE is on (RFC 7162 §3.2.4,
+        // for a server that offers QRESYNC).
+        let with_uid = uid || (style.condstore && attrs.contains(&FetchAttr::ModSeq));
+        if with_uid && !attrs.contains(&FetchAttr::Uid) {
+            attrs.insert(0, FetchAttr::Uid);
         }
         let targets: Vec<Uid> = indexes
             .iter()

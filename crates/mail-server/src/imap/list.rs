@@ -12,8 +12,8 @@
 
 use imap_proto::server::{Completion, Server};
 use imap_proto::types::{
-    AString, Data, ExtValue, ListItem, ListMailbox, ListPatterns, ListReturn, ListSelect,
-    Mailbox as WireName, MailboxAttr, StatusAttr, Tag,
+    AString, Data, ExtValue, IString, ListItem, ListMailbox, ListPatterns, ListReturn, ListSelect,
+    Mailbox as WireName, MailboxAttr, Quoted, StatusAttr, Tag,
 };
 use mailbox_traits::{Account, Authenticator, MailStore, MailboxInfo, MailboxName, SpecialUse};
 
@@ -230,14 +230,20 @@ fn item(
             attrs.push(special_use_attr(u));
         }
     }
-    let extended = (!lsub && e.child_subscribed && !e.subscribed).then(|| {
-        let childinfo = AString::from_bytes(&b"CHILDINFO"[..], imap_proto::Mode::Imap4rev1);
-        let value = ExtValue::List(vec![ExtValue::Value(AString::from_bytes(
-            &b"SUBSCRIBED"[..],
-            imap_proto::Mode::Imap4rev1,
-        ))]);
-        vec![(childinfo, value)]
-    });
+    // RFC 5258 §3.5's form: `("CHILDINFO" ("SUBSCRIBED"))`.
+    let quoted = |s: &'static str| {
+        Quoted::new(s.as_bytes())
+            .ok()
+            .map(|q| AString::String(IString::Quoted(q)))
+    };
+    let extended = (!lsub && e.child_subscribed && !e.subscribed)
+        .then(|| {
+            Some(vec![(
+                quoted("CHILDINFO")?,
+                ExtValue::List(vec![ExtValue::Value(quoted("SUBSCRIBED")?)]),
+            )])
+        })
+        .flatten();
     ListItem {
         attrs,
         delimiter: Some(MailboxName::DELIMITER),
