@@ -11,7 +11,8 @@ use bytes::BytesMut;
 use imap_proto::server::{AppendAnnouncement, Completion, Server};
 use imap_proto::types::{Code, Mailbox as WireName, Tag};
 use mailbox_traits::{
-    Account, Authenticator, Flags, InternalDate, MailStore, Mailbox, StoreError, Uid, UidValidity,
+    Account, Authenticator, Flags, InternalDate, MailStore, Mailbox, MailboxName, StoreError, Uid,
+    UidValidity,
 };
 use tracing::{debug, warn};
 
@@ -21,6 +22,7 @@ use super::sets;
 
 /// An APPEND being received.
 pub(super) struct AppendJob<M> {
+    name: MailboxName,
     mailbox: M,
     /// The message coming in, and what to store it with.
     message: BytesMut,
@@ -64,12 +66,13 @@ impl<S: MailStore, A: Authenticator> Session<S, A> {
         }
         let mode = m.mode();
         let opened = match (&self.account, convert::store_name(wire, mode)) {
-            (Some(account), Some(name)) => account.open_mailbox(&name).await,
+            (Some(account), Some(name)) => account.open_mailbox(&name).await.map(|m| (name, m)),
             _ => Err(StoreError::NoSuchMailbox),
         };
         match opened {
-            Ok(mailbox) => {
+            Ok((name, mailbox)) => {
                 self.append = Some(AppendJob {
+                    name,
                     mailbox,
                     message: BytesMut::with_capacity(capacity),
                     flags,
@@ -138,6 +141,14 @@ impl<S: MailStore, A: Authenticator> Session<S, A> {
             return self.finish(m, tag, failed).await;
         }
         debug!(messages, "appended");
+        // Into the selected mailbox: the view takes the new messages in
+        // before the answer, so the client can use the UIDs APPENDUID
+        // gives at once (the EXISTS goes out first).
+        if let Some(sel) = &mut self.selected
+            && sel.name == job.name
+        {
+            sel.catch_up().await;
+        }
         let c = Completion::ok("Append completed.");
         let c = match (job.uid_validity, sets::uid_set(&job.stored)) {
             (Some(validity), Some(uids)) => c.with_code(Code::AppendUid {

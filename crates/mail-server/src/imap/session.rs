@@ -238,6 +238,20 @@ impl<S: MailStore, A: Authenticator> Session<S, A> {
     async fn command(&mut self, m: &mut Server, command: Command<'static>) {
         let Command { tag, body } = command;
         let name = body.name();
+        if self.selected.is_some()
+            && !matches!(
+                body,
+                CommandBody::Select { .. }
+                    | CommandBody::Examine { .. }
+                    | CommandBody::Close
+                    | CommandBody::Unselect
+            )
+        {
+            // As Dovecot, the view catches up with the store before each
+            // command: messages another session added are announced, so
+            // the command (a UID FETCH of a UID learnt elsewhere) sees them.
+            self.sync(m).await;
+        }
         match body {
             CommandBody::Noop | CommandBody::Check => {
                 if let Some(sel) = &mut self.selected {
