@@ -3,6 +3,8 @@
 //! LIST-EXTENDED and LIST-STATUS, IMAP4rev2, AUTHENTICATE with SASL-IR,
 //! and the ENVELOPE and BODYSTRUCTURE Dovecot gives for real messages.
 
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
 mod common;
 
 use std::time::{Duration, Instant};
@@ -18,11 +20,6 @@ async fn alice(server: &TestServer) -> Raw {
     let login = c.imap("L", "LOGIN alice wonderland").await;
     assert!(login[0].starts_with("L OK [CAPABILITY "), "{login:?}");
     c
-}
-
-/// The response lines but the tagged one.
-fn untagged(lines: &[String]) -> &[String] {
-    &lines[..lines.len() - 1]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
