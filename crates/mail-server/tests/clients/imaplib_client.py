@@ -318,6 +318,14 @@ def case_compress(host, port, user, password):
     sys.stdout.flush()
 
 
+def case_flags(host, port, user, password):
+    """The flags of every message, read-only."""
+    m = login(host, port, user, password)
+    m.select("INBOX", readonly=True)
+    show("flags", m.uid("FETCH", "1:*", "(FLAGS)")[1])
+    m.logout()
+
+
 def main():
     case = sys.argv[1]
     args = sys.argv[2:]
