@@ -8,8 +8,8 @@ use std::str::FromStr;
 use clap::{Parser, Subcommand};
 
 /// A small, real mail server: Maildir storage, SMTP in (STARTTLS, and
-/// SMTPS), POP3 and POP3S out, TLS with a self-signed certificate unless
-/// given one.
+/// SMTPS), IMAP and IMAPS (mail kept on the server, synced to every device),
+/// POP3 and POP3S, TLS with a self-signed certificate unless given one.
 ///
 /// With no flags it serves ./mail-data for the domain `localhost`, on
 /// 127.0.0.1 only, with a demo user whose password it makes once, keeps in
@@ -19,10 +19,6 @@ use clap::{Parser, Subcommand};
 /// domains needs authentication, and is refused even then for now (outbound
 /// delivery is not enabled). Passwords cross only over TLS, or in plain from
 /// this machine.
-///
-/// The IMAP listener flags are accepted now, but IMAP is not served yet:
-/// its session driver comes with the IMAP work. The startup table says so;
-/// nothing listens on those ports.
 #[derive(Debug, Parser)]
 #[command(name = "mail-server", version)]
 pub(crate) struct Cli {
@@ -62,7 +58,8 @@ pub(crate) struct Cli {
     #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:1110")]
     pub(crate) pop3: Listen,
 
-    /// IMAP listener, or `off`. Not served yet: the IMAP driver comes later.
+    /// IMAP listener (STARTTLS offered), or `off` (port 143 on a real
+    /// server).
     #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:1143")]
     pub(crate) imap: Listen,
 
@@ -81,7 +78,8 @@ pub(crate) struct Cli {
     #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:1995")]
     pub(crate) pop3s: Listen,
 
-    /// IMAP with implicit TLS (IMAPS), or `off`. Not served yet.
+    /// IMAP with implicit TLS (IMAPS, RFC 8314; port 993 on a real server),
+    /// or `off`.
     #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:1993")]
     pub(crate) imaps: Listen,
 
@@ -146,6 +144,7 @@ mod tests {
         assert_eq!(cli.smtps.to_string(), "127.0.0.1:1465");
         assert_eq!(cli.lmtp, Listen(None));
         assert_eq!(cli.imap.to_string(), "127.0.0.1:1143");
+        assert_eq!(cli.imaps.to_string(), "127.0.0.1:1993");
 
         let cli = Cli::parse_from([
             "mail-server",

@@ -116,6 +116,10 @@ impl Server {
             "off",
             "--pop3s",
             "off",
+            "--imap",
+            "off",
+            "--imaps",
+            "off",
         ];
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args([TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])

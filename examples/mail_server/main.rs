@@ -7,9 +7,10 @@
 //!
 //! It keeps mail in `./mail-data` (a Maildir++ per user, which mutt and
 //! Dovecot read too), takes mail over SMTP on 127.0.0.1:2525 (STARTTLS) and
-//! 127.0.0.1:1465 (implicit TLS), serves POP3 on 127.0.0.1:1110 (STLS) and
-//! POP3S on 127.0.0.1:1995 with a self-signed certificate made once, and
-//! prints the settings to give a mail client, with a demo user's password. Logs go to
+//! 127.0.0.1:1465 (implicit TLS), serves IMAP on 127.0.0.1:1143 (STARTTLS)
+//! and IMAPS on 127.0.0.1:1993, POP3 on 127.0.0.1:1110 (STLS) and POP3S on
+//! 127.0.0.1:1995, with a self-signed certificate made once, and prints the
+//! settings to give a mail client, with a demo user's password. Logs go to
 //! standard error (`RUST_LOG=debug` for more). Ctrl-C or SIGTERM stops it
 //! gracefully.
 //!
@@ -94,10 +95,18 @@ async fn start(cli: &Cli) -> Result<(RunningServer, String), Box<dyn std::error:
     if let Some(addr) = cli.pop3s.0 {
         builder = builder.pop3s(addr);
     }
-    let served = [cli.smtp, cli.smtps, cli.lmtp, cli.pop3, cli.pop3s];
+    if let Some(addr) = cli.imap.0 {
+        builder = builder.imap(addr);
+    }
+    if let Some(addr) = cli.imaps.0 {
+        builder = builder.imaps(addr);
+    }
+    let served = [
+        cli.smtp, cli.smtps, cli.lmtp, cli.pop3, cli.pop3s, cli.imap, cli.imaps,
+    ];
     if served.iter().all(|l| l.0.is_none()) {
         return Err(
-            "every listener that is served now (--smtp, --smtps, --lmtp, --pop3, --pop3s) is off"
+            "every listener (--smtp, --smtps, --lmtp, --pop3, --pop3s, --imap, --imaps) is off"
                 .into(),
         );
     }
@@ -174,6 +183,10 @@ mod tests {
             "127.0.0.1:0",
             "--smtps",
             "127.0.0.1:0",
+            "--imap",
+            "127.0.0.1:0",
+            "--imaps",
+            "127.0.0.1:0",
         ];
         let cli = Cli::parse_from(args);
 
@@ -189,10 +202,14 @@ mod tests {
         let pop3 = addr(Protocol::Pop3, Security::Plain);
         let smtp = addr(Protocol::Smtp, Security::Plain);
         let smtps = addr(Protocol::Smtp, Security::ImplicitTls);
+        let imap = addr(Protocol::Imap, Security::Plain);
+        let imaps = addr(Protocol::Imap, Security::ImplicitTls);
         for (port, how) in [
             (pop3.port(), "STARTTLS"),
             (smtp.port(), "STARTTLS"),
             (smtps.port(), "SSL/TLS (recommended)"),
+            (imap.port(), "STARTTLS"),
+            (imaps.port(), "SSL/TLS (recommended)"),
         ] {
             assert!(table.contains(&format!("{port}  {how}")), "{table}");
         }
@@ -200,7 +217,14 @@ mod tests {
             table.contains(&format!("smtps://127.0.0.1:{}", smtps.port())),
             "{table}"
         );
-        assert!(table.contains("127.0.0.1:1143: not served yet"), "{table}");
+        assert!(
+            table.contains("Incoming mail: IMAP (kept on the server, synced to every device)"),
+            "{table}"
+        );
+        assert!(
+            table.contains(&format!("imaps://127.0.0.1:{}/INBOX;UID=1", imaps.port())),
+            "{table}"
+        );
         let cert = std::fs::read(dir.join("tls/cert.pem")).unwrap();
 
         // Mail for the demo user over SMTP, from anyone; none for elsewhere.
@@ -235,6 +259,15 @@ mod tests {
         assert_eq!(lines[2], "+OK Logged in.");
         assert!(lines[3].starts_with("+OK 2 "), "{lines:?}");
         assert!(lines.contains(&"Subject: Welcome to your mail server".to_owned()));
+        // The same two messages over IMAP, from the INBOX POP3 read.
+        let script = format!(
+            "a LOGIN demo@localhost {password}\r\nb EXAMINE INBOX\r\n\
+             c UID SEARCH SUBJECT \"over SMTP\"\r\nd LOGOUT\r\n"
+        );
+        let lines = exchange(imap, &script).await;
+        assert!(lines.contains(&"* 2 EXISTS".to_owned()), "{lines:?}");
+        assert!(lines.contains(&"* SEARCH 2".to_owned()), "{lines:?}");
+        assert_eq!(lines.last().unwrap(), "d OK Logout completed.");
         server.shutdown().await;
 
         // A restart keeps the password, the certificate and the mail, and
@@ -259,6 +292,10 @@ mod tests {
             "--smtp",
             "off",
             "--smtps",
+            "off",
+            "--imap",
+            "off",
+            "--imaps",
             "off",
             "--user",
             "erin:pw1",
@@ -296,6 +333,10 @@ mod tests {
             "--smtp",
             "off",
             "--smtps",
+            "off",
+            "--imap",
+            "off",
+            "--imaps",
             "off",
             "--users-file",
             file.to_str().unwrap(),

@@ -110,6 +110,64 @@
 //! # }
 //! ```
 //!
+//! Serve IMAP the same way; a client that selects INBOX sees the mail at
+//! once, and an idling client hears of new mail as it is stored:
+//!
+//! ```
+//! use mail_server::MailServer;
+//! use mailbox_traits::memory::MemoryStore;
+//! use mailbox_traits::{InternalDate, LocalDelivery};
+//! use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let store = MemoryStore::new();
+//! let alice = store.add_user("alice", "wonderland")?;
+//! let date = InternalDate::from_unix(1_700_000_000)?;
+//! store.deliver("Subject: hi\r\n\r\nHello.\r\n".into(), &[alice.clone()], date).await?;
+//! let server = MailServer::builder(store.clone(), store.clone())
+//!     .imap("127.0.0.1:0".parse()?)
+//!     .start()
+//!     .await?;
+//! let addr = server.listeners()[0].addr;
+//!
+//! let (read, mut write) = tokio::net::TcpStream::connect(addr).await?.into_split();
+//! let mut lines = BufReader::new(read).lines();
+//! let mut response = async |tag: &str| -> std::io::Result<Vec<String>> {
+//!     let mut all = Vec::new();
+//!     while let Some(line) = lines.next_line().await? {
+//!         let done = line.starts_with(tag);
+//!         all.push(line);
+//!         if done {
+//!             break;
+//!         }
+//!     }
+//!     Ok(all)
+//! };
+//! response("* OK").await?;
+//! write.write_all(b"a LOGIN alice wonderland\r\nb SELECT INBOX\r\n").await?;
+//! response("a ").await?;
+//! assert!(response("b ").await?.contains(&"* 1 EXISTS".to_owned()));
+//! write.write_all(b"c FETCH 1 (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])\r\n").await?;
+//! assert_eq!(response("c ").await?, [
+//!     "* 1 FETCH (FLAGS (\\Recent) BODY[HEADER.FIELDS (SUBJECT)] {15}",
+//!     "Subject: hi",
+//!     "",
+//!     ")",
+//!     "c OK FETCH completed",
+//! ]);
+//! // IDLE (RFC 2177): a delivery reaches the idling client by itself.
+//! write.write_all(b"d IDLE\r\n").await?;
+//! assert_eq!(response("+ ").await?, ["+ idling"]);
+//! store.deliver("Subject: again\r\n\r\nHi.\r\n".into(), &[alice], date).await?;
+//! assert_eq!(response("* 2 ").await?, ["* 2 EXISTS"]);
+//! write.write_all(b"DONE\r\ne LOGOUT\r\n").await?;
+//! response("e ").await?;
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # What it does
 //!
 //! - [`MailServer::builder`] takes a [`MailStore`](mailbox_traits::MailStore)
@@ -138,8 +196,8 @@
 //! sans-IO server machine on a connection, and only moves bytes, sleeps
 //! until the machine's deadline, and answers the machine's questions from
 //! the store. The loop they share does the rest, including the switch to
-//! TLS after STARTTLS/STLS on the same socket. SMTP, LMTP and POP3 are
-//! served now; IMAP joins as a further driver.
+//! TLS after STARTTLS/STLS/COMPRESS on the same socket, and streams a
+//! large answer a part at a time as the client reads it.
 //!
 //! SMTP (RFC 5321) takes mail for the local domains
 //! ([`Settings::local_domains`]) from anyone, and refuses other domains
@@ -156,12 +214,28 @@
 //! sessions and restarts (UID and UIDVALIDITY, as Dovecot), sizes are exact,
 //! RETR sets `\Seen`, DELE takes effect only at QUIT, and a second session
 //! of the same user gets `-ERR [IN-USE]`.
+//!
+//! IMAP (RFC 9051 IMAP4rev2 and RFC 3501 IMAP4rev1, both offered) answers
+//! every command from the store as Dovecot does: LOGIN and AUTHENTICATE
+//! PLAIN with SASL-IR (LOGINDISABLED before TLS but from loopback),
+//! LIST-EXTENDED, LIST-STATUS and SPECIAL-USE (a new account gets INBOX,
+//! Sent, Drafts, Trash, Junk and Archive), CREATE, DELETE, RENAME,
+//! SUBSCRIBE, STATUS with SIZE, SELECT and EXAMINE with CONDSTORE and
+//! QRESYNC, FETCH of every item (bodies streamed as the store's `Bytes`,
+//! `\Seen` set by a body fetched without PEEK), SEARCH with ESEARCH and
+//! SEARCHRES, STORE with UNCHANGEDSINCE, COPY and MOVE with COPYUID,
+//! EXPUNGE and UID EXPUNGE, APPEND and MULTIAPPEND streamed in with
+//! APPENDUID, IDLE, NAMESPACE, ID, ENABLE, UNSELECT and COMPRESS=DEFLATE.
+//! Other sessions' changes reach a session through the store's change
+//! feed: at the end of each command (an EXPUNGE only where RFC 9051 §7.5.1
+//! allows it) and at once in IDLE.
 
 mod auth;
 mod connection;
+mod deflate;
 mod driver;
 mod error;
-pub(crate) mod imap;
+mod imap;
 mod pop3;
 mod running;
 mod server;

@@ -12,6 +12,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::connection::Connection;
 use crate::driver::DriverLimits;
+use crate::imap;
 use crate::pop3::{self, Pop3Locks};
 use crate::running::{Listening, RunningServer};
 use crate::smtp::{self, QueueIds};
@@ -28,15 +29,18 @@ pub enum Protocol {
     Lmtp,
     /// POP3 (RFC 1939).
     Pop3,
+    /// IMAP (RFC 9051 IMAP4rev2 and RFC 3501 IMAP4rev1).
+    Imap,
 }
 
 impl Protocol {
-    /// Its name in logs: `smtp`, `lmtp`, `pop3`.
+    /// Its name in logs: `smtp`, `lmtp`, `pop3`, `imap`.
     pub fn name(self) -> &'static str {
         match self {
             Self::Smtp => "smtp",
             Self::Lmtp => "lmtp",
             Self::Pop3 => "pop3",
+            Self::Imap => "imap",
         }
     }
 }
@@ -52,9 +56,10 @@ impl fmt::Display for Protocol {
 #[non_exhaustive]
 pub enum Security {
     /// Plain TCP; the client may upgrade with STARTTLS/STLS when the server
-    /// has a certificate (SMTP on 25 and 587, POP3 on 110).
+    /// has a certificate (SMTP on 25 and 587, POP3 on 110, IMAP on 143).
     Plain,
-    /// TLS from the first octet (SMTP submission on 465, POP3S on 995).
+    /// TLS from the first octet (SMTP submission on 465, POP3S on 995,
+    /// IMAPS on 993).
     ImplicitTls,
 }
 
@@ -110,6 +115,14 @@ pub struct Settings {
     /// set per connection as for SMTP, with no AUTH: an LMTP client is a
     /// trusted mail server on this host.
     pub lmtp: smtp_proto::server::Options,
+    /// The IMAP sessions' options: limits (64 KiB lines, 10 240 000-octet
+    /// APPENDs), timers (30-minute autologout, a keepalive every 2 minutes
+    /// in IDLE: Dovecot's), the capabilities the session implements, and
+    /// COMPRESS=DEFLATE. The server sets `implicit_tls`,
+    /// `allow_plaintext_without_tls` (LOGINDISABLED) per connection, and
+    /// turns `starttls` off where there is no certificate. Remove an
+    /// extension from `extensions` to stop announcing it.
+    pub imap: imap_proto::server::Options,
 }
 
 impl Settings {
@@ -136,6 +149,7 @@ impl Default for Settings {
             pop3: pop3_proto::server::Options::default(),
             smtp: smtp_proto::server::Options::default(),
             lmtp: smtp_proto::server::Options::lmtp(),
+            imap: imap::default_options(),
         }
     }
 }
@@ -228,6 +242,25 @@ impl<S: MailStore, A: Authenticator> MailServerBuilder<S, A> {
         self
     }
 
+    /// Serves IMAP on `addr` (port 0 picks a free one): plain, with
+    /// STARTTLS once TLS is configured; port 143 on a real server.
+    pub fn imap(mut self, addr: SocketAddr) -> Self {
+        self.listen(Protocol::Imap, Security::Plain, addr, imap::serve::<S, A>);
+        self
+    }
+
+    /// Serves IMAP with implicit TLS (IMAPS, RFC 8314 §3.3) on `addr`; port
+    /// 993 on a real server. Needs [`tls`](Self::tls).
+    pub fn imaps(mut self, addr: SocketAddr) -> Self {
+        self.listen(
+            Protocol::Imap,
+            Security::ImplicitTls,
+            addr,
+            imap::serve::<S, A>,
+        );
+        self
+    }
+
     /// The server's host name ([`Settings::hostname`]).
     pub fn hostname(mut self, hostname: impl Into<String>) -> Self {
         self.settings.hostname = hostname.into();
@@ -295,6 +328,12 @@ impl<S: MailStore, A: Authenticator> MailServerBuilder<S, A> {
     /// The LMTP sessions' options.
     pub fn lmtp_options(mut self, options: smtp_proto::server::Options) -> Self {
         self.settings.lmtp = options;
+        self
+    }
+
+    /// The IMAP sessions' options ([`Settings::imap`]).
+    pub fn imap_options(mut self, options: imap_proto::server::Options) -> Self {
+        self.settings.imap = options;
         self
     }
 

@@ -101,6 +101,23 @@ async fn sessions_are_logged_without_passwords() {
         "250 2.0.0 Ok: queued"
     );
     assert_eq!(smtp.smtp("QUIT").await, "221 2.0.0 Bye");
+
+    // IMAP: LOGIN with a wrong password, AUTHENTICATE PLAIN with SASL-IR,
+    // and an APPEND whose octets must not reach the logs either.
+    let mut imap = Raw::connect(server.imap).await;
+    imap.imap_line().await.unwrap();
+    assert_eq!(
+        imap.imap("a", "LOGIN alice wonderland-typo").await,
+        ["a NO [AUTHENTICATIONFAILED] Authentication failed."]
+    );
+    let lines = imap.imap("b", &format!("AUTHENTICATE PLAIN {plain}")).await;
+    assert!(lines[0].ends_with("] Logged in"), "{lines:?}");
+    let secret = "Subject: s\r\n\r\nliteral-octets-stay-private\r\n";
+    imap.send(format!("c APPEND INBOX {{{}+}}\r\n{secret}\r\n", secret.len()).as_bytes())
+        .await;
+    let lines = imap.imap_response("c").await;
+    assert!(lines[0].contains("Append completed."), "{lines:?}");
+    imap.imap("d", "LOGOUT").await;
     server.wait_idle().await;
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
@@ -114,6 +131,7 @@ async fn sessions_are_logged_without_passwords() {
         plain.as_str(),
         login_blobs[0],
         login_blobs[1],
+        "literal-octets-stay-private",
     ] {
         assert!(!logs.contains(secret), "{secret:?} in the logs:\n{logs}");
     }
@@ -133,6 +151,9 @@ async fn sessions_are_logged_without_passwords() {
         "from=<bob@example.org> user=\"bob\" rcpts=1 size=25 octets=",
         "result=\"delivered\" failed=[]",
         "session ended end=closed messages=1",
+        "session{proto=\"imap\" peer=127.0.0.1:",
+        "logged in user=bob\n",
+        "session ended user=bob end=closed commands=1 fetched=0 body_octets=0 appended=1 expunged=0",
     ] {
         assert!(
             logs.contains(expected),

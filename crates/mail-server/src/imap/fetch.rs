@@ -31,8 +31,8 @@ use bytes::Bytes;
 use imap_proto::Mode;
 use imap_proto::mime;
 use imap_proto::types::{
-    AString, BodyItem, BodyStructure, Date, DateTime, FetchAttr, FetchItem, Flag, IString, Literal,
-    Partial, Section, SectionText, SinglePart, Specific,
+    AString, BodyItem, BodyStructure, Date, DateTime, FetchAttr, FetchItem, Flag, IString, Partial,
+    Section, SectionText, SinglePart, Specific,
 };
 use mailbox_traits::{InternalDate, MessageMeta};
 
@@ -94,6 +94,7 @@ impl<'a> Answer<'a> {
     /// `literal8`): for a session that writes small bodies whole, and for
     /// tests. A NUL in a non-BINARY body becomes 0x80, as
     /// `Server::body_chunk` and Dovecot write it.
+    #[cfg(test)]
     pub(crate) fn into_item(self) -> FetchItem<'a> {
         let (item, data) = match self {
             Self::Item(item) => return item,
@@ -111,7 +112,8 @@ impl<'a> Answer<'a> {
             };
             // No NUL is left, so the literal is valid.
             Some(IString::from(
-                Literal::new(data).unwrap_or_else(|_| Literal::binary(Bytes::new())),
+                imap_proto::types::Literal::new(data)
+                    .unwrap_or_else(|_| imap_proto::types::Literal::binary(Bytes::new())),
             ))
         };
         match item {
@@ -122,7 +124,7 @@ impl<'a> Answer<'a> {
             },
             BodyItem::Binary { part } => FetchItem::Binary {
                 part,
-                data: Some(IString::from(Literal::binary(data))),
+                data: Some(IString::from(imap_proto::types::Literal::binary(data))),
             },
             BodyItem::Rfc822Header => FetchItem::Rfc822Header(text(data)),
             BodyItem::Rfc822Text => FetchItem::Rfc822Text(text(data)),

@@ -26,16 +26,6 @@ impl<'m> Parsed<'m> {
         }
     }
 
-    /// The message's bytes.
-    pub(crate) fn raw(&self) -> &'m Bytes {
-        self.raw
-    }
-
-    /// The parsed message, if `mail-parser` could read it.
-    pub(crate) fn message(&self) -> Option<&Message<'m>> {
-        self.message.as_ref()
-    }
-
     /// The part named by `path` (`[3, 1]` is part `3.1`), or `None` if the
     /// message has no such part.
     ///
@@ -247,11 +237,5 @@ impl<'p, 'm> Part<'p, 'm> {
                 f.name.eq_ignore_ascii_case(b"MIME-Version")
                     || f.name.eq_ignore_ascii_case(b"Content-Type")
             })
-    }
-
-    /// The message holding this part, and the part's index in it (for the
-    /// text a SEARCH reads).
-    pub(crate) fn parsed(&self) -> (&'p Message<'m>, usize) {
-        (self.message, self.index)
     }
 }

@@ -41,6 +41,8 @@ pub(crate) struct Setup {
     pub(crate) forbid_unauth_pipelining: bool,
     /// More users, `user0`, `user1`, ..., all with the password `pw`.
     pub(crate) extra_users: usize,
+    /// The IMAP sessions' options; `None`: the server's defaults.
+    pub(crate) imap: Option<imap_proto::server::Options>,
 }
 
 impl Default for Setup {
@@ -56,6 +58,7 @@ impl Default for Setup {
             smtp_error_delay: Duration::from_millis(100),
             forbid_unauth_pipelining: true,
             extra_users: 0,
+            imap: None,
         }
     }
 }
@@ -69,6 +72,8 @@ pub(crate) struct TestServer {
     pub(crate) smtp: SocketAddr,
     pub(crate) smtps: Option<SocketAddr>,
     pub(crate) lmtp: Option<SocketAddr>,
+    pub(crate) imap: SocketAddr,
+    pub(crate) imaps: SocketAddr,
     pub(crate) cert: PathBuf,
 }
 
@@ -118,7 +123,12 @@ pub(crate) async fn start(dir: &Path, setup: Setup) -> TestServer {
         .max_connections(setup.max_connections)
         .shutdown_grace(setup.grace)
         .pop3(localhost)
-        .smtp(localhost);
+        .smtp(localhost)
+        .imap(localhost)
+        .imaps(localhost);
+    if let Some(options) = setup.imap {
+        builder = builder.imap_options(options);
+    }
     if setup.pop3s {
         builder = builder.pop3s(localhost);
     }
@@ -134,6 +144,10 @@ pub(crate) async fn start(dir: &Path, setup: Setup) -> TestServer {
     let smtp = server.local_addr(Protocol::Smtp, Security::Plain).unwrap();
     let smtps = server.local_addr(Protocol::Smtp, Security::ImplicitTls);
     let lmtp = server.local_addr(Protocol::Lmtp, Security::Plain);
+    let imap = server.local_addr(Protocol::Imap, Security::Plain).unwrap();
+    let imaps = server
+        .local_addr(Protocol::Imap, Security::ImplicitTls)
+        .unwrap();
     TestServer {
         server: Some(server),
         store,
@@ -142,6 +156,8 @@ pub(crate) async fn start(dir: &Path, setup: Setup) -> TestServer {
         smtp,
         smtps,
         lmtp,
+        imap,
+        imaps,
         cert: dir.join("tls/cert.pem"),
     }
 }
@@ -168,6 +184,16 @@ impl TestServer {
     /// `user`'s INBOX now.
     pub(crate) async fn inbox(&self, user: &str) -> Snapshot {
         inbox_of(&self.store, user).await
+    }
+
+    /// The UIDVALIDITY of `user`'s `mailbox`.
+    pub(crate) async fn uid_validity(&self, user: &str, mailbox: &str) -> u32 {
+        let account = self.store.account(&UserId::new(user)).await.unwrap();
+        let mailbox = account
+            .open_mailbox(&MailboxName::new(mailbox).unwrap())
+            .await
+            .unwrap();
+        mailbox.status().await.unwrap().uid_validity.get()
     }
 
     /// The octets of message `n` (from 1) of `user`'s INBOX, from the store.
@@ -496,7 +522,76 @@ impl Raw {
         self.command(&format!("PASS {password}")).await
     }
 
+    /// Reads an IMAP response up to the tagged line of `tag`: every line,
+    /// literals inlined (`{n}` CRLF and the n octets, lossily as text).
+    /// Fails after 10 s.
+    pub(crate) async fn imap_response(&mut self, tag: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        loop {
+            let line = self.imap_line().await.expect("connection closed");
+            let done = line.starts_with(&format!("{tag} "));
+            out.push(line);
+            if done {
+                return out;
+            }
+        }
+    }
+
+    /// One IMAP response line with its literals inlined; `None` at EOF.
+    pub(crate) async fn imap_line(&mut self) -> Option<String> {
+        use tokio::io::AsyncReadExt;
+        let mut line = self.line().await?;
+        while let Some(n) = literal_size(&line) {
+            let mut data = vec![0u8; n];
+            tokio::time::timeout(Duration::from_secs(10), self.reader.read_exact(&mut data))
+                .await
+                .expect("no literal within 10 s")
+                .unwrap();
+            line.push_str("\r\n");
+            line.push_str(&String::from_utf8_lossy(&data));
+            line.push_str(&self.line().await?);
+        }
+        Some(line)
+    }
+
+    /// Sends `tag command` and returns the response.
+    pub(crate) async fn imap(&mut self, tag: &str, command: &str) -> Vec<String> {
+        self.send(format!("{tag} {command}\r\n").as_bytes()).await;
+        self.imap_response(tag).await
+    }
+
     pub(crate) fn into_inner(self) -> tokio::net::TcpStream {
         self.reader.into_inner().reunite(self.writer).unwrap()
     }
+}
+
+/// The size of the literal a line ends with (`{n}` or `~{n}`).
+fn literal_size(line: &str) -> Option<usize> {
+    let open = line.strip_suffix('}')?.rfind('{')?;
+    line[open + 1..line.len() - 1]
+        .trim_end_matches('+')
+        .parse()
+        .ok()
+}
+
+/// Runs `case` of tests/clients/imaplib_client.py against `addr`; returns
+/// its `key: value` lines. Fails the test if the script fails.
+pub(crate) async fn imaplib(
+    addr: SocketAddr,
+    case: &str,
+    (user, password): (&str, &str),
+    args: &[&str],
+) -> Vec<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/imaplib_client.py");
+    let port = addr.port().to_string();
+    let mut all = vec![
+        script.to_str().unwrap(),
+        case,
+        "127.0.0.1",
+        &port,
+        user,
+        password,
+    ];
+    all.extend_from_slice(args);
+    lines(&run("python3", &all).await)
 }
