@@ -7,16 +7,18 @@ use std::str::FromStr;
 
 use clap::{Parser, Subcommand};
 
-/// A small, real mail server: Maildir storage, POP3 and POP3S, TLS with a
-/// self-signed certificate unless given one.
+/// A small, real mail server: Maildir storage, SMTP in (STARTTLS, and
+/// SMTPS), IMAP and IMAPS (mail kept on the server, synced to every device),
+/// POP3 and POP3S, TLS with a self-signed certificate unless given one.
 ///
 /// With no flags it serves ./mail-data for the domain `localhost`, on
 /// 127.0.0.1 only, with a demo user whose password it makes once, keeps in
 /// the data directory and prints with the client settings.
 ///
-/// The SMTP and IMAP listener flags are accepted now, but those protocols
-/// are not served yet: their session drivers come with the SMTP and IMAP
-/// work. The startup table says so; nothing listens on their ports.
+/// SMTP takes mail for the local domains from anyone; sending to other
+/// domains needs authentication, and is refused even then for now (outbound
+/// delivery is not enabled). Passwords cross only over TLS, or in plain from
+/// this machine.
 #[derive(Debug, Parser)]
 #[command(name = "mail-server", version)]
 pub(crate) struct Cli {
@@ -31,7 +33,8 @@ pub(crate) struct Cli {
     #[arg(long = "domain", value_name = "DOMAIN", default_values_t = ["localhost".to_owned()])]
     pub(crate) domains: Vec<String>,
 
-    /// The server's host name, in the self-signed certificate.
+    /// The server's host name: in the SMTP greeting, the Received: fields
+    /// and the self-signed certificate.
     #[arg(long, value_name = "NAME", default_value = "localhost")]
     pub(crate) hostname: String,
 
@@ -45,7 +48,9 @@ pub(crate) struct Cli {
     #[arg(long, value_name = "FILE")]
     pub(crate) users_file: Option<PathBuf>,
 
-    /// SMTP listener, or `off`. Not served yet: the SMTP driver comes next.
+    /// SMTP listener (STARTTLS offered), or `off`: mail for the local
+    /// domains from anyone; authentication required to send to other
+    /// domains (port 25 or 587 on a real server).
     #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:2525")]
     pub(crate) smtp: Listen,
 
@@ -53,20 +58,28 @@ pub(crate) struct Cli {
     #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:1110")]
     pub(crate) pop3: Listen,
 
-    /// IMAP listener, or `off`. Not served yet: the IMAP driver comes later.
+    /// IMAP listener (STARTTLS offered), or `off` (port 143 on a real
+    /// server).
     #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:1143")]
     pub(crate) imap: Listen,
 
-    /// SMTP with implicit TLS (submissions, RFC 8314), or `off`. Not served
-    /// yet.
+    /// SMTP with implicit TLS (submissions, RFC 8314; port 465 on a real
+    /// server), or `off`.
     #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:1465")]
     pub(crate) smtps: Listen,
+
+    /// LMTP listener (RFC 2033), or `off`: local delivery for another mail
+    /// server on this machine (a Postfix `lmtp:` transport), with no
+    /// authentication; keep it on loopback.
+    #[arg(long, value_name = "ADDR|off", default_value = "off")]
+    pub(crate) lmtp: Listen,
 
     /// POP3 with implicit TLS (POP3S, RFC 8314), or `off`.
     #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:1995")]
     pub(crate) pop3s: Listen,
 
-    /// IMAP with implicit TLS (IMAPS), or `off`. Not served yet.
+    /// IMAP with implicit TLS (IMAPS, RFC 8314; port 993 on a real server),
+    /// or `off`.
     #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:1993")]
     pub(crate) imaps: Listen,
 
@@ -128,7 +141,10 @@ mod tests {
         assert_eq!(cli.pop3.to_string(), "127.0.0.1:1110");
         assert_eq!(cli.pop3s.to_string(), "127.0.0.1:1995");
         assert_eq!(cli.smtp.to_string(), "127.0.0.1:2525");
+        assert_eq!(cli.smtps.to_string(), "127.0.0.1:1465");
+        assert_eq!(cli.lmtp, Listen(None));
         assert_eq!(cli.imap.to_string(), "127.0.0.1:1143");
+        assert_eq!(cli.imaps.to_string(), "127.0.0.1:1993");
 
         let cli = Cli::parse_from([
             "mail-server",

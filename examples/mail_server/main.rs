@@ -6,8 +6,10 @@
 //! ```
 //!
 //! It keeps mail in `./mail-data` (a Maildir++ per user, which mutt and
-//! Dovecot read too), serves POP3 on 127.0.0.1:1110 (STLS) and POP3S on
-//! 127.0.0.1:1995 with a self-signed certificate made once, and prints the
+//! Dovecot read too), takes mail over SMTP on 127.0.0.1:2525 (STARTTLS) and
+//! 127.0.0.1:1465 (implicit TLS), serves IMAP on 127.0.0.1:1143 (STARTTLS)
+//! and IMAPS on 127.0.0.1:1993, POP3 on 127.0.0.1:1110 (STLS) and POP3S on
+//! 127.0.0.1:1995, with a self-signed certificate made once, and prints the
 //! settings to give a mail client, with a demo user's password. Logs go to
 //! standard error (`RUST_LOG=debug` for more). Ctrl-C or SIGTERM stops it
 //! gracefully.
@@ -22,6 +24,8 @@
 )]
 
 mod cli;
+#[cfg(test)]
+mod durability;
 mod setup;
 mod table;
 
@@ -72,16 +76,39 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 /// and the settings table to print.
 async fn start(cli: &Cli) -> Result<(RunningServer, String), Box<dyn std::error::Error>> {
     let setup = Setup::from_cli(cli).await?;
-    let mut builder =
-        MailServer::builder(setup.store.clone(), setup.users.clone()).tls(setup.tls.clone());
+    let mut builder = MailServer::builder(setup.store.clone(), setup.users.clone())
+        .hostname(&cli.hostname)
+        .local_domains(&cli.domains)
+        .tls(setup.tls.clone());
+    if let Some(addr) = cli.smtp.0 {
+        builder = builder.smtp(addr);
+    }
+    if let Some(addr) = cli.smtps.0 {
+        builder = builder.smtps(addr);
+    }
+    if let Some(addr) = cli.lmtp.0 {
+        builder = builder.lmtp(addr);
+    }
     if let Some(addr) = cli.pop3.0 {
         builder = builder.pop3(addr);
     }
     if let Some(addr) = cli.pop3s.0 {
         builder = builder.pop3s(addr);
     }
-    if cli.pop3.0.is_none() && cli.pop3s.0.is_none() {
-        return Err("every listener that is served now (--pop3, --pop3s) is off".into());
+    if let Some(addr) = cli.imap.0 {
+        builder = builder.imap(addr);
+    }
+    if let Some(addr) = cli.imaps.0 {
+        builder = builder.imaps(addr);
+    }
+    let served = [
+        cli.smtp, cli.smtps, cli.lmtp, cli.pop3, cli.pop3s, cli.imap, cli.imaps,
+    ];
+    if served.iter().all(|l| l.0.is_none()) {
+        return Err(
+            "every listener (--smtp, --smtps, --lmtp, --pop3, --pop3s, --imap, --imaps) is off"
+                .into(),
+        );
     }
     let server = builder.start().await?;
     let table = table::settings(cli, &setup, server.listeners());
@@ -119,6 +146,7 @@ fn hash_password(password: Option<String>) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
+    use mail_server::{Protocol, Security};
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
     use super::*;
@@ -151,6 +179,14 @@ mod tests {
             "127.0.0.1:0",
             "--pop3s",
             "127.0.0.1:0",
+            "--smtp",
+            "127.0.0.1:0",
+            "--smtps",
+            "127.0.0.1:0",
+            "--imap",
+            "127.0.0.1:0",
+            "--imaps",
+            "127.0.0.1:0",
         ];
         let cli = Cli::parse_from(args);
 
@@ -162,21 +198,76 @@ mod tests {
             "{table}"
         );
         assert!(table.contains("demo@localhost  (or just demo)"), "{table}");
-        assert!(table.contains("127.0.0.1:2525: not served yet"), "{table}");
-        let pop3 = server.listeners()[0].addr;
+        let addr = |protocol, security| server.local_addr(protocol, security).unwrap();
+        let pop3 = addr(Protocol::Pop3, Security::Plain);
+        let smtp = addr(Protocol::Smtp, Security::Plain);
+        let smtps = addr(Protocol::Smtp, Security::ImplicitTls);
+        let imap = addr(Protocol::Imap, Security::Plain);
+        let imaps = addr(Protocol::Imap, Security::ImplicitTls);
+        for (port, how) in [
+            (pop3.port(), "STARTTLS"),
+            (smtp.port(), "STARTTLS"),
+            (smtps.port(), "SSL/TLS (recommended)"),
+            (imap.port(), "STARTTLS"),
+            (imaps.port(), "SSL/TLS (recommended)"),
+        ] {
+            assert!(table.contains(&format!("{port}  {how}")), "{table}");
+        }
         assert!(
-            table.contains(&format!("{}  STARTTLS", pop3.port())),
+            table.contains(&format!("smtps://127.0.0.1:{}", smtps.port())),
+            "{table}"
+        );
+        assert!(
+            table.contains("Incoming mail: IMAP (kept on the server, synced to every device)"),
+            "{table}"
+        );
+        assert!(
+            table.contains(&format!("imaps://127.0.0.1:{}/INBOX;UID=1", imaps.port())),
             "{table}"
         );
         let cert = std::fs::read(dir.join("tls/cert.pem")).unwrap();
 
-        // The demo user has a welcome message; log in as demo@localhost.
+        // Mail for the demo user over SMTP, from anyone; none for elsewhere.
+        let session = [
+            "EHLO client.example",
+            "MAIL FROM:<a@elsewhere.net>",
+            "RCPT TO:<demo@localhost>",
+            "RCPT TO:<b@elsewhere.net>",
+            "DATA",
+            "Subject: over SMTP\r\n\r\nhello\r\n.",
+            "QUIT",
+        ];
+        let replies = smtp_session(smtp, &session).await;
+        assert_eq!(replies[0], "220 localhost ESMTP");
+        assert_eq!(
+            replies[2..],
+            [
+                "250 2.1.0 Ok",
+                "250 2.1.5 Ok",
+                "554 5.7.1 <b@elsewhere.net>: Relay access denied",
+                "354 End data with <CR><LF>.<CR><LF>",
+                "250 2.0.0 Ok: queued",
+                "221 2.0.0 Bye",
+            ]
+        );
+
+        // The demo user has a welcome message and this one; log in as
+        // demo@localhost.
         let script =
             format!("USER demo@localhost\r\nPASS {password}\r\nSTAT\r\nTOP 1 0\r\nQUIT\r\n");
         let lines = exchange(pop3, &script).await;
         assert_eq!(lines[2], "+OK Logged in.");
-        assert!(lines[3].starts_with("+OK 1 "), "{lines:?}");
+        assert!(lines[3].starts_with("+OK 2 "), "{lines:?}");
         assert!(lines.contains(&"Subject: Welcome to your mail server".to_owned()));
+        // The same two messages over IMAP, from the INBOX POP3 read.
+        let script = format!(
+            "a LOGIN demo@localhost {password}\r\nb EXAMINE INBOX\r\n\
+             c UID SEARCH SUBJECT \"over SMTP\"\r\nd LOGOUT\r\n"
+        );
+        let lines = exchange(imap, &script).await;
+        assert!(lines.contains(&"* 2 EXISTS".to_owned()), "{lines:?}");
+        assert!(lines.contains(&"* SEARCH 2".to_owned()), "{lines:?}");
+        assert_eq!(lines.last().unwrap(), "d OK Logout completed.");
         server.shutdown().await;
 
         // A restart keeps the password, the certificate and the mail, and
@@ -184,9 +275,9 @@ mod tests {
         let (server, table) = start(&cli).await.unwrap();
         assert!(table.contains(&format!("  Password           {password}\n")));
         assert_eq!(std::fs::read(dir.join("tls/cert.pem")).unwrap(), cert);
-        let pop3 = server.listeners()[0].addr;
+        let pop3 = server.local_addr(Protocol::Pop3, Security::Plain).unwrap();
         let lines = pop3_quit(pop3, password).await;
-        assert!(lines[3].starts_with("+OK 1 "), "{lines:?}");
+        assert!(lines[3].starts_with("+OK 2 "), "{lines:?}");
         server.shutdown().await;
 
         // Named users instead of the demo one; an address with no listener.
@@ -200,6 +291,12 @@ mod tests {
             "off",
             "--smtp",
             "off",
+            "--smtps",
+            "off",
+            "--imap",
+            "off",
+            "--imaps",
+            "off",
             "--user",
             "erin:pw1",
             "--domain",
@@ -208,7 +305,8 @@ mod tests {
         let (server, table) = start(&cli).await.unwrap();
         assert!(table.contains("  Users              erin\n"), "{table}");
         assert!(table.contains("SSL/TLS: off"), "{table}");
-        assert!(table.contains("  SMTP               off\n"), "{table}");
+        assert!(table.contains("SSL/TLS: off"), "{table}");
+        assert!(table.contains("STARTTLS: off"), "{table}");
         let lines = exchange(
             server.listeners()[0].addr,
             "USER erin@example.org\r\nPASS pw1\r\nSTAT\r\nQUIT\r\n",
@@ -232,6 +330,14 @@ mod tests {
             "127.0.0.1:0",
             "--pop3s",
             "off",
+            "--smtp",
+            "off",
+            "--smtps",
+            "off",
+            "--imap",
+            "off",
+            "--imaps",
+            "off",
             "--users-file",
             file.to_str().unwrap(),
         ]);
@@ -245,6 +351,31 @@ mod tests {
         assert_eq!(lines[2], "+OK Logged in.");
         server.shutdown().await;
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// An SMTP session on a socket, one command at a time: the greeting
+    /// and each reply's last line.
+    async fn smtp_session(addr: std::net::SocketAddr, commands: &[&str]) -> Vec<String> {
+        let (read, mut write) = tokio::net::TcpStream::connect(addr)
+            .await
+            .unwrap()
+            .into_split();
+        let mut lines = BufReader::new(read).lines();
+        let mut reply = async || loop {
+            let line = lines.next_line().await.unwrap().unwrap();
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return line;
+            }
+        };
+        let mut replies = vec![reply().await];
+        for command in commands {
+            write
+                .write_all(format!("{command}\r\n").as_bytes())
+                .await
+                .unwrap();
+            replies.push(reply().await);
+        }
+        replies
     }
 
     async fn pop3_quit(addr: std::net::SocketAddr, password: &str) -> Vec<String> {

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 
 use mail_server::{Listening, Protocol, Security};
 
-use crate::cli::{Cli, Listen};
+use crate::cli::Cli;
 use crate::setup::{DEMO_USER, Setup};
 
 /// The table for the running listeners.
@@ -15,9 +15,15 @@ pub(crate) fn settings(cli: &Cli, setup: &Setup, listening: &[Listening]) -> Str
     let domain = cli.domains.first().map_or("localhost", String::as_str);
     let pop3 = find(listening, Protocol::Pop3, Security::Plain);
     let pop3s = find(listening, Protocol::Pop3, Security::ImplicitTls);
-    let host = pop3s
-        .or(pop3)
-        .map_or_else(|| "-".to_owned(), |a| a.ip().to_string());
+    let smtp = find(listening, Protocol::Smtp, Security::Plain);
+    let smtps = find(listening, Protocol::Smtp, Security::ImplicitTls);
+    let lmtp = find(listening, Protocol::Lmtp, Security::Plain);
+    let imap = find(listening, Protocol::Imap, Security::Plain);
+    let imaps = find(listening, Protocol::Imap, Security::ImplicitTls);
+    let host = |a: Option<SocketAddr>, b: Option<SocketAddr>| {
+        a.or(b)
+            .map_or_else(|| "-".to_owned(), |a| a.ip().to_string())
+    };
 
     let _ = writeln!(
         t,
@@ -52,44 +58,48 @@ pub(crate) fn settings(cli: &Cli, setup: &Setup, listening: &[Listening]) -> Str
 
     let _ = writeln!(
         t,
+        "\nIncoming mail: IMAP (kept on the server, synced to every device)"
+    );
+    row(&mut t, "Server", &host(imaps, imap));
+    ports(&mut t, imaps, imap);
+    row(&mut t, "Authentication", "normal password");
+
+    let _ = writeln!(
+        t,
         "\nIncoming mail: POP3 (download, then delete from the server)"
     );
-    row(&mut t, "Server", &host);
-    match pop3s {
-        Some(a) => row(
-            &mut t,
-            "Port",
-            &format!("{}  SSL/TLS (recommended)", a.port()),
-        ),
-        None => row(&mut t, "Port", "SSL/TLS: off"),
-    }
-    match pop3 {
-        Some(a) => row(
-            &mut t,
-            "",
-            &format!(
-                "{}  STARTTLS; plain password also allowed from this machine",
-                a.port()
-            ),
-        ),
-        None => row(&mut t, "", "STARTTLS: off"),
-    }
+    row(&mut t, "Server", &host(pop3s, pop3));
+    ports(&mut t, pop3s, pop3);
     row(&mut t, "Authentication", "normal password");
 
     let _ = writeln!(t, "\nOutgoing mail: SMTP");
-    not_served(
+    row(&mut t, "Server", &host(smtps, smtp));
+    ports(&mut t, smtps, smtp);
+    row(
         &mut t,
-        "SMTP",
-        cli.smtp,
-        "the SMTP driver comes with smtp-proto",
+        "Authentication",
+        "normal password, as for incoming mail",
     );
-    not_served(&mut t, "SMTPS", cli.smtps, "likewise");
-    let _ = writeln!(
-        t,
-        "\nIMAP (mail kept on the server, synced to every device)"
+    row(
+        &mut t,
+        "",
+        "required to send to other domains (refused for now: outbound",
     );
-    not_served(&mut t, "IMAP", cli.imap, "the IMAP driver comes later");
-    not_served(&mut t, "IMAPS", cli.imaps, "likewise");
+    row(
+        &mut t,
+        "",
+        &format!(
+            "delivery is not enabled); none for mail to {}",
+            cli.domains.join(", ")
+        ),
+    );
+    if let Some(a) = lmtp {
+        row(
+            &mut t,
+            "LMTP",
+            &format!("{a}  for a mail server on this machine, no authentication"),
+        );
+    }
 
     let _ = writeln!(t, "\nSecurity");
     match (&cli.tls_cert, &setup.tls) {
@@ -114,14 +124,36 @@ pub(crate) fn settings(cli: &Cli, setup: &Setup, listening: &[Listening]) -> Str
         "only over TLS, or in plain from this machine",
     );
     let _ = writeln!(t, "{}", "-".repeat(72));
-    if let Some(a) = pop3s {
-        let who = match setup.demo {
-            Some(_) => DEMO_USER,
-            None => "NAME",
-        };
+    let who = match setup.demo {
+        Some(_) => DEMO_USER,
+        None => "NAME",
+    };
+    let mut try_it = "Try it: ";
+    if let Some(a) = smtps {
+        let domain = cli.domains.first().map_or("localhost", String::as_str);
         let _ = writeln!(
             t,
-            "Try it:  curl --insecure --user {who}:PASSWORD pop3s://{}:{}/",
+            "{try_it} curl --insecure --user {who}:PASSWORD --mail-from {who}@{domain} \\\n\
+             {:14}--mail-rcpt {who}@{domain} --upload-file message.eml smtps://{}:{}",
+            "",
+            a.ip(),
+            a.port()
+        );
+        try_it = "        ";
+    }
+    if let Some(a) = imaps {
+        let _ = writeln!(
+            t,
+            "{try_it} curl --insecure --user {who}:PASSWORD 'imaps://{}:{}/INBOX;UID=1'",
+            a.ip(),
+            a.port()
+        );
+        try_it = "        ";
+    }
+    if let Some(a) = pop3s {
+        let _ = writeln!(
+            t,
+            "{try_it} curl --insecure --user {who}:PASSWORD pop3s://{}:{}/",
             a.ip(),
             a.port()
         );
@@ -141,9 +173,22 @@ fn row(t: &mut String, label: &str, value: &str) {
     let _ = writeln!(t, "  {label:<18} {value}");
 }
 
-fn not_served(t: &mut String, label: &str, listen: Listen, why: &str) {
-    match listen.0 {
-        Some(addr) => row(t, label, &format!("{addr}: not served yet ({why})")),
-        None => row(t, label, "off"),
+/// The port rows: implicit TLS first, as RFC 8314 recommends, then the
+/// plain port with STARTTLS.
+fn ports(t: &mut String, tls: Option<SocketAddr>, plain: Option<SocketAddr>) {
+    match tls {
+        Some(a) => row(t, "Port", &format!("{}  SSL/TLS (recommended)", a.port())),
+        None => row(t, "Port", "SSL/TLS: off"),
+    }
+    match plain {
+        Some(a) => row(
+            t,
+            "",
+            &format!(
+                "{}  STARTTLS; plain password also allowed from this machine",
+                a.port()
+            ),
+        ),
+        None => row(t, "", "STARTTLS: off"),
     }
 }

@@ -137,12 +137,36 @@ fuzz_target!(|data: &[u8]| {
                     Event::CompressionStarted { input } => server.handle_input(&input),
                     Event::IdleStarted { .. } => {
                         // The IDLE may be over already (DONE in the same
-                        // input): the update is refused then.
+                        // input): the update is refused then. After ENABLE
+                        // QRESYNC an expunge is VANISHED.
                         let all = server.updates() == Updates::All;
-                        assert_eq!(server.update(&Data::Expunge(2)).is_ok(), all);
+                        let r = server.update(&Data::Expunge(2));
+                        if !all {
+                            assert!(r.is_err());
+                        } else if !server.enabled().qresync {
+                            assert_eq!(r, Ok(()));
+                        }
                         let _ = server.update(&Data::Exists(7));
                     }
                     Event::CommandReceived { command } => held = Some(command.tag),
+                    // APPEND streams: a decision per message, then chunks.
+                    Event::AppendRequested { tag, message, .. } => {
+                        let r = if decision % 4 == 0 {
+                            server.reject_append(
+                                &tag,
+                                Completion::no("No such mailbox").with_code(Code::TryCreate),
+                            )
+                        } else {
+                            server.accept_append(&tag)
+                        };
+                        assert!(r.is_ok(), "{r:?}");
+                        assert!(message.size <= 3000);
+                    }
+                    Event::AppendChunk { data, .. } => assert!(!data.is_empty()),
+                    Event::AppendReceived { tag, messages } => {
+                        assert!(messages > 0);
+                        held = Some(tag);
+                    }
                     Event::Closed { .. } => {}
                     _ => {}
                 }

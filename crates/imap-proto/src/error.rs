@@ -153,6 +153,10 @@ pub enum ServerError {
     /// `sasl_challenge` without a SASL exchange waiting for its next step.
     #[error("no SASL exchange is waiting for a challenge")]
     NoSaslPending,
+    /// `accept_append`/`reject_append` without an APPEND message waiting
+    /// for a decision.
+    #[error("no APPEND message is waiting for a decision")]
+    NoAppendPending,
     /// A FETCH response is open: end it with `fetch_end` first.
     #[error("a FETCH response is open")]
     ResponseOpen,
@@ -165,6 +169,15 @@ pub enum ServerError {
     /// `body_chunk` or `body_failed` without a body being streamed.
     #[error("no body is being streamed")]
     NoBodyPending,
+    /// The output not yet taken by the client is over its bound: a body
+    /// chunk while [`BodyDemand::Full`](crate::server::BodyDemand::Full), an
+    /// update while the backlog is at
+    /// [`Options::max_transmit`](crate::server::Options::max_transmit).
+    /// Nothing was queued: hand it over once the client has read (for an
+    /// update, [`Event::UpdatesAllowed`](crate::server::Event::UpdatesAllowed)
+    /// says when).
+    #[error("the client is not reading: output is at its bound")]
+    Backpressure,
     /// More body octets than `fetch_body` announced.
     #[error("more body octets than announced")]
     BodyOverrun,
@@ -176,6 +189,22 @@ pub enum ServerError {
     /// in progress, or a FETCH, STORE or SEARCH is. Keep it for later.
     #[error("EXPUNGE is not allowed now")]
     ExpungeNotAllowed,
+    /// An EXPUNGE after the client enabled QRESYNC: RFC 7162 §3.2.10 wants
+    /// `VANISHED` with the message's UID instead, unless the mailbox was
+    /// selected with `[NOMODSEQ]`.
+    #[error("QRESYNC is enabled: send VANISHED instead of EXPUNGE")]
+    VanishedRequired,
+    /// A VANISHED response without QRESYNC enabled (RFC 7162 §3.2.10): send
+    /// EXPUNGE.
+    #[error("QRESYNC is not enabled: VANISHED cannot be sent")]
+    QresyncNotEnabled,
+    /// STARTTLS or COMPRESS was accepted and its `OK` is on its way: nothing
+    /// more may be written in the old layer. Keep it until
+    /// [`Event::TlsRequested`](crate::server::Event::TlsRequested) or
+    /// [`Event::CompressionStarted`](crate::server::Event::CompressionStarted);
+    /// from then on output goes through the new layer.
+    #[error("a STARTTLS or COMPRESS switch is pending")]
+    SwitchPending,
     /// Mailbox data without a selected mailbox.
     #[error("no mailbox is selected")]
     NotSelected,
@@ -199,6 +228,11 @@ pub enum ClientError {
     /// already issued succeeds: log in, or select a mailbox, first.
     #[error("command not valid in the {0:?} state")]
     WrongState(crate::client::State),
+    /// LOGIN while the server advertises LOGINDISABLED (RFC 9051 §6.2.3),
+    /// with no STARTTLS on the way that could lift it: use STARTTLS first,
+    /// or AUTHENTICATE.
+    #[error("the server advertises LOGINDISABLED")]
+    LoginDisabled,
     /// STARTTLS with TLS active or already asked for.
     #[error("TLS is already active")]
     TlsActive,

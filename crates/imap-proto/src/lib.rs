@@ -94,8 +94,10 @@
 //! STORE or SEARCH. The client pipelines by RFC 9051 §5.5's rules, waits for
 //! `+` before a synchronizing literal, uses LITERAL+ when offered, tracks
 //! capabilities, and refuses responses injected after STARTTLS's `OK`.
-//! Bodies stream both ways in `Bytes` chunks; neither machine gathers a
-//! message whole.
+//! Bodies stream both ways in `Bytes` chunks (FETCH bodies out of the
+//! server and into the client, APPEND messages into the server, each
+//! accepted by the application before the client sends it); neither machine
+//! gathers a message whole.
 //!
 //! ```
 //! use std::time::Instant;

@@ -51,6 +51,12 @@ pub struct Quirks {
     /// encoding in BODYSTRUCTURE, a mailbox name in LIST): it decodes as the
     /// empty string.
     pub nil_as_string: bool,
+    /// Accept NUL octets in a `literal` (RFC 9051 §9 `CHAR8` excludes them;
+    /// only a `literal8` may carry them, RFC 3516), as servers that pass a
+    /// stored message through unchanged send them in FETCH bodies. Dovecot
+    /// writes them as 0x80 instead, as this crate's server does. Checked in
+    /// [`Framer`](crate::decode::Framer) and the machines' streaming paths.
+    pub nul_in_literal: bool,
 }
 
 /// How the encoder writes literals in commands (RFC 7888).

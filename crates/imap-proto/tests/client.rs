@@ -578,13 +578,26 @@ fn compress_hands_back_what_followed_its_ok() {
 #[test]
 fn an_unanswered_command_times_out() {
     let mut s = Script::greeted("IMAP4rev1");
+    // The greeting was activity: its time is stamped at once.
+    assert_eq!(s.client.poll_timeout(), Some(s.now));
+    s.client.handle_timeout(s.now);
     assert_eq!(s.client.poll_timeout(), None);
+    // The reviewer's case: a command at minute 5 timed out at minute 20.
+    s.now += Duration::from_secs(5 * 60);
     s.client.noop().unwrap();
+    assert!(s.client.poll_timeout().unwrap() <= s.now);
+    s.client.handle_timeout(s.now);
     let deadline = s.client.poll_timeout().unwrap();
-    s.client.handle_timeout(deadline);
+    assert_eq!(deadline - s.now, Duration::from_secs(10 * 60));
+    s.now = deadline - Duration::from_secs(1);
+    s.client.handle_timeout(s.now);
     assert!(!s.client.is_closed());
+    // Input is activity; the deadline runs from it.
+    s.server("* 3 EXISTS\r\n");
+    assert!(s.client.poll_timeout().unwrap() <= s.now);
+    s.client.handle_timeout(s.now);
     let deadline = s.client.poll_timeout().unwrap();
-    assert_eq!(deadline - s.now, Duration::from_secs(20 * 60));
+    assert_eq!(deadline - s.now, Duration::from_secs(10 * 60));
     s.client.handle_timeout(deadline);
     assert!(matches!(
         s.take().last(),
@@ -644,4 +657,189 @@ fn a_literal_refused_before_its_continuation_is_never_sent() {
             reason: CloseReason::ProtocolError
         })
     ));
+}
+
+#[test]
+fn a_nul_in_a_servers_literal_breaks_the_protocol_unless_a_quirk_allows_it() {
+    // Held literal, found by the Framer.
+    let mut s = Script::preauth("IMAP4rev1");
+    s.server("* 1 FETCH (BODY[] {3}\r\na\0b)\r\n");
+    assert!(matches!(
+        s.take().last(),
+        Some(Event::Closed {
+            reason: CloseReason::ProtocolError
+        })
+    ));
+    // Streamed body, found in the chunk as it arrives.
+    let mut o = Options::default();
+    o.stream_threshold = 10;
+    let mut s = Script::with(o.clone());
+    s.server("* PREAUTH x\r\n");
+    s.server("* 1 FETCH (BODY[] {20}\r\n0123456789");
+    s.take();
+    s.server("01234\x005678)\r\n");
+    assert!(matches!(
+        s.take().last(),
+        Some(Event::Closed {
+            reason: CloseReason::ProtocolError
+        })
+    ));
+    // A literal8 (BINARY, RFC 3516) carries NUL.
+    let mut s = Script::with(o.clone());
+    s.server("* PREAUTH x\r\n");
+    s.server(
+        "* 1 FETCH (BINARY[] ~{12}\r\n0123456789\0\0)\r\n* 2 FETCH (BINARY[] ~{2}\r\n\0\0)\r\n",
+    );
+    let events = s.take();
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::Closed { .. })),
+        "{events:?}"
+    );
+    // The quirk lets a server's NUL through, held or streamed.
+    o.codec.quirks.nul_in_literal = true;
+    let mut s = Script::with(o);
+    s.server("* PREAUTH x\r\n");
+    s.server("* 1 FETCH (BODY[] {3}\r\na\0b)\r\n* 2 FETCH (BODY[] {12}\r\n0123456789\0\0)\r\n");
+    let events = s.take();
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::Closed { .. })),
+        "{events:?}"
+    );
+    let chunk: Vec<u8> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::FetchBodyChunk { data, .. } => Some(data.to_vec()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(chunk, b"0123456789\0\0");
+}
+
+/// `UID SEARCH` with these criteria.
+fn uid_search(criteria: Vec<imap_proto::types::SearchKey<'static>>) -> CommandBody<'static> {
+    CommandBody::Search {
+        uid: true,
+        returns: None,
+        charset: None,
+        criteria,
+    }
+}
+
+#[test]
+fn a_uid_search_with_sequence_numbers_waits_for_expunges() {
+    use imap_proto::types::SearchKey;
+    // RFC 9051 §5.5: after a command other than FETCH, STORE or SEARCH, "a
+    // command that uses message sequence numbers (this may include UID
+    // SEARCH)" waits: NOOP may bring an EXPUNGE that renumbers them.
+    let mut s = Script::preauth("IMAP4rev1");
+    s.client.select(Mailbox::inbox()).unwrap();
+    s.sent();
+    s.server("A1 OK [READ-WRITE] done\r\n");
+    s.client.noop().unwrap();
+    s.client
+        .command(uid_search(vec![
+            SearchKey::Unseen,
+            SearchKey::Not(Box::new(SearchKey::SequenceSet(
+                SequenceSet::single(4).unwrap(),
+            ))),
+        ]))
+        .unwrap();
+    assert_eq!(s.sent(), "A2 NOOP\r\n");
+    s.server("* 2 EXPUNGE\r\nA2 OK done\r\n");
+    assert_eq!(s.sent(), "A3 UID SEARCH UNSEEN NOT 4\r\n");
+    s.server("* SEARCH 3\r\nA3 OK done\r\n");
+    // Without sequence numbers a UID SEARCH goes at once...
+    s.client.noop().unwrap();
+    s.client
+        .command(uid_search(vec![SearchKey::Uid(SequenceSet::all())]))
+        .unwrap();
+    assert_eq!(s.sent(), "A4 NOOP\r\nA5 UID SEARCH UID 1:*\r\n");
+    // ...and "UID SEARCH + UID SEARCH may be valid or invalid ... depending
+    // upon whether or not the second UID SEARCH contains message sequence
+    // numbers".
+    s.client
+        .command(uid_search(vec![SearchKey::Or(
+            Box::new(SearchKey::Seen),
+            Box::new(SearchKey::And(vec![SearchKey::SequenceSet(
+                SequenceSet::all(),
+            )])),
+        )]))
+        .unwrap();
+    assert_eq!(s.sent(), "");
+    s.server("A4 OK done\r\n* SEARCH 9\r\nA5 OK done\r\n");
+    assert_eq!(s.sent(), "A6 UID SEARCH OR SEEN (1:*)\r\n");
+}
+
+#[test]
+fn commands_behind_a_failed_starttls_are_cancelled_never_sent_in_the_clear() {
+    use imap_proto::client::CancelReason;
+    // The reviewer's case: LOGIN queued behind STARTTLS, which fails.
+    let mut s = Script::greeted("IMAP4rev1 STARTTLS LOGINDISABLED");
+    s.client.starttls().unwrap();
+    let login = s.client.login("fred", b"secret").unwrap();
+    let noop = s.client.noop().unwrap();
+    assert_eq!(s.sent(), "A1 STARTTLS\r\n");
+    s.server("A1 BAD TLS support isn't enabled.\r\n");
+    assert_eq!(s.sent(), "", "no password in the clear");
+    let events = s.take();
+    let cancelled: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::CommandCancelled { tag, reason } => Some((tag.clone(), *reason)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        cancelled,
+        vec![
+            (login, CancelReason::StartTlsFailed),
+            (noop, CancelReason::StartTlsFailed)
+        ]
+    );
+    assert!(!s.client.is_tls());
+    // LOGINDISABLED still stands: LOGIN is an API error now (RFC 9051
+    // §6.2.3: "A client implementation MUST NOT send a LOGIN command if the
+    // LOGINDISABLED capability is advertised").
+    assert_eq!(
+        s.client.login("fred", b"secret"),
+        Err(ClientError::LoginDisabled)
+    );
+    // Commands issued after the failure are the application's to make.
+    s.client.noop().unwrap();
+    assert_eq!(s.sent(), "A4 NOOP\r\n");
+    // LOGINDISABLED forbids LOGIN only; AUTHENTICATE is governed by the
+    // mechanisms the server offers.
+    s.client
+        .authenticate("SCRAM-SHA-256", Some(b"n,,n=fred,r=x"))
+        .unwrap();
+}
+
+#[test]
+fn login_waits_for_the_capabilities_after_tls() {
+    use imap_proto::client::CancelReason;
+    // Over TLS the server no longer says LOGINDISABLED: LOGIN goes.
+    let mut s = Script::greeted("IMAP4rev1 STARTTLS LOGINDISABLED");
+    s.client.starttls().unwrap();
+    s.client.login("fred", b"secret").unwrap();
+    s.sent();
+    s.server("A1 OK Begin TLS negotiation now.\r\n");
+    s.client.tls_started();
+    assert_eq!(s.sent(), "A3 CAPABILITY\r\n");
+    s.server("* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\nA3 OK done\r\n");
+    assert_eq!(s.sent(), "A2 LOGIN fred secret\r\n");
+    // A server that still says LOGINDISABLED over TLS gets no LOGIN.
+    let mut s = Script::greeted("IMAP4rev1 STARTTLS LOGINDISABLED");
+    s.client.starttls().unwrap();
+    let login = s.client.login("fred", b"secret").unwrap();
+    s.sent();
+    s.server("A1 OK Begin TLS negotiation now.\r\n");
+    s.client.tls_started();
+    assert_eq!(s.sent(), "A3 CAPABILITY\r\n");
+    s.server("* CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=PLAIN\r\nA3 OK done\r\n");
+    assert_eq!(s.sent(), "");
+    assert!(s.take().iter().any(|e| matches!(
+        e,
+        Event::CommandCancelled { tag, reason: CancelReason::LoginDisabled } if *tag == login
+    )));
 }

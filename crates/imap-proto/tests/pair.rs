@@ -49,6 +49,19 @@ struct App {
     streaming: Option<(Tag<'static>, usize)>,
     chunk: usize,
     idle: Option<Tag<'static>>,
+    /// APPENDs as received: the tag, the mailbox, each message's
+    /// announcement and octets, and how many chunks brought them.
+    appends: Vec<Appended>,
+}
+
+/// An APPEND command as the application received it, streamed.
+#[derive(Debug, Default)]
+struct Appended {
+    tag: String,
+    mailbox: Vec<u8>,
+    messages: Vec<(server::AppendAnnouncement, Vec<u8>)>,
+    chunks: usize,
+    received: bool,
 }
 
 impl App {
@@ -80,6 +93,43 @@ impl App {
             server::Event::CommandReceived { command } => {
                 self.received.push(command.clone());
                 self.command(server, command);
+            }
+            // APPEND comes streamed: accepted, its octets gathered here (a
+            // real application writes them to its store as they come).
+            server::Event::AppendRequested {
+                tag,
+                mailbox,
+                message,
+            } => {
+                if message.index == 0 {
+                    self.appends.push(Appended {
+                        tag: tag.as_str().to_owned(),
+                        mailbox: mailbox.as_bytes().to_vec(),
+                        ..Appended::default()
+                    });
+                }
+                let a = self.appends.last_mut().unwrap();
+                a.messages.push((message, Vec::new()));
+                server.accept_append(&tag).unwrap();
+            }
+            server::Event::AppendChunk { data, .. } => {
+                let a = self.appends.last_mut().unwrap();
+                a.messages.last_mut().unwrap().1.extend_from_slice(&data);
+                a.chunks += 1;
+            }
+            server::Event::AppendReceived { tag, messages } => {
+                let a = self.appends.last_mut().unwrap();
+                assert_eq!((a.tag.as_str(), a.messages.len()), (tag.as_str(), messages));
+                a.received = true;
+                server
+                    .complete(
+                        &tag,
+                        Completion::ok("APPEND completed").with_code(Code::AppendUid {
+                            uid_validity: 38505,
+                            uids: SequenceSet::single(3955).unwrap(),
+                        }),
+                    )
+                    .unwrap();
             }
             _ => {}
         }
@@ -146,6 +196,32 @@ impl App {
         }
     }
 
+    /// The APPEND command `tag` as the application received it, streamed.
+    fn appended(&self, tag: &Tag<'_>) -> Command<'static> {
+        let a = self
+            .appends
+            .iter()
+            .find(|a| a.tag == tag.as_str() && a.received)
+            .unwrap_or_else(|| panic!("no APPEND {tag}"));
+        let messages = a
+            .messages
+            .iter()
+            .map(|(m, data)| AppendMessage {
+                flags: m.flags.clone(),
+                date: m.date,
+                data: Literal::new(data.clone()).unwrap(),
+                utf8: m.utf8,
+            })
+            .collect();
+        Command::new(
+            tag.clone().into_static(),
+            CommandBody::Append {
+                mailbox: Mailbox::from_name(&String::from_utf8_lossy(&a.mailbox), Mode::Imap4rev1),
+                messages,
+            },
+        )
+    }
+
     /// Hands over body chunks as far as the server wants them.
     fn feed(&mut self, server: &mut Server) {
         while let Some((tag, offset)) = self.streaming.clone() {
@@ -193,6 +269,7 @@ impl Pair {
                 streaming: None,
                 chunk: 4096,
                 idle: None,
+                appends: Vec::new(),
             },
             rng: Rng(seed),
             events: Vec::new(),
@@ -506,14 +583,23 @@ fn every_command_goes_through() {
             assert_eq!(kind, StatusKind::Ok, "{}", body.name());
             // What the server decoded is what the client issued.
             let sent = Command::new(tag.clone(), body.clone());
-            let got = p.app.received.get(before).unwrap_or_else(|| {
-                // ENABLE is answered by the server itself.
-                assert!(matches!(
-                    body,
-                    CommandBody::Enable(_) | CommandBody::Capability
-                ));
-                &sent
-            });
+            let streamed;
+            let got = match p.app.received.get(before) {
+                Some(got) => got,
+                // APPEND comes streamed: put back together to compare.
+                None if matches!(body, CommandBody::Append { .. }) => {
+                    streamed = p.app.appended(&tag);
+                    &streamed
+                }
+                None => {
+                    // ENABLE is answered by the server itself.
+                    assert!(matches!(
+                        body,
+                        CommandBody::Enable(_) | CommandBody::Capability
+                    ));
+                    &sent
+                }
+            };
             assert_eq!(wire(got, Mode::Imap4rev1), wire(&sent, Mode::Imap4rev1));
             assert_eq!(p.data_count(), data, "{}", body.name());
             p.events.clear();
@@ -623,11 +709,21 @@ fn large_bodies_both_ways() {
         .append(Mailbox::inbox(), Some(vec![Flag::Seen]), message.clone())
         .unwrap();
     p.run();
-    assert_eq!(p.completion(&append).0, StatusKind::Ok);
-    let CommandBody::Append { messages, .. } = &p.app.received[0].body else {
-        panic!()
-    };
-    assert_eq!(messages[0].data.data(), &message);
+    // Streamed to the application as it arrived, never held whole.
+    let (kind, code) = p.completion(&append);
+    assert_eq!(kind, StatusKind::Ok);
+    assert!(matches!(
+        code,
+        Some(Code::AppendUid {
+            uid_validity: 38505,
+            ..
+        })
+    ));
+    let appended = &p.app.appends[0];
+    assert_eq!(appended.messages[0].0.size, 1_500_000);
+    assert_eq!(appended.messages[0].0.flags, Some(vec![Flag::Seen]));
+    assert!(appended.messages[0].1 == message[..]);
+    assert!(appended.chunks > 100, "{} chunks", appended.chunks);
     // And back, streamed in the application's chunks, read in the client's.
     p.app.body = message.clone();
     p.client.select(Mailbox::inbox()).unwrap();

@@ -20,7 +20,6 @@ use imap_proto::server::{
 };
 use imap_proto::types::{
     Atom, BodyItem, Code, CommandBody, Data, FetchItem, Flag, Section, SeqNumber, Sequence,
-    SequenceSet,
 };
 use imap_proto::{EncodeError, Mode, ServerError};
 
@@ -233,36 +232,6 @@ fn a_synchronizing_literal_gets_its_continuation_only_once_accepted() {
 }
 
 #[test]
-fn append_literals_have_their_own_limit() {
-    let mut o = plaintext_options();
-    o.max_append = 1000;
-    let mut h = Harness::logged_in(o);
-    assert_eq!(
-        h.send("a1 APPEND INBOX {1001}\r\n"),
-        "a1 NO [TOOBIG] Message too large.\r\n"
-    );
-    assert_eq!(h.send("a2 APPEND INBOX (\\Seen) {1000}\r\n"), "+ OK\r\n");
-    let mut body = "x".repeat(1000);
-    body.push_str("\r\n");
-    assert_eq!(h.send(&body), "");
-    let c = h.command();
-    let CommandBody::Append { messages, .. } = &c.body else {
-        panic!()
-    };
-    assert_eq!(messages[0].data.data().len(), 1000);
-    assert_eq!(messages[0].flags, Some(vec![Flag::Seen]));
-    // MULTIAPPEND's messages count together.
-    h.server.ok(&c.tag).unwrap();
-    assert_eq!(h.output(), "a2 OK APPEND completed\r\n");
-    assert_eq!(h.send("a3 APPEND INBOX {600}\r\n"), "+ OK\r\n");
-    h.send(&"y".repeat(600));
-    assert_eq!(
-        h.send(" {600}\r\n"),
-        "a3 NO [TOOBIG] Message too large.\r\n"
-    );
-}
-
-#[test]
 fn a_refused_non_synchronizing_literal_is_skipped_as_it_arrives() {
     let mut h = Harness::greeted(plaintext_options());
     assert_eq!(
@@ -398,27 +367,13 @@ fn no_expunge_while_a_fetch_store_or_search_is_in_progress() {
         };
         assert_eq!(h.server.updates(), expected, "{command}");
         let result = h.server.data(&c.tag, &Data::Expunge(2));
-        let vanished = h.server.update(&Data::Vanished {
-            earlier: false,
-            uids: SequenceSet::single(9).unwrap(),
-        });
+        let update = h.server.update(&Data::Expunge(5));
         if expunge {
-            assert_eq!((result, vanished), (Ok(()), Ok(())), "{command}");
-            assert_eq!(h.output(), "* 2 EXPUNGE\r\n* VANISHED 9\r\n");
+            assert_eq!((result, update), (Ok(()), Ok(())), "{command}");
+            assert_eq!(h.output(), "* 2 EXPUNGE\r\n* 5 EXPUNGE\r\n");
         } else {
             assert_eq!(result, Err(ServerError::ExpungeNotAllowed), "{command}");
-            assert_eq!(vanished, Err(ServerError::ExpungeNotAllowed), "{command}");
-            // VANISHED (EARLIER) answers a FETCH; it expunges nothing now.
-            h.server
-                .data(
-                    &c.tag,
-                    &Data::Vanished {
-                        earlier: true,
-                        uids: SequenceSet::single(9).unwrap(),
-                    },
-                )
-                .unwrap();
-            assert_eq!(h.output(), "* VANISHED (EARLIER) 9\r\n");
+            assert_eq!(update, Err(ServerError::ExpungeNotAllowed), "{command}");
         }
         h.server.ok(&c.tag).unwrap();
         h.output();
@@ -600,6 +555,12 @@ fn bodies_stream_in_the_applications_chunks() {
     assert!(first.starts_with("* 3 FETCH (UID 7 BODY[] {250}\r\nmmm"));
     assert_eq!(h.server.body_demand(), Some(BodyDemand::More));
     h.server.body_chunk(chunk).unwrap();
+    // Past Full a chunk is refused, not queued.
+    assert_eq!(
+        h.server.body_chunk(Bytes::from_static(b"x")),
+        Err(ServerError::Backpressure)
+    );
+    let mut rest = h.output_bytes();
     // NUL cannot be in a literal: Dovecot's 0x80 instead.
     h.server
         .body_chunk(Bytes::from_static(&[b'a', 0, b'b']))
@@ -615,7 +576,7 @@ fn bodies_stream_in_the_applications_chunks() {
         .unwrap();
     h.server.fetch_end(t).unwrap();
     h.server.ok(t).unwrap();
-    let rest = h.output_bytes();
+    rest.extend_from_slice(&h.output_bytes());
     let mut expected = vec![b'm'; 100];
     expected.extend_from_slice(&[b'a', 0x80, b'b']);
     expected.extend_from_slice(&[b'z'; 47]);
@@ -669,11 +630,13 @@ fn a_streamed_fetch_can_start_with_its_body_and_binary_keeps_nul() {
 #[test]
 fn the_autologout_timer_waits_for_the_client_not_the_application() {
     let mut h = Harness::logged_in(plaintext_options());
+    h.settle();
     let deadline = h.server.poll_timeout().unwrap();
     assert_eq!(deadline - h.now, Duration::from_secs(30 * 60));
     // Input resets it (RFC 3501 §5.4).
     h.advance(Duration::from_secs(20 * 60));
     h.send("a1 NOOP\r\n");
+    h.settle();
     let c = h.command();
     h.advance(Duration::from_secs(10 * 60));
     assert!(!h.server.is_closed());
@@ -682,24 +645,87 @@ fn the_autologout_timer_waits_for_the_client_not_the_application() {
     assert!(!h.server.is_closed());
     h.server.ok(&c.tag).unwrap();
     h.output();
-    // The deadline moves lazily, at the next check: the client has at
-    // least the full 30 minutes from its last activity.
-    h.advance(Duration::from_secs(30 * 60));
-    h.advance(Duration::from_secs(29 * 60));
+    h.settle();
+    h.advance(Duration::from_secs(30 * 60 - 1));
     assert!(!h.server.is_closed());
-    h.advance(Duration::from_secs(60));
+    h.advance(Duration::from_secs(1));
     assert_eq!(h.output(), "* BYE Disconnected for inactivity.\r\n");
     assert_eq!(closed(&h.take_events()), Some(CloseReason::TimedOut));
 }
 
 #[test]
-fn input_far_beyond_what_is_read_ahead_closes_the_session() {
+fn the_autologout_runs_exactly_from_the_last_activity() {
+    // The reviewer's case: input at minute 1 gave a logout at minute 60.
+    // After activity the deadline is due at once (an instant already
+    // past); the driver's `handle_timeout` stamps the activity, and the
+    // logout comes 30 minutes after it, as in pop3-proto.
+    let mut h = Harness::logged_in(plaintext_options());
+    h.settle();
+    let start = h.now;
+    h.advance(Duration::from_secs(60));
+    h.send("a1 CAPABILITY\r\n");
+    assert!(h.server.poll_timeout().unwrap() <= h.now);
+    h.settle();
+    assert_eq!(
+        h.server.poll_timeout(),
+        Some(start + Duration::from_secs(31 * 60))
+    );
+    h.advance(Duration::from_secs(30 * 60 - 1));
+    assert!(!h.server.is_closed());
+    h.advance(Duration::from_secs(1));
+    assert_eq!(h.now - start, Duration::from_secs(31 * 60));
+    assert_eq!(closed(&h.take_events()), Some(CloseReason::TimedOut));
+    // During IDLE, DONE is the activity; pushed updates are not.
+    let mut h = Harness::selected(plaintext_options());
+    h.send("i1 IDLE\r\n");
+    h.settle();
+    let start = h.now;
+    h.advance(Duration::from_secs(5 * 60));
+    h.server.update(&Data::Exists(3)).unwrap();
+    h.output();
+    h.settle();
+    h.advance(Duration::from_secs(25 * 60 - 1));
+    assert!(!h.server.is_closed());
+    h.advance(Duration::from_secs(1));
+    assert_eq!(h.now - start, Duration::from_secs(30 * 60));
+    assert!(h.server.is_closed());
+}
+
+#[test]
+fn one_large_read_of_pipelined_commands_is_read_whole() {
+    // The reviewer's case: one 140 KB read of pipelined CAPABILITY commands
+    // got `* BYE Too much pipelined input.` A read the server wanted is
+    // kept whole, however large the driver's buffer (256 KiB here); the
+    // server then stops reading until it has caught up.
+    let mut h = Harness::logged_in(plaintext_options());
+    let n = 256 * 1024 / 14;
+    let input = "c CAPABILITY\r\n".repeat(n);
+    assert!(input.len() > 250_000);
+    assert!(h.server.wants_read());
+    h.server.handle_input(input.as_bytes());
+    assert!(!h.server.wants_read());
+    let out = h.output();
+    assert_eq!(out.matches("c OK Capability completed.\r\n").count(), n);
+    assert!(!out.contains("BYE"));
+    assert!(h.server.wants_read());
+    assert!(!h.server.is_closed());
+}
+
+#[test]
+fn a_flood_past_the_read_ahead_ends_the_session_after_what_was_kept() {
+    // A driver that feeds the server while `wants_read` is false: input is
+    // kept up to twice the bound, the rest dropped. The pending exchange is
+    // not torn down: its decision is taken, the commands kept are answered,
+    // and then the session closes.
     let mut o = plaintext_options();
     o.max_buffered_input = 1000;
-    let mut h = Harness::selected(o);
-    h.send("a1 NOOP\r\n");
-    let _held = h.command();
-    let noops = "a2 NOOP\r\n".repeat(300);
+    let mut h = Harness::greeted(o);
+    h.send("l1 LOGIN fred secret\r\n");
+    assert!(matches!(
+        h.take_events().as_slice(),
+        [Event::LoginRequested { .. }]
+    ));
+    let noops = "a2 NOOP\r\n".repeat(400);
     h.server.handle_input(&noops.as_bytes()[..999]);
     assert!(h.server.wants_read());
     h.server.handle_input(&noops.as_bytes()[999..1000]);
@@ -707,8 +733,38 @@ fn input_far_beyond_what_is_read_ahead_closes_the_session() {
     h.server.handle_input(&noops.as_bytes()[1000..2000]);
     assert_eq!(h.output(), "");
     h.server.handle_input(&noops.as_bytes()[2000..]);
-    assert_eq!(h.output(), "* BYE Too much pipelined input.\r\n");
-    assert_eq!(closed(&h.take_events()), Some(CloseReason::InputOverflow));
+    assert_eq!(h.output(), "");
+    assert!(!h.server.wants_read() && !h.server.is_closed());
+    h.server.login_succeeded().unwrap();
+    let mut answered = 0;
+    let mut all = String::new();
+    loop {
+        all.push_str(&h.output());
+        let events = std::mem::take(&mut h.events);
+        let mut held = None;
+        for e in &events {
+            if let Event::CommandReceived { command } = e {
+                held = Some(command.tag.clone());
+            }
+        }
+        match held {
+            Some(t) => {
+                h.server.ok(&t).unwrap();
+                answered += 1;
+            }
+            None => {
+                assert_eq!(closed(&events), Some(CloseReason::InputOverflow));
+                break;
+            }
+        }
+    }
+    // 2000 octets kept: 222 whole commands and a piece of one.
+    assert_eq!(answered, 222);
+    assert!(all.starts_with("l1 OK [CAPABILITY "), "{all}");
+    assert!(
+        all.ends_with("a2 OK NOOP completed\r\n* BYE Too much pipelined input.\r\n"),
+        "{all}"
+    );
 }
 
 #[test]
@@ -776,9 +832,8 @@ fn noop_after_login_goes_to_the_application_for_its_updates() {
 fn an_accepted_literal_may_exceed_the_read_ahead_limit() {
     let mut o = plaintext_options();
     o.max_buffered_input = 1000;
-    o.max_append = 50_000;
     let mut h = Harness::logged_in(o);
-    assert_eq!(h.send("a1 APPEND INBOX {30000}\r\n"), "+ OK\r\n");
+    assert_eq!(h.send("a1 LIST \"\" {30000}\r\n"), "+ OK\r\n");
     // The server keeps reading until the literal it asked for is in.
     let chunk = vec![b'q'; 1000];
     for _ in 0..30 {
@@ -787,10 +842,13 @@ fn an_accepted_literal_may_exceed_the_read_ahead_limit() {
     }
     h.server.handle_input(b"\r\n");
     let c = h.command();
-    let CommandBody::Append { messages, .. } = &c.body else {
+    let CommandBody::List { patterns, .. } = &c.body else {
         panic!()
     };
-    assert_eq!(messages[0].data.data().len(), 30_000);
+    let imap_proto::types::ListPatterns::Single(pattern) = patterns else {
+        panic!()
+    };
+    assert_eq!(pattern.as_bytes().len(), 30_000);
     assert!(h.take_events().is_empty());
 }
 
@@ -818,4 +876,34 @@ fn bodies_leave_as_the_applications_own_bytes() {
     let tail = h.server.poll_transmit_bytes().unwrap();
     assert_eq!(&tail[..], b")\r\nf1 OK FETCH completed\r\n");
     assert!(h.server.poll_transmit_bytes().is_none());
+}
+
+#[test]
+fn a_nul_in_a_literal_is_refused_and_the_rest_dropped_as_it_arrives() {
+    // CHAR8 = %x01-ff (RFC 9051 §9): the Framer finds the NUL as the octets
+    // arrive; the command gets BAD and the session goes on.
+    let mut h = Harness::greeted(plaintext_options());
+    assert_eq!(h.send("a1 LOGIN {5}\r\n"), "+ OK\r\n");
+    assert_eq!(
+        h.send("fr\0ed {6}\r\n"),
+        "a1 BAD Error in IMAP command received by server.\r\n"
+    );
+    assert_eq!(h.send("a2 NOOP\r\n"), "a2 OK NOOP completed.\r\n");
+    // After login the reply names the command; a large non-synchronizing
+    // literal's rest is dropped as it comes, never held.
+    let mut h = Harness::logged_in(plaintext_options());
+    h.server.handle_input(b"a3 LIST \"\" {60000+}\r\n");
+    h.server.handle_input(&[b'x'; 1000]);
+    assert_eq!(h.output(), "");
+    h.server.handle_input(b"x\0x");
+    assert_eq!(
+        h.output(),
+        "a3 BAD Error in IMAP command LIST: Literal contains a NUL octet.\r\n"
+    );
+    for _ in 0..59 {
+        assert!(h.server.wants_read());
+        h.server.handle_input(&[b'y'; 1000]);
+    }
+    h.server.handle_input(b"\r\na4 NOOP\r\n");
+    assert!(matches!(h.command().body, CommandBody::Noop));
 }

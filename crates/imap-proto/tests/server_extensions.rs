@@ -441,3 +441,221 @@ fn idle_keepalives_and_the_autologout_timer() {
     assert_eq!(h.output(), "");
     let _ = tag("x");
 }
+
+#[test]
+fn select_while_selected_says_closed_in_imap4rev2() {
+    // RFC 9051 §6.3.2: "When deselecting a selected mailbox, the server MUST
+    // return an untagged OK response with the "[CLOSED]" response code"
+    // (Dovecot's text).
+    let select = |h: &mut Harness, t: &str| {
+        let out = h.send(&format!("{t} SELECT INBOX\r\n"));
+        let c = h.command();
+        h.server.ok(&c.tag).unwrap();
+        out + &h.output()
+    };
+    // A session in IMAP4rev2 after ENABLE, nothing else offered.
+    let mut h = Harness::logged_in(plaintext_options());
+    h.send("e1 ENABLE IMAP4rev2\r\n");
+    assert_eq!(
+        select(&mut h, "s1"),
+        "s1 OK [READ-WRITE] SELECT completed\r\n"
+    );
+    assert_eq!(
+        select(&mut h, "s2"),
+        "* OK [CLOSED] Previous mailbox closed.\r\ns2 OK [READ-WRITE] SELECT completed\r\n"
+    );
+    // A server of IMAP4rev2 alone.
+    let mut o = plaintext_options();
+    o.imap4rev1 = false;
+    let mut h = Harness::logged_in(o);
+    select(&mut h, "s1");
+    assert!(select(&mut h, "s2").starts_with("* OK [CLOSED] "));
+    // IMAP4rev1 without CONDSTORE or QRESYNC offered: no CLOSED (RFC 3501
+    // has no such code); with CONDSTORE offered, RFC 7162 §3.2.11's.
+    let mut h = Harness::logged_in(plaintext_options());
+    select(&mut h, "s1");
+    assert_eq!(
+        select(&mut h, "s2"),
+        "s2 OK [READ-WRITE] SELECT completed\r\n"
+    );
+    let mut o = plaintext_options();
+    o.extensions = atoms(&["CONDSTORE"]);
+    let mut h = Harness::logged_in(o);
+    select(&mut h, "s1");
+    assert!(select(&mut h, "s2").starts_with("* OK [CLOSED] "));
+}
+
+#[test]
+fn after_enable_qresync_expunges_are_vanished() {
+    // RFC 7162 §3.2.10: once QRESYNC is enabled "the server MUST use the
+    // VANISHED response without the EARLIER tag instead of the EXPUNGE
+    // response for all mailboxes that don't return NOMODSEQ when selected".
+    let mut o = plaintext_options();
+    o.extensions = atoms(&["CONDSTORE", "QRESYNC"]);
+    let mut h = Harness::logged_in(o);
+    // Before ENABLE QRESYNC the client does not know VANISHED.
+    h.send("s0 SELECT INBOX\r\n");
+    let c = h.command();
+    h.server.ok(&c.tag).unwrap();
+    h.send("n0 NOOP\r\n");
+    let c = h.command();
+    let vanished = Data::Vanished {
+        earlier: false,
+        uids: imap_proto::types::SequenceSet::single(7).unwrap(),
+    };
+    assert_eq!(
+        h.server.data(&c.tag, &vanished),
+        Err(ServerError::QresyncNotEnabled)
+    );
+    assert_eq!(
+        h.server.update(&vanished),
+        Err(ServerError::QresyncNotEnabled)
+    );
+    h.server.data(&c.tag, &Data::Expunge(1)).unwrap();
+    h.server.ok(&c.tag).unwrap();
+    h.send("u0 UNSELECT\r\n");
+    let c = h.command();
+    h.server.ok(&c.tag).unwrap();
+    h.output();
+    assert_eq!(
+        h.send("e1 ENABLE QRESYNC\r\n"),
+        "* ENABLED QRESYNC\r\ne1 OK Enabled.\r\n"
+    );
+    h.send("s1 SELECT INBOX\r\n");
+    let c = h.command();
+    h.server.ok(&c.tag).unwrap();
+    h.output();
+    // VANISHED follows the rules of EXPUNGE (RFC 9051 §7.5.1), but
+    // VANISHED (EARLIER) answers a FETCH and expunges nothing now.
+    h.send("f1 FETCH 1 FLAGS\r\n");
+    let c = h.command();
+    assert_eq!(
+        h.server.update(&vanished),
+        Err(ServerError::ExpungeNotAllowed)
+    );
+    let earlier = Data::Vanished {
+        earlier: true,
+        uids: imap_proto::types::SequenceSet::single(9).unwrap(),
+    };
+    h.server.data(&c.tag, &earlier).unwrap();
+    h.server.ok(&c.tag).unwrap();
+    assert_eq!(
+        h.output(),
+        "* VANISHED (EARLIER) 9\r\nf1 OK FETCH completed\r\n"
+    );
+    h.send("x1 EXPUNGE\r\n");
+    let c = h.command();
+    assert_eq!(
+        h.server.data(&c.tag, &Data::Expunge(1)),
+        Err(ServerError::VanishedRequired)
+    );
+    h.server.data(&c.tag, &vanished).unwrap();
+    h.server.ok(&c.tag).unwrap();
+    assert_eq!(h.output(), "* VANISHED 7\r\nx1 OK EXPUNGE completed\r\n");
+    // Updates too, during IDLE.
+    h.send("i1 IDLE\r\n");
+    h.take_events();
+    assert_eq!(
+        h.server.update(&Data::Expunge(1)),
+        Err(ServerError::VanishedRequired)
+    );
+    h.server.update(&vanished).unwrap();
+    h.send("DONE\r\n");
+    // A mailbox without mod-sequences keeps EXPUNGE.
+    h.send("s2 SELECT Legacy\r\n");
+    let c = h.command();
+    h.server
+        .data(
+            &c.tag,
+            &Data::Status {
+                kind: imap_proto::types::StatusKind::Ok,
+                text: imap_proto::types::RespText {
+                    code: Some(imap_proto::types::Code::NoModSeq),
+                    text: imap_proto::types::Text::new("No mod-sequences").unwrap(),
+                },
+            },
+        )
+        .unwrap();
+    h.server.ok(&c.tag).unwrap();
+    assert!(!h.server.mailbox().unwrap().has_mod_sequences());
+    h.send("x2 EXPUNGE\r\n");
+    let c = h.command();
+    h.server.data(&c.tag, &Data::Expunge(1)).unwrap();
+}
+
+#[test]
+fn nothing_slips_between_a_switchs_ok_and_the_switch() {
+    // The reviewer's case: after `z COMPRESS DEFLATE`, an update went out
+    // in the clear after the OK, corrupting the deflate stream.
+    let mut o = plaintext_options();
+    o.compress = true;
+    let mut h = Harness::selected(o);
+    h.server.handle_input(b"z COMPRESS DEFLATE\r\n");
+    assert_eq!(h.server.updates(), Updates::None);
+    assert_eq!(
+        h.server.update(&Data::Exists(7)),
+        Err(ServerError::SwitchPending)
+    );
+    // And the server reads nothing until the driver switches.
+    assert!(!h.server.wants_read());
+    let mut out = BytesMut::new();
+    h.server.poll_transmit(&mut out);
+    assert_eq!(&out[..], b"z OK DEFLATE active\r\n");
+    out.clear();
+    assert_eq!(h.server.poll_transmit(&mut out), 0);
+    assert!(matches!(
+        h.server.poll_event(),
+        Some(Event::CompressionStarted { .. })
+    ));
+    // From the event on, output belongs to the new layer.
+    assert!(h.server.wants_read());
+    assert_eq!(h.server.updates(), Updates::NoExpunge);
+    h.server.update(&Data::Exists(7)).unwrap();
+    assert_eq!(h.output(), "* 7 EXISTS\r\n");
+    // STARTTLS: no update, and a BYE cannot be sent in the clear either:
+    // the session just closes once the OK has left.
+    let mut h = Harness::greeted(Options::default());
+    h.server.handle_input(b"t STARTTLS\r\n");
+    assert_eq!(
+        h.server.update(&Data::Status {
+            kind: imap_proto::types::StatusKind::Ok,
+            text: imap_proto::types::RespText {
+                code: Some(imap_proto::types::Code::Alert),
+                text: imap_proto::types::Text::new("Maintenance at noon").unwrap(),
+            },
+        }),
+        Err(ServerError::SwitchPending)
+    );
+    h.server.bye("Server shutting down.");
+    assert_eq!(h.output(), "t OK Begin TLS negotiation now.\r\n");
+    assert!(matches!(
+        h.take_events().as_slice(),
+        [Event::Closed {
+            reason: CloseReason::Bye
+        }]
+    ));
+}
+
+#[test]
+fn compressed_input_before_the_switch_is_bounded() {
+    // The reviewer's case: 200 MiB stashed while the OK was not taken.
+    let mut o = plaintext_options();
+    o.compress = true;
+    o.max_buffered_input = 1000;
+    let mut h = Harness::logged_in(o);
+    h.server.handle_input(b"z COMPRESS DEFLATE\r\n");
+    assert!(!h.server.wants_read());
+    // A driver that feeds it anyway: up to the bound, kept for the switch...
+    h.server.handle_input(&[7u8; 1000]);
+    assert!(!h.server.is_closed());
+    // ...and beyond it the session closes, with no plaintext after the OK.
+    h.server.handle_input(&[7u8; 1]);
+    assert!(h.server.is_closed());
+    assert_eq!(h.output(), "z OK DEFLATE active\r\n");
+    assert!(matches!(
+        h.take_events().as_slice(),
+        [Event::Closed {
+            reason: CloseReason::InputOverflow
+        }]
+    ));
+}

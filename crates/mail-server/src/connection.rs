@@ -12,7 +12,7 @@ use std::future::poll_fn;
 use std::io::{self, IoSlice};
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::task::{Poll, ready};
+use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
 use bytes::{Buf, Bytes};
@@ -21,6 +21,8 @@ use tokio::net::TcpStream;
 use tokio::time::Sleep;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
+
+use crate::deflate::Deflate;
 
 /// Octets read from the socket at a time.
 const READ_CHUNK: usize = 16 * 1024;
@@ -40,6 +42,9 @@ pub(crate) enum Io {
     Wrote,
     /// The deadline passed.
     Deadline,
+    /// The driver's other wake-up source (a mailbox's change feed) is
+    /// ready.
+    Woken,
 }
 
 enum Stream {
@@ -62,6 +67,9 @@ pub(crate) struct Connection {
     /// The machine's deadline, kept registered with the runtime's timer and
     /// moved rather than made anew for every wait.
     timer: Pin<Box<Sleep>>,
+    /// COMPRESS=DEFLATE, once started: the streams, and the buffer raw
+    /// (compressed) input is read into.
+    deflate: Option<(Box<Deflate>, Box<[u8]>)>,
 }
 
 /// Output waiting for the socket: pieces as the machine handed them out,
@@ -120,7 +128,30 @@ impl Connection {
             outbox: Outbox::default(),
             unflushed: false,
             timer: Box::pin(tokio::time::sleep(Duration::from_secs(3600))),
+            deflate: None,
         })
+    }
+
+    /// Starts COMPRESS=DEFLATE (RFC 4978): everything queued from now on is
+    /// deflated, everything read inflated. `input` is what the client sent
+    /// compressed before the switch; it is read first. Unsent output must
+    /// have been written first: it belongs to the uncompressed stream.
+    pub(crate) fn start_deflate(&mut self, input: &[u8]) -> io::Result<()> {
+        debug_assert!(self.outbox.is_empty());
+        if self.deflate.is_some() {
+            return Err(io::Error::other("compression is already active"));
+        }
+        self.deflate = Some((
+            Box::new(Deflate::new(input)),
+            vec![0; READ_CHUNK].into_boxed_slice(),
+        ));
+        Ok(())
+    }
+
+    /// Whether output waits to be written: queued, or compressed and not
+    /// yet sent.
+    pub(crate) fn has_output(&self) -> bool {
+        !self.outbox.is_empty() || self.deflate.as_ref().is_some_and(|(d, _)| d.has_output())
     }
 
     /// Runs the TLS handshake on the socket (implicit TLS at accept, or
@@ -168,12 +199,13 @@ impl Connection {
         matches!(self.stream, Stream::Tls(_))
     }
 
-    /// Waits until input arrives (if `read`), some output is written, or
-    /// `deadline` passes, whichever is first.
+    /// Waits until input arrives (if `read`), some output is written,
+    /// `deadline` passes, or `wake` is ready, whichever is first.
     pub(crate) async fn exchange(
         &mut self,
         read: bool,
         deadline: Option<Instant>,
+        wake: &mut (dyn FnMut(&mut Context<'_>) -> Poll<()> + Send),
     ) -> io::Result<Io> {
         if let Some(deadline) = deadline {
             let deadline = tokio::time::Instant::from_std(deadline);
@@ -187,10 +219,33 @@ impl Connection {
             outbox,
             unflushed,
             timer,
+            deflate,
             ..
         } = self;
         poll_fn(|cx| {
-            if !outbox.is_empty() {
+            if let Some((z, _)) = deflate.as_mut() {
+                if !z.has_output() && !outbox.is_empty() {
+                    // One burst: all that is queued, then a sync flush.
+                    for piece in outbox.pieces.drain(..) {
+                        z.deflate(&piece, false)?;
+                    }
+                    outbox.len = 0;
+                    z.deflate(b"", true)?;
+                }
+                if z.has_output() {
+                    if let Poll::Ready(n) = stream.poll_write(cx, z.output())? {
+                        if n == 0 {
+                            return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+                        }
+                        z.advance(n);
+                        *unflushed = true;
+                        return Poll::Ready(Ok(Io::Wrote));
+                    }
+                } else if *unflushed && stream.poll_flush(cx)?.is_ready() {
+                    *unflushed = false;
+                    return Poll::Ready(Ok(Io::Wrote));
+                }
+            } else if !outbox.is_empty() {
                 let mut slices = [IoSlice::new(&[]); MAX_IOVECS];
                 let count = outbox.pieces.len().min(MAX_IOVECS);
                 for (slot, piece) in slices.iter_mut().zip(&outbox.pieces) {
@@ -209,11 +264,32 @@ impl Connection {
                 return Poll::Ready(Ok(Io::Wrote));
             }
             if read {
-                let mut buf = ReadBuf::new(input);
-                if stream.poll_read(cx, &mut buf)?.is_ready() {
-                    let n = buf.filled().len();
-                    return Poll::Ready(Ok(if n == 0 { Io::Eof } else { Io::Input(n) }));
+                match deflate.as_mut() {
+                    None => {
+                        let mut buf = ReadBuf::new(input);
+                        if stream.poll_read(cx, &mut buf)?.is_ready() {
+                            let n = buf.filled().len();
+                            return Poll::Ready(Ok(if n == 0 { Io::Eof } else { Io::Input(n) }));
+                        }
+                    }
+                    Some((z, raw)) => loop {
+                        let n = z.inflate(input)?;
+                        if n > 0 {
+                            return Poll::Ready(Ok(Io::Input(n)));
+                        }
+                        let mut buf = ReadBuf::new(raw);
+                        if stream.poll_read(cx, &mut buf)?.is_pending() {
+                            break;
+                        }
+                        if buf.filled().is_empty() {
+                            return Poll::Ready(Ok(Io::Eof));
+                        }
+                        z.push_input(buf.filled());
+                    },
                 }
+            }
+            if wake(cx).is_ready() {
+                return Poll::Ready(Ok(Io::Woken));
             }
             if deadline.is_some() {
                 ready!(timer.as_mut().poll(cx));
@@ -227,8 +303,12 @@ impl Connection {
     /// Writes and flushes all queued output, within `timeout`.
     pub(crate) async fn flush_all(&mut self, timeout: Duration) -> io::Result<()> {
         let deadline = Instant::now() + timeout;
-        while !self.outbox.is_empty() || self.unflushed {
-            if self.exchange(false, Some(deadline)).await? == Io::Deadline {
+        while self.has_output() || self.unflushed {
+            if self
+                .exchange(false, Some(deadline), &mut |_| Poll::Pending)
+                .await?
+                == Io::Deadline
+            {
                 return Err(io::Error::new(
                     io::ErrorKind::TimedOut,
                     "the client does not read",
@@ -255,9 +335,17 @@ impl Connection {
 }
 
 impl Stream {
+    fn poll_write(&mut self, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+        match self {
+            Self::Plain(s) => Pin::new(s).poll_write(cx, data),
+            Self::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, data),
+            Self::Upgrading => Poll::Ready(Err(upgrading())),
+        }
+    }
+
     fn poll_write_vectored(
         &mut self,
-        cx: &mut std::task::Context<'_>,
+        cx: &mut Context<'_>,
         slices: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         match self {
@@ -267,7 +355,7 @@ impl Stream {
         }
     }
 
-    fn poll_flush(&mut self, cx: &mut std::task::Context<'_>) -> Poll<io::Result<()>> {
+    fn poll_flush(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self {
             Self::Plain(s) => Pin::new(s).poll_flush(cx),
             Self::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
@@ -275,11 +363,7 @@ impl Stream {
         }
     }
 
-    fn poll_read(
-        &mut self,
-        cx: &mut std::task::Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
+    fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         match self {
             Self::Plain(s) => Pin::new(s).poll_read(cx, buf),
             Self::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),

@@ -20,7 +20,10 @@
 
 use std::future::Future;
 use std::io;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
+
+use bytes::Bytes;
 
 use tokio_rustls::TlsAcceptor;
 
@@ -52,18 +55,44 @@ pub(crate) trait Machine: Send {
 }
 
 /// What the driver does after an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Step {
     /// Go on.
     Continue,
     /// Send what the machine has queued, then start TLS on the socket.
     StartTls,
+    /// Send what the machine has queued, then deflate both ways (RFC 4978);
+    /// the octets are what the client sent compressed before the switch.
+    StartDeflate(Bytes),
 }
 
 /// The protocol side of a driver: answers a machine's events.
 pub(crate) trait Handler<M: Machine>: Send {
     /// Answers `event`, calling the machine's decision methods.
     fn on_event(&mut self, machine: &mut M, event: M::Event) -> impl Future<Output = Step> + Send;
+
+    /// Whether the handler has work in progress to go on with once the
+    /// connection takes more output (a large response written a part at a
+    /// time, so that no session buffers it whole).
+    fn busy(&self) -> bool {
+        false
+    }
+
+    /// Goes on with the work in progress, or with what
+    /// [`poll_wake`](Self::poll_wake) woke the handler for; returns with
+    /// some progress made.
+    fn resume(&mut self, machine: &mut M) -> impl Future<Output = Step> + Send {
+        let _ = machine;
+        async { Step::Continue }
+    }
+
+    /// Polled while the driver waits on the connection: ready when
+    /// something outside it needs [`resume`](Self::resume), such as a
+    /// change to the selected mailbox made by another session.
+    fn poll_wake(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let _ = cx;
+        Poll::Pending
+    }
 }
 
 /// Timeouts of the driver itself; the protocol's own live in its machine.
@@ -94,30 +123,40 @@ pub(crate) async fn drive<M: Machine, H: Handler<M>>(
 ) -> io::Result<End> {
     let mut eof = false;
     loop {
-        let mut start_tls = false;
+        let mut switch = None;
         loop {
             while conn.outbox().has_room() && machine.poll_transmit(conn.outbox()) {}
-            let Some(event) = machine.poll_event() else {
+            let step = if let Some(event) = machine.poll_event() {
+                handler.on_event(machine, event).await
+            } else if handler.busy() && conn.outbox().has_room() {
+                handler.resume(machine).await
+            } else {
                 break;
             };
-            if handler.on_event(machine, event).await == Step::StartTls {
-                start_tls = true;
+            if step != Step::Continue {
+                switch = Some(step);
             }
         }
-        if start_tls {
-            let Some(acceptor) = tls else {
-                return Err(io::Error::other("STARTTLS accepted with no TLS configured"));
-            };
+        if let Some(step) = switch {
             while machine.poll_transmit(conn.outbox()) {}
             conn.flush_all(limits.close).await?;
-            conn.start_tls(acceptor, limits.handshake).await?;
-            machine.tls_started();
+            match step {
+                Step::StartTls => {
+                    let Some(acceptor) = tls else {
+                        return Err(io::Error::other("STARTTLS accepted with no TLS configured"));
+                    };
+                    conn.start_tls(acceptor, limits.handshake).await?;
+                    machine.tls_started();
+                }
+                Step::StartDeflate(input) => conn.start_deflate(&input)?,
+                Step::Continue => {}
+            }
             continue;
         }
         if machine.is_closed() {
             loop {
                 while conn.outbox().has_room() && machine.poll_transmit(conn.outbox()) {}
-                if conn.outbox().is_empty() {
+                if !conn.has_output() {
                     break;
                 }
                 conn.flush_all(limits.close).await?;
@@ -125,18 +164,27 @@ pub(crate) async fn drive<M: Machine, H: Handler<M>>(
             conn.close(limits.close).await?;
             return Ok(End::Closed);
         }
-        if eof && conn.outbox().is_empty() {
+        if eof && !conn.has_output() {
             // Nothing more can come in, and the machine has nothing to say.
             return Ok(End::ClientGone);
         }
-        match conn
-            .exchange(!eof && machine.wants_read(), machine.poll_timeout())
-            .await?
-        {
+        let read = !eof && machine.wants_read();
+        let io = conn
+            .exchange(read, machine.poll_timeout(), &mut |cx| {
+                handler.poll_wake(cx)
+            })
+            .await?;
+        match io {
             Io::Input(n) => machine.handle_input(conn.input(n)),
             Io::Eof => eof = true,
             Io::Wrote => {}
             Io::Deadline => machine.handle_timeout(Instant::now()),
+            Io::Woken => {
+                if handler.resume(machine).await != Step::Continue {
+                    // Only events switch transports.
+                    debug_assert!(false, "resume asked for a transport switch");
+                }
+            }
         }
     }
 }

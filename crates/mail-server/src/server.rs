@@ -6,29 +6,41 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
-use mailbox_traits::{Authenticator, MailStore};
+use mailbox_traits::{Authenticator, LocalDelivery, MailStore};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
 use crate::connection::Connection;
 use crate::driver::DriverLimits;
+use crate::imap;
 use crate::pop3::{self, Pop3Locks};
 use crate::running::{Listening, RunningServer};
+use crate::smtp::{self, QueueIds};
 use crate::{Error, PlaintextAuth, TlsSource};
 
 /// A mail protocol a listener serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Protocol {
+    /// SMTP (RFC 5321): mail in from clients and other servers.
+    Smtp,
+    /// LMTP (RFC 2033): local delivery from another mail server on this
+    /// host, one reply per recipient.
+    Lmtp,
     /// POP3 (RFC 1939).
     Pop3,
+    /// IMAP (RFC 9051 IMAP4rev2 and RFC 3501 IMAP4rev1).
+    Imap,
 }
 
 impl Protocol {
-    /// Its name in logs: `pop3`.
+    /// Its name in logs: `smtp`, `lmtp`, `pop3`, `imap`.
     pub fn name(self) -> &'static str {
         match self {
+            Self::Smtp => "smtp",
+            Self::Lmtp => "lmtp",
             Self::Pop3 => "pop3",
+            Self::Imap => "imap",
         }
     }
 }
@@ -44,9 +56,10 @@ impl fmt::Display for Protocol {
 #[non_exhaustive]
 pub enum Security {
     /// Plain TCP; the client may upgrade with STARTTLS/STLS when the server
-    /// has a certificate (POP3 on 110).
+    /// has a certificate (SMTP on 25 and 587, POP3 on 110, IMAP on 143).
     Plain,
-    /// TLS from the first octet (POP3S on 995).
+    /// TLS from the first octet (SMTP submission on 465, POP3S on 995,
+    /// IMAPS on 993).
     ImplicitTls,
 }
 
@@ -54,6 +67,17 @@ pub enum Security {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct Settings {
+    /// The server's host name: in the SMTP greeting and EHLO reply, and in
+    /// the `Received:` header field it adds (`by <hostname>`). Default
+    /// `localhost`; a server on the Internet sets its public name (Postfix's
+    /// `myhostname`).
+    pub hostname: String,
+    /// The domains whose mail this server keeps: a recipient in one of them
+    /// is looked up in the store, any other is relaying (Postfix's
+    /// `mydestination`). Compared without regard to ASCII case. Default
+    /// `["localhost"]`. The [`Users`](crate::Users) authenticator has its
+    /// own list, for logins as `name@domain`; give both the same domains.
+    pub local_domains: Vec<String>,
     /// When passwords may cross without TLS. Default
     /// [`PlaintextAuth::TlsOrLoopback`], Dovecot's
     /// `disable_plaintext_auth = yes` with loopback counted as secure.
@@ -80,11 +104,42 @@ pub struct Settings {
     /// connection, and turns `stls` off where there is no certificate or
     /// TLS is already on.
     pub pop3: pop3_proto::server::Options,
+    /// The SMTP sessions' options: limits (1000 recipients, 10 240 000-octet
+    /// messages, error limits: Postfix's), extensions, timeouts. The server
+    /// sets `hostname`, `implicit_tls` and `auth_without_tls` per connection,
+    /// and turns `starttls` off where there is no certificate. A message is
+    /// held in memory until the store has it, so `max_message_size` bounds
+    /// what each session may hold; keep it set (0 lifts the bound).
+    pub smtp: smtp_proto::server::Options,
+    /// The LMTP sessions' options ([`smtp_proto::server::Options::lmtp`]);
+    /// set per connection as for SMTP, with no AUTH: an LMTP client is a
+    /// trusted mail server on this host.
+    pub lmtp: smtp_proto::server::Options,
+    /// The IMAP sessions' options: limits (64 KiB lines, 10 240 000-octet
+    /// APPENDs), timers (30-minute autologout, a keepalive every 2 minutes
+    /// in IDLE: Dovecot's), the capabilities the session implements, and
+    /// COMPRESS=DEFLATE. The server sets `implicit_tls`,
+    /// `allow_plaintext_without_tls` (LOGINDISABLED) per connection, and
+    /// turns `starttls` off where there is no certificate. Remove an
+    /// extension from `extensions` to stop announcing it.
+    pub imap: imap_proto::server::Options,
+}
+
+impl Settings {
+    /// Whether mail for `domain` is kept here (one of
+    /// [`local_domains`](Self::local_domains)).
+    pub fn is_local_domain(&self, domain: &str) -> bool {
+        self.local_domains
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(domain))
+    }
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
+            hostname: "localhost".to_owned(),
+            local_domains: vec!["localhost".to_owned()],
             plaintext_auth: PlaintextAuth::default(),
             auth_failure_delay: Duration::from_secs(2),
             max_connections: 1000,
@@ -92,6 +147,9 @@ impl Default for Settings {
             close_timeout: Duration::from_secs(10),
             shutdown_grace: Duration::from_secs(10),
             pop3: pop3_proto::server::Options::default(),
+            smtp: smtp_proto::server::Options::default(),
+            lmtp: smtp_proto::server::Options::lmtp(),
+            imap: imap::default_options(),
         }
     }
 }
@@ -103,6 +161,7 @@ pub(crate) struct Shared<S, A> {
     pub(crate) settings: Settings,
     pub(crate) tls: Option<TlsAcceptor>,
     pub(crate) pop3_locks: Pop3Locks,
+    pub(crate) queue_ids: QueueIds,
 }
 
 impl<S, A> Shared<S, A> {
@@ -183,6 +242,41 @@ impl<S: MailStore, A: Authenticator> MailServerBuilder<S, A> {
         self
     }
 
+    /// Serves IMAP on `addr` (port 0 picks a free one): plain, with
+    /// STARTTLS once TLS is configured; port 143 on a real server.
+    pub fn imap(mut self, addr: SocketAddr) -> Self {
+        self.listen(Protocol::Imap, Security::Plain, addr, imap::serve::<S, A>);
+        self
+    }
+
+    /// Serves IMAP with implicit TLS (IMAPS, RFC 8314 §3.3) on `addr`; port
+    /// 993 on a real server. Needs [`tls`](Self::tls).
+    pub fn imaps(mut self, addr: SocketAddr) -> Self {
+        self.listen(
+            Protocol::Imap,
+            Security::ImplicitTls,
+            addr,
+            imap::serve::<S, A>,
+        );
+        self
+    }
+
+    /// The server's host name ([`Settings::hostname`]).
+    pub fn hostname(mut self, hostname: impl Into<String>) -> Self {
+        self.settings.hostname = hostname.into();
+        self
+    }
+
+    /// The domains whose mail this server keeps
+    /// ([`Settings::local_domains`]).
+    pub fn local_domains<D: AsRef<str>>(mut self, domains: impl IntoIterator<Item = D>) -> Self {
+        self.settings.local_domains = domains
+            .into_iter()
+            .map(|d| d.as_ref().to_ascii_lowercase())
+            .collect();
+        self
+    }
+
     /// The certificate for implicit-TLS listeners and STARTTLS/STLS.
     pub fn tls(mut self, source: TlsSource) -> Self {
         self.tls = Some(source);
@@ -222,6 +316,24 @@ impl<S: MailStore, A: Authenticator> MailServerBuilder<S, A> {
     /// The POP3 sessions' options.
     pub fn pop3_options(mut self, options: pop3_proto::server::Options) -> Self {
         self.settings.pop3 = options;
+        self
+    }
+
+    /// The SMTP sessions' options.
+    pub fn smtp_options(mut self, options: smtp_proto::server::Options) -> Self {
+        self.settings.smtp = options;
+        self
+    }
+
+    /// The LMTP sessions' options.
+    pub fn lmtp_options(mut self, options: smtp_proto::server::Options) -> Self {
+        self.settings.lmtp = options;
+        self
+    }
+
+    /// The IMAP sessions' options ([`Settings::imap`]).
+    pub fn imap_options(mut self, options: imap_proto::server::Options) -> Self {
+        self.settings.imap = options;
         self
     }
 
@@ -279,9 +391,53 @@ impl<S: MailStore, A: Authenticator> MailServerBuilder<S, A> {
             auth: self.auth,
             tls,
             pop3_locks: Pop3Locks::default(),
+            queue_ids: QueueIds::default(),
             settings: self.settings,
         });
         Ok(RunningServer::launch(shared, bound))
+    }
+}
+
+/// The listeners that deliver mail: the store must take it
+/// ([`LocalDelivery`]).
+impl<S: MailStore + LocalDelivery, A: Authenticator> MailServerBuilder<S, A> {
+    /// Serves SMTP on `addr` (port 0 picks a free one): mail for the local
+    /// domains from anyone, AUTH (PLAIN, LOGIN) over TLS or from loopback,
+    /// STARTTLS once TLS is configured. The MX port 25, or submission 587.
+    pub fn smtp(mut self, addr: SocketAddr) -> Self {
+        self.listen(
+            Protocol::Smtp,
+            Security::Plain,
+            addr,
+            smtp::serve_smtp::<S, A>,
+        );
+        self
+    }
+
+    /// Serves SMTP with implicit TLS on `addr`: submission over TLS
+    /// (RFC 8314 §3.3, port 465). Needs [`tls`](Self::tls).
+    pub fn smtps(mut self, addr: SocketAddr) -> Self {
+        self.listen(
+            Protocol::Smtp,
+            Security::ImplicitTls,
+            addr,
+            smtp::serve_smtp::<S, A>,
+        );
+        self
+    }
+
+    /// Serves LMTP (RFC 2033) on `addr`: local delivery for another mail
+    /// server on this host (a Postfix `lmtp:` transport), with a reply per
+    /// recipient and no authentication. Bind it to loopback: any client
+    /// that reaches it may deliver to every local user.
+    pub fn lmtp(mut self, addr: SocketAddr) -> Self {
+        self.listen(
+            Protocol::Lmtp,
+            Security::Plain,
+            addr,
+            smtp::serve_lmtp::<S, A>,
+        );
+        self
     }
 }
 

@@ -274,3 +274,45 @@ async fn login_with_a_local_domain() {
     assert_eq!(value(&seen, "wrong"), "-ERR [AUTH] Authentication failed.");
     assert!(String::from_utf8_lossy(&out.stderr).contains("-ERR [AUTH] Authentication failed."));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retr_marks_seen_at_the_end_of_the_session_as_dovecot_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path(), Setup::default()).await;
+    for i in 1..=3 {
+        let m = format!("Subject: {i}\r\n\r\nbody {i}\r\n");
+        server.deliver("alice", m.as_bytes()).await;
+    }
+    let seen = async || -> Vec<bool> {
+        let inbox = server.inbox("alice").await;
+        inbox.messages.iter().map(|m| m.flags.is_seen()).collect()
+    };
+
+    let mut pop = Raw::connect(server.pop3).await;
+    pop.line().await.unwrap();
+    assert_eq!(pop.login(ALICE).await, "+OK Logged in.");
+    let (ok, lines) = pop.multiline("RETR 1").await;
+    assert!(ok.starts_with("+OK ") && lines.contains(&"body 1".to_owned()));
+    assert_eq!(pop.multiline("TOP 2 0").await.0, "+OK");
+    assert!(pop.multiline("RETR 3").await.0.starts_with("+OK "));
+    assert_eq!(pop.command("DELE 3").await, "+OK Marked to be deleted.");
+    // Not yet: Dovecot sets the flags when the session ends.
+    assert_eq!(seen().await, [false, false, false]);
+    assert_eq!(
+        pop.command("QUIT").await,
+        "+OK Logging out, messages deleted."
+    );
+    // RETR marked; TOP did not; the deleted one is gone.
+    assert_eq!(seen().await, [true, false]);
+
+    // A dropped connection deletes nothing, but what the client downloaded
+    // is marked read (Dovecot's client_destroy).
+    let mut pop = Raw::connect(server.pop3).await;
+    pop.line().await.unwrap();
+    assert_eq!(pop.login(ALICE).await, "+OK Logged in.");
+    assert!(pop.multiline("RETR 2").await.0.starts_with("+OK "));
+    assert_eq!(pop.command("DELE 1").await, "+OK Marked to be deleted.");
+    drop(pop);
+    server.wait_idle().await;
+    assert_eq!(seen().await, [true, true]);
+}

@@ -6,13 +6,13 @@ use std::collections::VecDeque;
 use bytes::BytesMut;
 
 use crate::types::{
-    AString, Atom, AuthenticateData, Command, CommandBody, IntoStatic, Literal, Mailbox, Secret,
-    Tag,
+    AString, Atom, AuthenticateData, Command, CommandBody, IntoStatic, Literal, Mailbox, SearchKey,
+    Secret, Tag,
 };
 use crate::validity::Validity;
 use crate::{ClientError, LiteralPolicy, encode};
 
-use super::{Client, Event, Expect, Idling, InFlight, Queued, State};
+use super::{CancelReason, Client, Event, Expect, Idling, InFlight, Queued, State};
 
 impl Client {
     /// Issues any command; returns the tag its [`Event::Completed`] will
@@ -79,6 +79,12 @@ impl Client {
 
     /// `LOGIN user password` (§6.2.3), strings written in the shortest form
     /// the mode allows (a literal where they must).
+    ///
+    /// Fails with [`ClientError::LoginDisabled`] while the server advertises
+    /// LOGINDISABLED, unless a STARTTLS is on its way: the LOGIN then waits
+    /// for the capabilities over TLS, and is cancelled
+    /// ([`Event::CommandCancelled`]) if the server still says
+    /// LOGINDISABLED or STARTTLS fails.
     pub fn login(&mut self, user: &str, password: &[u8]) -> Result<Tag<'static>, ClientError> {
         let mode = self.codec.mode;
         let body = CommandBody::Login {
@@ -278,6 +284,8 @@ impl Client {
                 idle.done = true;
                 idle.renew = true;
                 encode::idle_done(&mut self.out);
+                // Its completion is awaited from now.
+                self.active = true;
             }
             Some(_) => {}
         }
@@ -311,6 +319,13 @@ impl Client {
         };
         if !ok {
             return Err(ClientError::WrongState(self.state));
+        }
+        // RFC 9051 §6.2.3; a STARTTLS on its way will bring new capabilities.
+        if matches!(body, CommandBody::Login { .. })
+            && self.has_capability("LOGINDISABLED")
+            && !self.pending_expect(|e| matches!(e, Expect::StartTls))
+        {
+            return Err(ClientError::LoginDisabled);
         }
         // Refuse now what cannot be encoded, rather than after it is queued;
         // a message to append is checked without its octets.
@@ -379,6 +394,9 @@ impl Client {
             mut expect,
             internal,
         } = q;
+        if matches!(body, CommandBody::Login { .. }) && self.has_capability("LOGINDISABLED") {
+            return self.cancel(tag, expect, CancelReason::LoginDisabled);
+        }
         self.codec.literals = self.literal_policy();
         if let Expect::AuthPlain { response } = &mut expect
             && self.options.sasl_ir
@@ -398,19 +416,8 @@ impl Client {
         let mut buf = BytesMut::new();
         let waits = match encode::command(&Command::new(tag.clone(), body), &mut buf, &self.codec) {
             Ok(waits) => waits,
-            Err(e) => {
-                // The mode changed since it was issued.
-                if matches!(expect, Expect::Idle) {
-                    self.idle = None;
-                }
-                self.events.push_back(Event::Completed {
-                    tag,
-                    kind: crate::types::StatusKind::Bad,
-                    code: None,
-                    text: format!("Not sent: {e}"),
-                });
-                return;
-            }
+            // The mode changed since it was issued.
+            Err(_) => return self.cancel(tag, expect, CancelReason::Unencodable),
         };
         let mut waits: VecDeque<usize> = waits.literal_waits().iter().copied().collect();
         let rest = match waits.pop_front() {
@@ -432,6 +439,15 @@ impl Client {
             internal,
             rest,
         });
+    }
+
+    /// A command that will not be sent: the application hears why.
+    pub(super) fn cancel(&mut self, tag: Tag<'static>, expect: Expect, reason: CancelReason) {
+        if matches!(expect, Expect::Idle) {
+            self.idle = None;
+        }
+        self.events
+            .push_back(Event::CommandCancelled { tag, reason });
     }
 
     /// Queues encoded octets for `poll_transmit`, without a copy when nothing
@@ -459,14 +475,22 @@ impl Client {
     }
 }
 
-/// Whether a command carries or returns message sequence numbers.
+/// Whether a command carries or returns message sequence numbers: the
+/// commands without `UID`, and a `UID SEARCH` with a sequence-set key (RFC
+/// 9051 §5.5: "a command that uses message sequence numbers (this may
+/// include UID SEARCH)").
 fn uses_seqs(body: &CommandBody<'_>) -> bool {
-    matches!(
-        body,
+    match body {
         CommandBody::Fetch { uid: false, .. }
-            | CommandBody::Store { uid: false, .. }
-            | CommandBody::Search { uid: false, .. }
-            | CommandBody::Copy { uid: false, .. }
-            | CommandBody::Move { uid: false, .. }
-    )
+        | CommandBody::Store { uid: false, .. }
+        | CommandBody::Search { uid: false, .. }
+        | CommandBody::Copy { uid: false, .. }
+        | CommandBody::Move { uid: false, .. } => true,
+        CommandBody::Search {
+            uid: true,
+            criteria,
+            ..
+        } => SearchKey::any_in(criteria, |k| matches!(k, SearchKey::SequenceSet(_))),
+        _ => false,
+    }
 }

@@ -104,6 +104,14 @@ pub enum Event {
         /// The text.
         text: String,
     },
+    /// A command issued by the application was never sent, and never will
+    /// be: it has no completion.
+    CommandCancelled {
+        /// The tag the command was given.
+        tag: Tag<'static>,
+        /// Why.
+        reason: CancelReason,
+    },
     /// STARTTLS succeeded: start the TLS handshake now, and call
     /// [`Client::tls_started`] once it is done; nothing is sent until then.
     /// The capabilities are forgotten (RFC 9051 §6.2.1).
@@ -128,6 +136,23 @@ pub enum Event {
     },
 }
 
+/// Why a command was not sent ([`Event::CommandCancelled`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CancelReason {
+    /// It was issued after a STARTTLS, which failed: what was meant for the
+    /// TLS session (a password above all) never goes in the clear.
+    StartTlsFailed,
+    /// LOGIN, and the server advertises LOGINDISABLED (RFC 9051 §6.2.3: "A
+    /// client implementation MUST NOT send a LOGIN command if the
+    /// LOGINDISABLED capability is advertised"), as it still did when the
+    /// LOGIN's turn came (after STARTTLS, say).
+    LoginDisabled,
+    /// It cannot be encoded in the grammar the session switched to after it
+    /// was issued (ENABLE IMAP4rev2, say).
+    Unencodable,
+}
+
 /// Why the client session closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -138,7 +163,9 @@ pub enum CloseReason {
     GreetingRejected,
     /// The server said `BYE` (shutting down, autologout).
     ServerBye,
-    /// The server broke the protocol: a response that does not decode, a
+    /// The server broke the protocol: a response that does not decode (a
+    /// NUL in a `literal` included, unless
+    /// [`Quirks::nul_in_literal`](crate::Quirks::nul_in_literal)), a
     /// completion or continuation for no command. The session cannot be
     /// resynchronised.
     ProtocolError,

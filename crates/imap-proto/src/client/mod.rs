@@ -7,8 +7,9 @@
 //!
 //! Commands are pipelined (RFC 9051 §5.5) except where the RFC forbids it:
 //! nothing follows STARTTLS, AUTHENTICATE, IDLE or COMPRESS until they are
-//! done, a command with message sequence numbers waits for every command
-//! before it that is not a FETCH, STORE or SEARCH, and a synchronizing
+//! done, a command with message sequence numbers (a `UID SEARCH` with a
+//! sequence-set key among them) waits for every command before it that is
+//! not a FETCH, STORE or SEARCH, and a synchronizing
 //! literal waits for the server's `+`. Literals go `{n+}` when the server
 //! offers LITERAL+ (or LITERAL- up to 4096 octets, RFC 7888). The
 //! capabilities are tracked from the greeting, CAPABILITY responses and
@@ -16,13 +17,19 @@
 //!
 //! Every octet the server sends after its `OK` to STARTTLS and before the
 //! TLS handshake is a man in the middle's: the client closes the session
-//! instead of reading it as if it came over TLS.
+//! instead of reading it as if it came over TLS. Commands issued after a
+//! STARTTLS wait for its outcome; if it fails they are cancelled
+//! ([`Event::CommandCancelled`]), never sent in the clear. LOGIN is never
+//! sent while the server advertises LOGINDISABLED (RFC 9051 §6.2.3).
 //!
 //! # The drive loop
 //!
 //! After every `handle_*` call or command, drain [`Client::poll_transmit`]
 //! and [`Client::poll_event`]; then wait for input or
-//! [`Client::poll_timeout`].
+//! [`Client::poll_timeout`], and pass the time to [`Client::handle_timeout`]
+//! when it comes. After input or output the deadline is due at once: that
+//! call tells the client when the activity was, and the timeout runs exactly
+//! from it (the server's contract, and `pop3-proto`'s).
 //!
 //! ```no_run
 //! use std::time::Instant;
@@ -62,8 +69,12 @@
 //!     if client.is_closed() {
 //!         break;
 //!     }
-//!     client.handle_input(&read_socket());
-//!     client.handle_timeout(now());
+//!     // Wait for input or the deadline (a real driver waits for both).
+//!     if client.poll_timeout().is_some_and(|deadline| deadline <= now()) {
+//!         client.handle_timeout(now());
+//!     } else {
+//!         client.handle_input(&read_socket());
+//!     }
 //! }
 //! # Ok::<(), imap_proto::ClientError>(())
 //! ```
@@ -74,7 +85,7 @@ mod options;
 mod responses;
 mod stream;
 
-pub use event::{CloseReason, Event, State};
+pub use event::{CancelReason, CloseReason, Event, State};
 pub use options::Options;
 
 use std::collections::VecDeque;
@@ -289,21 +300,23 @@ impl Client {
         self.process();
     }
 
-    /// Tells the client the time. An IDLE running for
-    /// [`Options::idle_refresh`] is ended and started again; a response
-    /// outstanding for [`Options::timeout`] with no input closes the session.
+    /// Tells the client the time. After activity (input, or a command
+    /// sent) this call stamps it: the timeout runs [`Options::timeout`] from
+    /// `now`. An IDLE running for [`Options::idle_refresh`] is ended and
+    /// started again; a response outstanding for [`Options::timeout`] since
+    /// the last activity closes the session. Calling it early is harmless.
     pub fn handle_timeout(&mut self, now: Instant) {
         if self.state == State::Logout {
             return;
         }
-        self.now = now;
+        self.now = self.now.max(now);
         self.idle_timer(now);
-        if now < self.deadline {
+        if self.active {
+            self.active = false;
+            self.deadline = self.now + self.options.timeout;
             return;
         }
-        if self.active || !self.is_waiting() {
-            self.active = false;
-            self.deadline = now + self.options.timeout;
+        if now < self.deadline || !self.is_waiting() {
             return;
         }
         self.close(CloseReason::TimedOut);
@@ -314,6 +327,9 @@ impl Client {
     /// appended is not copied again.
     pub fn poll_transmit(&mut self, buf: &mut BytesMut) -> usize {
         let n = self.out.len();
+        if n > 0 {
+            self.active = true;
+        }
         if buf.is_empty() {
             std::mem::swap(buf, &mut self.out);
         } else {
@@ -329,10 +345,16 @@ impl Client {
     }
 
     /// When to call [`handle_timeout`](Self::handle_timeout) next: while a
-    /// response is outstanding, and for the IDLE refresh.
+    /// response is outstanding, and for the IDLE refresh. After activity it
+    /// is an instant already past (the last one the client was told), so
+    /// that the driver's next `handle_timeout` stamps the activity and the
+    /// timeout runs exactly from it.
     pub fn poll_timeout(&self) -> Option<Instant> {
         if self.state == State::Logout {
             return None;
+        }
+        if self.active {
+            return Some(self.now);
         }
         let refresh = self.idle.as_ref().and_then(|i| match i.refresh_at {
             None if i.started => Some(self.now),

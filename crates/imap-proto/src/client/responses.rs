@@ -9,7 +9,7 @@ use crate::types::{
 };
 use crate::{Mode, encode};
 
-use super::{Client, CloseReason, Event, Expect, Paused, State};
+use super::{CancelReason, Client, CloseReason, Event, Expect, Paused, State};
 
 /// Whether the command at `i` has no more parts waiting for `+`.
 fn cmd_rest_done(in_flight: &std::collections::VecDeque<super::InFlight>, i: usize) -> bool {
@@ -22,8 +22,12 @@ pub(super) enum Reading {
     /// Responses. `prefix` stands for the `* n FETCH (` before the rest of a
     /// FETCH response whose body was just streamed.
     Responses { prefix: Option<Bytes> },
-    /// The octets of a streamed body.
-    Body { seq: u32, remaining: u64 },
+    /// The octets of a streamed body; `check_nul` unless a `literal8`.
+    Body {
+        seq: u32,
+        remaining: u64,
+        check_nul: bool,
+    },
     /// Right after a streamed body: `)` CRLF, or more items.
     Tail { seq: u32 },
 }
@@ -316,6 +320,15 @@ impl Client {
                 self.paused = Some(Paused::Tls);
                 self.framer.reset();
                 self.events.push_back(Event::TlsRequested { tag: t.tag });
+            }
+            Expect::StartTls => {
+                // Everything issued after it was meant for the TLS session.
+                for q in std::mem::take(&mut self.queued) {
+                    if q.internal {
+                        continue;
+                    }
+                    self.cancel(q.tag, q.expect, CancelReason::StartTlsFailed);
+                }
             }
             Expect::Compress if ok => {
                 self.compressing = true;

@@ -63,19 +63,31 @@ impl Client {
         self.reading = Reading::Body {
             seq,
             remaining: a.length,
+            check_nul: !a.binary && !self.codec.quirks.nul_in_literal,
         };
         true
     }
 
-    /// The next octets of a streamed body. Returns whether there were any.
+    /// The next octets of a streamed body, checked for NUL as they arrive
+    /// unless it is a `literal8` (RFC 9051 §9 `CHAR8`, RFC 3516). Returns
+    /// whether there were any.
     pub(super) fn body(&mut self) -> bool {
-        let Reading::Body { seq, remaining } = &mut self.reading else {
+        let Reading::Body {
+            seq,
+            remaining,
+            check_nul,
+        } = &mut self.reading
+        else {
             return false;
         };
         let n = usize::try_from(*remaining)
             .unwrap_or(usize::MAX)
             .min(self.input.len());
         if n == 0 {
+            return false;
+        }
+        if *check_nul && memchr::memchr(0, &self.input[..n]).is_some() {
+            self.close(CloseReason::ProtocolError);
             return false;
         }
         let seq = *seq;

@@ -7,6 +7,30 @@ use crate::types::{
     ListSelect, ListToken, MailboxAttr, Secret, SelectParam, StatusAttr, StoreKind,
 };
 
+/// The flags, date and UTF8 form before an APPEND message's literal.
+type AppendOpts<'a> = (Option<Vec<Flag<'a>>>, Option<types::DateTime>, bool);
+
+/// An APPEND command's first line ([`Parser::append_head`]).
+#[derive(Debug)]
+pub(crate) struct AppendHead<'a> {
+    pub(crate) mailbox: types::Mailbox<'a>,
+    pub(crate) message: AppendAnnounced<'a>,
+}
+
+/// One APPEND message up to its octets: its options and its literal's
+/// announcement.
+#[derive(Debug)]
+pub(crate) struct AppendAnnounced<'a> {
+    pub(crate) flags: Option<Vec<Flag<'a>>>,
+    pub(crate) date: Option<types::DateTime>,
+    /// `UTF8 (~{n}...)` (RFC 6855 §4): a `)` follows the octets.
+    pub(crate) utf8: bool,
+    /// A `literal8` (RFC 3516): NUL allowed.
+    pub(crate) binary: bool,
+    pub(crate) size: u64,
+    pub(crate) non_sync: bool,
+}
+
 impl<'a> Parser<'a> {
     /// `command = tag SP (...) CRLF`.
     pub(crate) fn command(&mut self) -> PResult<Command<'a>> {
@@ -333,34 +357,11 @@ impl<'a> Parser<'a> {
         let mailbox = self.sp_mailbox()?;
         let mut messages = Vec::new();
         loop {
-            self.sp()?;
-            let flags = if self.peek()? == b'(' {
-                let f = self.flag_list(FlagContext::Plain)?;
-                self.sp()?;
-                Some(f)
-            } else {
-                None
-            };
-            let date = if self.peek()? == b'"' {
-                let d = self.date_time()?;
-                self.sp()?;
-                Some(d)
-            } else {
-                None
-            };
-            let (data, utf8) = if matches!(self.peek()?, b'U' | b'u') {
-                self.keyword("UTF8")?;
-                self.sp()?;
-                self.expect(b'(', "(")?;
-                if self.peek()? != b'~' {
-                    return Err(self.expected("literal8"));
-                }
-                let l = self.with_literal8(Self::literal)?;
+            let (flags, date, utf8) = self.append_opts()?;
+            let data = self.with_literal8(Self::literal)?;
+            if utf8 {
                 self.expect(b')', ")")?;
-                (l, true)
-            } else {
-                (self.with_literal8(Self::literal)?, false)
-            };
+            }
             messages.push(AppendMessage {
                 flags,
                 date,
@@ -371,6 +372,76 @@ impl<'a> Parser<'a> {
                 return Ok(CommandBody::Append { mailbox, messages });
             }
         }
+    }
+
+    /// `SP append-opts SP`, and `"UTF8" SP "("` before a UTF8 message's
+    /// `literal8` (RFC 6855 §4): up to the message's literal.
+    fn append_opts(&mut self) -> PResult<AppendOpts<'a>> {
+        self.sp()?;
+        let flags = if self.peek()? == b'(' {
+            let f = self.flag_list(FlagContext::Plain)?;
+            self.sp()?;
+            Some(f)
+        } else {
+            None
+        };
+        let date = if self.peek()? == b'"' {
+            let d = self.date_time()?;
+            self.sp()?;
+            Some(d)
+        } else {
+            None
+        };
+        let utf8 = matches!(self.peek()?, b'U' | b'u');
+        if utf8 {
+            self.keyword("UTF8")?;
+            self.sp()?;
+            self.expect(b'(', "(")?;
+            if self.peek()? != b'~' {
+                return Err(self.expected("literal8"));
+            }
+        }
+        Ok((flags, date, utf8))
+    }
+
+    /// An APPEND command's first line, up to its first message's octets:
+    /// `tag SP "APPEND" SP mailbox SP append-opts` and the literal's
+    /// announcement with its CRLF. A server streams the octets that follow
+    /// instead of gathering the command whole.
+    pub(crate) fn append_head(&mut self) -> PResult<AppendHead<'a>> {
+        self.tag()?;
+        self.sp()?;
+        self.keyword("APPEND")?;
+        let mailbox = self.sp_mailbox()?;
+        let message = self.append_announced()?;
+        Ok(AppendHead { mailbox, message })
+    }
+
+    /// The line after an APPEND message's octets: its `)` if it was a UTF8
+    /// one, then CRLF (the end of the command, `None`) or the next message
+    /// of a MULTIAPPEND (RFC 3502) up to its octets.
+    pub(crate) fn append_next(&mut self, utf8: bool) -> PResult<Option<AppendAnnounced<'a>>> {
+        if utf8 {
+            self.expect(b')', ")")?;
+        }
+        if self.at_eol()? {
+            self.crlf()?;
+            return Ok(None);
+        }
+        self.append_announced().map(Some)
+    }
+
+    fn append_announced(&mut self) -> PResult<AppendAnnounced<'a>> {
+        let (flags, date, utf8) = self.append_opts()?;
+        let (size, _, binary, non_sync) = self.with_literal8(Self::literal_header)?;
+        Ok(AppendAnnounced {
+            flags,
+            date,
+            utf8,
+            binary,
+            size,
+            non_sync,
+        })
     }
 
     /// `uid = "UID" SP (copy / move / fetch / search / store / uid-expunge)`.

@@ -63,6 +63,16 @@ pub enum Frame {
 /// offset of its size, and the caller answers (`tag NO`, found with
 /// [`tag_of`](super::tag_of)) and goes on with [`Framer::discard`], or closes.
 ///
+/// The octets of a `literal` are checked for NUL as they arrive, each once
+/// (`CHAR8 = %x01-ff`, RFC 9051 §9; only a `literal8` may carry NUL, RFC
+/// 3516 §4.3): a NUL is [`ErrorKind::Nul`] at its offset, and the caller
+/// refuses the command and goes on with [`Framer::discard`]. This is why
+/// [`command`](super::command) and [`response`](super::response), which
+/// expect framed input, do not scan literals again; [`Quirks::nul_in_literal`]
+/// turns the check off for peers that send NUL anyway.
+///
+/// [`Quirks::nul_in_literal`]: crate::Quirks::nul_in_literal
+///
 /// ```
 /// use imap_proto::Options;
 /// use imap_proto::decode::{Frame, Framer, LiteralAnnouncement};
@@ -83,6 +93,8 @@ pub struct Framer {
     max_literal: u64,
     /// Framing responses: status responses and continuations have no literal.
     responses: bool,
+    /// Literal octets are checked for NUL.
+    check_nul: bool,
     /// Where scanning resumes.
     scanned: usize,
     /// Where the current line started.
@@ -91,6 +103,10 @@ pub struct Framer {
     line_octets: usize,
     /// The end of the literal being received.
     literal_end: Option<usize>,
+    /// How far the octets of the literal being received were checked for
+    /// NUL; `None` when they are not checked (a `literal8`, a literal being
+    /// discarded).
+    literal_checked: Option<usize>,
     /// The last announcement was reported and not yet passed.
     announced: Option<LiteralAnnouncement>,
     /// Whether the first line of this command or response was seen.
@@ -106,10 +122,12 @@ impl Framer {
             max_line: options.max_line,
             max_literal: options.max_literal,
             responses: false,
+            check_nul: !options.quirks.nul_in_literal,
             scanned: 0,
             line_start: 0,
             line_octets: 0,
             literal_end: None,
+            literal_checked: None,
             announced: None,
             first_line_seen: false,
             discarding: false,
@@ -141,6 +159,24 @@ impl Framer {
             max_line: self.max_line,
             max_literal: self.max_literal,
             responses: self.responses,
+            check_nul: self.check_nul,
+            ..Self::new(&Options::default())
+        };
+    }
+
+    /// Goes on with the command after the caller took the octets of the
+    /// literal just announced out of the buffer itself (a server streaming
+    /// an APPEND message): the buffer now starts right after them. The
+    /// line octets counted so far still count against the line limit, so a
+    /// MULTIAPPEND's lines stay within it together.
+    pub(crate) fn literal_taken(&mut self) {
+        *self = Self {
+            max_line: self.max_line,
+            max_literal: self.max_literal,
+            responses: self.responses,
+            check_nul: self.check_nul,
+            line_octets: self.line_octets,
+            first_line_seen: true,
             ..Self::new(&Options::default())
         };
     }
@@ -157,8 +193,9 @@ impl Framer {
     /// command. A line longer than the options allow is
     /// [`ErrorKind::LineTooLong`]; a bare LF is [`ErrorKind::BareLf`]; a
     /// literal larger than [`Options::max_literal`] is
-    /// [`ErrorKind::LiteralTooLarge`] (call [`Framer::discard`] to drop the
-    /// command and go on).
+    /// [`ErrorKind::LiteralTooLarge`] and a NUL in a `literal`'s octets
+    /// [`ErrorKind::Nul`] (call [`Framer::discard`] to drop the command and
+    /// go on).
     ///
     /// While discarding, the non-synchronizing literals of the refused
     /// command are passed over in a loop: however many the buffer holds,
@@ -181,14 +218,31 @@ impl Framer {
                     .data_offset
                     .checked_add(usize::try_from(a.length).unwrap_or(usize::MAX));
                 self.literal_end = Some(end.unwrap_or(usize::MAX));
+                self.literal_checked =
+                    (self.check_nul && !a.binary && !self.discarding).then_some(a.data_offset);
             }
             if let Some(end) = self.literal_end {
+                if self.discarding {
+                    self.literal_checked = None;
+                }
+                if let Some(from) = self.literal_checked {
+                    // Each octet once, as it arrives.
+                    let to = buf.len().min(end);
+                    if let Some(at) = memchr::memchr(0, &buf[from.min(to)..to]) {
+                        return Err(DecodeError::Invalid {
+                            offset: from + at,
+                            kind: ErrorKind::Nul,
+                        });
+                    }
+                    self.literal_checked = Some(to.max(from));
+                }
                 if buf.len() < end {
                     return Ok(Frame::Incomplete {
                         needed: NonZeroUsize::new(end - buf.len()),
                     });
                 }
                 self.literal_end = None;
+                self.literal_checked = None;
                 self.scanned = end;
                 self.line_start = end;
             }
@@ -472,6 +526,74 @@ mod tests {
             f.next(b"a APPEND x {10}\r\n").unwrap(),
             Frame::Literal(_)
         ));
+    }
+
+    #[test]
+    fn nul_in_a_literal_is_found_as_it_arrives() {
+        // CHAR8 = %x01-ff (RFC 9051 §9): the octet's offset, however the
+        // input is split, and each octet scanned once.
+        let full = b"a LOGIN {5}\r\nab\0de {2}\r\nxy\r\n";
+        for split in 0..=full.len() {
+            let mut f = Framer::new(&Options::default());
+            let mut got = None;
+            for end in [split, full.len()] {
+                loop {
+                    match f.next(&full[..end]) {
+                        Ok(Frame::Literal(_)) => continue,
+                        Ok(Frame::Incomplete { .. }) => break,
+                        Ok(other) => panic!("{other:?}"),
+                        Err(e) => {
+                            got = Some(e);
+                            break;
+                        }
+                    }
+                }
+                if got.is_some() {
+                    break;
+                }
+            }
+            assert_eq!(
+                got,
+                Some(DecodeError::Invalid {
+                    offset: 15,
+                    kind: ErrorKind::Nul
+                }),
+                "split at {split}"
+            );
+        }
+        // Refused until discarded; then the rest of the command goes.
+        let mut f = Framer::new(&Options::default());
+        assert!(matches!(f.next(full).unwrap(), Frame::Literal(_)));
+        assert!(f.next(full).is_err());
+        assert!(f.next(full).is_err());
+        f.discard();
+        assert_eq!(f.next(full).unwrap(), Frame::Discarded { len: 24 });
+        // A literal8 may carry NUL (RFC 3516), and so may any literal with
+        // the quirk.
+        let binary = b"a APPEND x ~{3}\r\n\0\0\0\r\n";
+        let mut f = Framer::new(&Options::default());
+        assert!(matches!(f.next(binary).unwrap(), Frame::Literal(_)));
+        assert_eq!(
+            f.next(binary).unwrap(),
+            Frame::Complete { len: binary.len() }
+        );
+        let mut o = Options::default();
+        o.quirks.nul_in_literal = true;
+        let mut f = Framer::new(&o);
+        assert!(matches!(f.next(full).unwrap(), Frame::Literal(_)));
+        assert!(matches!(f.next(full).unwrap(), Frame::Literal(_)));
+        assert_eq!(f.next(full).unwrap(), Frame::Complete { len: full.len() });
+        // The framer of responses checks too.
+        let fetch = b"* 1 FETCH (BODY[] {3}\r\na\0b)\r\n";
+        let mut f = Framer::responses(&Options::default());
+        assert!(matches!(f.next(fetch).unwrap(), Frame::Literal(_)));
+        assert_eq!(
+            f.next(fetch).unwrap_err(),
+            DecodeError::Invalid {
+                offset: 24,
+                kind: ErrorKind::Nul
+            }
+        );
     }
 
     #[test]

@@ -13,6 +13,13 @@
 //! server can send `+` (or refuse) first; a client frames responses with
 //! [`Framer::responses`], which agrees with [`response`] that a status
 //! response or a continuation request never carries a literal.
+//!
+//! [`command`] and [`response`] expect framed input: the [`Framer`] has
+//! already checked every literal octet for NUL as it arrived (RFC 9051 §9
+//! `CHAR8`), so they do not scan literal contents again, and decoding a
+//! 1 MiB literal costs what a 1 KiB one does. For input that did not go
+//! through a framer, [`command_checked`] and [`response_checked`] check the
+//! literals themselves.
 
 use std::num::NonZeroUsize;
 
@@ -31,11 +38,16 @@ mod search;
 mod strings;
 mod values;
 
+pub(crate) use self::command::AppendAnnounced;
 pub(crate) use self::framing::literal_at_end;
 pub use self::framing::{Frame, Framer, LiteralAnnouncement};
 
 /// Decodes one command from the start of `input`; returns it and the number
 /// of octets it took (its CRLF included).
+///
+/// The input is expected to be framed by a [`Framer`], which checked the
+/// octets of each literal for NUL as they arrived: they are not scanned
+/// again (use [`command_checked`] for input that was not framed).
 ///
 /// ```
 /// use bytes::Bytes;
@@ -56,8 +68,35 @@ pub fn command<'a>(
     Ok((command, p.pos))
 }
 
+/// As [`command`], for input that did not go through a [`Framer`]: the
+/// octets of every `literal` are also checked for NUL (RFC 9051 §9), once,
+/// unless [`Quirks::nul_in_literal`](crate::Quirks::nul_in_literal).
+///
+/// ```
+/// use bytes::Bytes;
+/// use imap_proto::{DecodeError, ErrorKind, Options, decode};
+///
+/// let input = Bytes::from_static(b"a APPEND INBOX {3}\r\na\0b\r\n");
+/// assert_eq!(
+///     decode::command_checked(&input, &Options::default()).unwrap_err(),
+///     DecodeError::Invalid { offset: 21, kind: ErrorKind::Nul }
+/// );
+/// ```
+pub fn command_checked<'a>(
+    input: &'a Bytes,
+    options: &Options,
+) -> Result<(Command<'a>, usize), DecodeError> {
+    let mut p = Parser::unframed(input, options, true);
+    let command = p.command()?;
+    Ok((command, p.pos))
+}
+
 /// Decodes one response (untagged data, a continuation request or a tagged
 /// completion) from the start of `input`; returns it and the octets it took.
+///
+/// The input is expected to be framed by [`Framer::responses`], which
+/// checked literal octets for NUL as they arrived: they are not scanned again
+/// (use [`response_checked`] for input that was not framed).
 ///
 /// ```
 /// use bytes::Bytes;
@@ -74,6 +113,67 @@ pub fn response<'a>(
     let mut p = Parser::new(input, options, false);
     let response = p.response()?;
     Ok((response, p.pos))
+}
+
+/// As [`response`], for input that did not go through a [`Framer`]: the
+/// octets of every `literal` are also checked for NUL (RFC 9051 §9), once,
+/// unless [`Quirks::nul_in_literal`](crate::Quirks::nul_in_literal).
+pub fn response_checked<'a>(
+    input: &'a Bytes,
+    options: &Options,
+) -> Result<(Response<'a>, usize), DecodeError> {
+    let mut p = Parser::unframed(input, options, false);
+    let response = p.response()?;
+    Ok((response, p.pos))
+}
+
+/// An APPEND command's first line up to its first message's octets (which
+/// `line` ends with the announcement of): the tag, the mailbox, the
+/// message's options and size. The whole line must be used.
+pub(crate) fn append_head<'a>(
+    line: &'a Bytes,
+    options: &Options,
+) -> Result<command::AppendHead<'a>, DecodeError> {
+    let mut p = Parser::new(line, options, true);
+    let head = p.append_head().map_err(|e| whole(e, line.len()))?;
+    whole_line(&p, line.len())?;
+    Ok(head)
+}
+
+/// The line after an APPEND message's octets: the end of the command
+/// (`None`), or the next message of a MULTIAPPEND up to its octets. The
+/// whole line must be used.
+pub(crate) fn append_next<'a>(
+    line: &'a Bytes,
+    options: &Options,
+    utf8: bool,
+) -> Result<Option<AppendAnnounced<'a>>, DecodeError> {
+    let mut p = Parser::new(line, options, true);
+    let next = p.append_next(utf8).map_err(|e| whole(e, line.len()))?;
+    whole_line(&p, line.len())?;
+    Ok(next)
+}
+
+/// A framed line that ends early is invalid where it ends.
+fn whole(e: DecodeError, len: usize) -> DecodeError {
+    match e {
+        DecodeError::Incomplete { .. } => DecodeError::Invalid {
+            offset: len,
+            kind: ErrorKind::Expected("CRLF"),
+        },
+        e => e,
+    }
+}
+
+fn whole_line(p: &Parser<'_>, len: usize) -> Result<(), DecodeError> {
+    if p.pos == len {
+        Ok(())
+    } else {
+        Err(DecodeError::Invalid {
+            offset: p.pos,
+            kind: ErrorKind::Expected("CRLF"),
+        })
+    }
 }
 
 /// The tag at the start of a command that may not be complete or valid,
@@ -177,6 +277,8 @@ pub(crate) struct Parser<'a> {
     commands: bool,
     /// `~{n}` is allowed at this point (APPEND data, BINARY items).
     literal8: bool,
+    /// Literal octets are checked for NUL here: the input was not framed.
+    check_nul: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -189,6 +291,16 @@ impl<'a> Parser<'a> {
             depth: 0,
             commands,
             literal8: false,
+            check_nul: false,
+        }
+    }
+
+    /// A parser of input that did not go through [`Framer`]: it checks
+    /// literal octets for NUL itself, unless the quirks allow them.
+    pub(crate) fn unframed(input: &'a Bytes, opts: &Options, commands: bool) -> Self {
+        Self {
+            check_nul: !opts.quirks.nul_in_literal,
+            ..Self::new(input, opts, commands)
         }
     }
 
@@ -522,6 +634,11 @@ mod tests {
         );
         let (b, o) = p(b"~{1}\r\n\0");
         assert!(Parser::new(&b, &o, true).literal().is_err());
+        assert!(
+            Parser::unframed(&b"{1}\r\n\0".to_vec().into(), &o, true)
+                .literal()
+                .is_err()
+        );
         let mut parser = Parser::new(&b, &o, true);
         assert!(parser.with_literal8(|p| p.literal()).unwrap().is_binary());
         let small = Options {
@@ -536,6 +653,30 @@ mod tests {
                 kind: ErrorKind::LiteralTooLarge
             })
         );
+    }
+
+    #[test]
+    fn framed_input_is_not_scanned_again_and_unframed_input_is() {
+        // The Framer checked the octets as they arrived; the decoder of
+        // framed input does not look at them again.
+        let (b, o) = p(b"* 1 FETCH (BODY[] {3}\r\na\0b)\r\n");
+        assert!(response(&b, &o).is_ok());
+        assert_eq!(
+            response_checked(&b, &o).unwrap_err(),
+            DecodeError::Invalid {
+                offset: 24,
+                kind: ErrorKind::Nul
+            }
+        );
+        let (b, o) = p(b"a LOGIN {3}\r\na\0b x\r\n");
+        assert!(command(&b, &o).is_ok());
+        assert_eq!(command_checked(&b, &o).unwrap_err().offset(), Some(14));
+        // literal8 and the quirk let NUL through the checked decoders too.
+        let (b, o) = p(b"a APPEND x ~{1}\r\n\0\r\n");
+        assert!(command_checked(&b, &o).is_ok());
+        let (b, mut o) = p(b"a LOGIN {3}\r\na\0b x\r\n");
+        o.quirks.nul_in_literal = true;
+        assert!(command_checked(&b, &o).is_ok());
     }
 
     #[test]

@@ -548,6 +548,7 @@ mod tests {
                 trailing_space: true,
                 bare_continuation: true,
                 nil_as_string: true,
+                nul_in_literal: true,
             },
             ..Options::default()
         };

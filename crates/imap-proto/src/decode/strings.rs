@@ -106,8 +106,10 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `literal` (`{n}`, and `{n+}` in commands) or, where allowed, `literal8`.
-    pub(crate) fn literal(&mut self) -> PResult<Literal> {
+    /// A literal's announcement up to its CRLF: `{n}`, `{n+}` in commands,
+    /// and where allowed `~{n}`. Returns the size, where it is written,
+    /// whether it is a `literal8` and whether it is non-synchronizing.
+    pub(crate) fn literal_header(&mut self) -> PResult<(u64, usize, bool, bool)> {
         let binary = self.eat(b'~')?;
         if binary && !self.literal8 {
             return Err(self.err_at(self.pos - 1, ErrorKind::Expected("string")));
@@ -121,6 +123,12 @@ impl<'a> Parser<'a> {
         }
         self.expect(b'}', "}")?;
         self.crlf()?;
+        Ok((size, size_at, binary, non_sync))
+    }
+
+    /// `literal` (`{n}`, and `{n+}` in commands) or, where allowed, `literal8`.
+    pub(crate) fn literal(&mut self) -> PResult<Literal> {
+        let (size, size_at, binary, non_sync) = self.literal_header()?;
         if size > self.opts.max_literal {
             return Err(self.err_at(size_at, ErrorKind::LiteralTooLarge));
         }
@@ -133,8 +141,12 @@ impl<'a> Parser<'a> {
             });
         }
         // CHAR8 = %x01-ff: only a literal8 may carry NUL (RFC 9051 §9,
-        // RFC 3516). memchr is the one pass over the octets.
-        if !binary && let Some(at) = memchr::memchr(0, &self.buf[self.pos..self.pos + size]) {
+        // RFC 3516). Framed input was checked by the Framer as it arrived;
+        // unframed input gets its one memchr pass here.
+        if self.check_nul
+            && !binary
+            && let Some(at) = memchr::memchr(0, &self.buf[self.pos..self.pos + size])
+        {
             return Err(self.err_at(self.pos + at, ErrorKind::Nul));
         }
         let data = self.input.slice(self.pos..self.pos + size);

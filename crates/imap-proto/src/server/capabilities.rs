@@ -9,7 +9,8 @@ impl Server {
     /// The capabilities the server announces now: the IMAP versions offered,
     /// the extensions the server runs itself, and before login STARTTLS,
     /// LOGINDISABLED and the usable `AUTH=` mechanisms (RFC 9051 §6.1.1,
-    /// §6.2), after login COMPRESS=DEFLATE and
+    /// §6.2) and [`Options::pre_login_extensions`](super::Options::pre_login_extensions),
+    /// after login COMPRESS=DEFLATE and
     /// [`Options::extensions`](super::Options::extensions).
     pub fn capabilities(&self) -> Vec<Atom<'static>> {
         let o = &self.options;
@@ -46,7 +47,9 @@ impl Server {
             LiteralExtension::Minus if o.imap4rev1 => caps.push(Atom::from_static("LITERAL-")),
             LiteralExtension::Minus => {}
         }
-        if !before_login {
+        if before_login {
+            caps.extend(o.pre_login_extensions.iter().cloned());
+        } else {
             if o.compress {
                 caps.push(Atom::from_static("COMPRESS=DEFLATE"));
             }

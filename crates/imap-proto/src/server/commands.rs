@@ -3,7 +3,10 @@
 //! application.
 
 use crate::Mode;
-use crate::types::{Atom, Code, Command, CommandBody, Data, IntoStatic, StatusKind, Tag};
+use crate::types::{
+    Atom, Code, Command, CommandBody, Data, FetchAttr, FetchModifier, IntoStatic, SearchKey,
+    SelectParam, StatusAttr, StatusKind, Tag,
+};
 
 use super::input::Reading;
 use super::{CloseReason, Event, Kind, Pending, Role, Server, State, Switch, encode};
@@ -51,11 +54,13 @@ impl Server {
         let role = match &command.body {
             CommandBody::Select { mailbox, .. } | CommandBody::Examine { mailbox, .. } => {
                 // RFC 9051 §6.3.2: SELECT deselects first, whether or not it
-                // succeeds; RFC 7162 §3.2.11: with CONDSTORE or QRESYNC
-                // offered, CLOSED marks where the old mailbox's responses end.
+                // succeeds, and an IMAP4rev2 server says CLOSED where the old
+                // mailbox's responses end; RFC 7162 §3.2.11: so does one that
+                // offers CONDSTORE or QRESYNC. RFC 3501 has no such code.
                 if self.selected.take().is_some() {
                     self.state = State::Authenticated;
-                    if self.offers("CONDSTORE") || self.offers("QRESYNC") {
+                    if self.codec.mode.rev2() || self.offers("CONDSTORE") || self.offers("QRESYNC")
+                    {
                         self.untagged_status(
                             StatusKind::Ok,
                             Some(Code::Closed),
@@ -66,6 +71,7 @@ impl Server {
                 Role::Select {
                     mailbox: mailbox.clone(),
                     examine: matches!(command.body, CommandBody::Examine { .. }),
+                    no_modseq: false,
                 }
             }
             CommandBody::Close | CommandBody::Unselect => Role::Close,
@@ -74,6 +80,17 @@ impl Server {
             | CommandBody::Search { uid: false, .. } => Role::NoExpunge,
             _ => Role::Other,
         };
+        if !self.enabled.condstore
+            && (self.offers("CONDSTORE") || self.offers("QRESYNC"))
+            && enables_condstore(&command.body)
+        {
+            // RFC 7162 §3.1: the client is CONDSTORE-aware from now on; the
+            // application answers this command with mod-sequences already.
+            self.enabled.condstore = true;
+            self.events.push_back(Event::Enabled {
+                capabilities: vec![Atom::from_static("CONDSTORE")],
+            });
+        }
         self.pending = Pending::Command {
             tag: command.tag.clone(),
             kind: Kind {
@@ -81,6 +98,9 @@ impl Server {
                 role,
             },
         };
+        // A command in progress may open a window for updates kept (an
+        // EXPUNGE during NOOP): said before the command, which may close it.
+        self.check_updates();
         self.events.push_back(Event::CommandReceived { command });
     }
 
@@ -223,5 +243,33 @@ impl Server {
         self.framer.reset();
         self.switch = Some(Switch::Compress(stash));
         debug_assert!(matches!(self.reading, Reading::Commands));
+    }
+}
+
+/// A "CONDSTORE enabling command" of RFC 7162 §3.1 (ENABLE CONDSTORE aside):
+/// SELECT or EXAMINE with CONDSTORE (or QRESYNC, which implies it),
+/// STATUS (HIGHESTMODSEQ), a FETCH of MODSEQ or with CHANGEDSINCE, a SEARCH
+/// with MODSEQ, a STORE with UNCHANGEDSINCE.
+fn enables_condstore(body: &CommandBody<'_>) -> bool {
+    match body {
+        CommandBody::Select { params, .. } | CommandBody::Examine { params, .. } => params
+            .iter()
+            .any(|p| matches!(p, SelectParam::CondStore | SelectParam::QResync { .. })),
+        CommandBody::Status { attrs, .. } => attrs.contains(&StatusAttr::HighestModSeq),
+        CommandBody::Fetch {
+            attrs, modifiers, ..
+        } => {
+            attrs.expand().contains(&FetchAttr::ModSeq)
+                || modifiers
+                    .iter()
+                    .any(|m| matches!(m, FetchModifier::ChangedSince(_)))
+        }
+        CommandBody::Search { criteria, .. } => {
+            SearchKey::any_in(criteria, |k| matches!(k, SearchKey::ModSeq { .. }))
+        }
+        CommandBody::Store {
+            unchanged_since, ..
+        } => unchanged_since.is_some(),
+        _ => false,
     }
 }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 
-use crate::types::{Atom, Code, Command, Mailbox, Secret, StatusKind, Tag};
+use crate::types::{Atom, Code, Command, DateTime, Flag, Mailbox, Secret, StatusKind, Tag};
 
 #[cfg(doc)]
 use super::{Options, Server};
@@ -37,12 +37,64 @@ pub enum Event {
     /// by `command.tag`.
     ///
     /// The server answers CAPABILITY, LOGOUT, STARTTLS, LOGIN, AUTHENTICATE,
-    /// ENABLE, IDLE and COMPRESS itself, and NOOP before login; every other
+    /// ENABLE, IDLE and COMPRESS itself, and NOOP before login; APPEND comes
+    /// streamed ([`AppendRequested`](Self::AppendRequested)); every other
     /// command comes here. SELECT and EXAMINE have already closed the
     /// previously selected mailbox; an `OK` completion selects the new one.
     CommandReceived {
         /// The command, owned; literals are slices of the input, not copies.
         command: Command<'static>,
+    },
+    /// An APPEND (or the next message of a MULTIAPPEND, RFC 3502) announced
+    /// a message, before its octets: answer with [`Server::accept_append`]
+    /// or [`Server::reject_append`] (`NO [TRYCREATE]` for a missing mailbox,
+    /// `NO [OVERQUOTA]`, `NO [TOOBIG]`), so the client uploads nothing that
+    /// would be refused. Once accepted, the octets follow as
+    /// [`AppendChunk`](Self::AppendChunk)s, then
+    /// [`AppendMessageEnded`](Self::AppendMessageEnded). However small the
+    /// message, this is the one way APPEND comes: a message whose octets are
+    /// already in comes as one chunk.
+    AppendRequested {
+        /// The APPEND command's tag.
+        tag: Tag<'static>,
+        /// The mailbox to append to, as the client named it.
+        mailbox: Mailbox<'static>,
+        /// The message's options and size.
+        message: AppendAnnouncement,
+    },
+    /// The next octets of an accepted APPEND message, as they arrived: a
+    /// slice of the input, not a copy.
+    AppendChunk {
+        /// The APPEND command's tag.
+        tag: Tag<'static>,
+        /// The octets.
+        data: Bytes,
+    },
+    /// All the octets of the message are in. Another
+    /// [`AppendRequested`](Self::AppendRequested) follows for the next
+    /// message of a MULTIAPPEND, or [`AppendReceived`](Self::AppendReceived).
+    AppendMessageEnded {
+        /// The APPEND command's tag.
+        tag: Tag<'static>,
+    },
+    /// The whole APPEND command is in: complete it with [`Server::complete`]
+    /// (`OK [APPENDUID uidvalidity uid]`, RFC 4315) or [`Server::ok`], or
+    /// `NO` if storing failed (RFC 3502 §3: a MULTIAPPEND stores all its
+    /// messages or none). [`Server::data`] may answer it first.
+    AppendReceived {
+        /// The APPEND command's tag.
+        tag: Tag<'static>,
+        /// How many messages it carried.
+        messages: usize,
+    },
+    /// An APPEND broke off after the application heard of it (a NUL in a
+    /// `literal`, a bad line between MULTIAPPEND messages, a message past the
+    /// server's limits): the server answered it itself
+    /// ([`CommandRejected`](Self::CommandRejected) says how). Drop what
+    /// it carried.
+    AppendAborted {
+        /// The APPEND command's tag.
+        tag: Tag<'static>,
     },
     /// LOGIN or AUTHENTICATE PLAIN presented credentials: answer with
     /// [`Server::login_succeeded`] or [`Server::login_failed`].
@@ -85,7 +137,11 @@ pub enum Event {
         input: Bytes,
     },
     /// ENABLE turned extensions on (RFC 5161); the server switched its
-    /// grammar for UTF8=ACCEPT and IMAP4rev2. See [`Server::enabled`].
+    /// grammar for UTF8=ACCEPT and IMAP4rev2. Or a "CONDSTORE enabling
+    /// command" (RFC 7162 §3.1: SELECT with CONDSTORE, a FETCH of MODSEQ,
+    /// ...) turned CONDSTORE on: the event comes before that command's
+    /// [`CommandReceived`](Self::CommandReceived), whose FETCH responses then
+    /// carry MODSEQ. See [`Server::enabled`].
     Enabled {
         /// The capabilities newly enabled, as the `* ENABLED` response named
         /// them.
@@ -104,6 +160,18 @@ pub enum Event {
         /// The IDLE command's tag.
         tag: Tag<'static>,
     },
+    /// [`Server::update`] refused an update that the application kept, and
+    /// the server now takes more than it did then: send what was kept (an
+    /// EXPUNGE may still have to wait if `updates` is not
+    /// [`Updates::All`]). Comes once per refusal, so a driver feeding a
+    /// change feed need not poll [`Server::updates`]. When a command opens
+    /// the window (a NOOP lets an EXPUNGE out), it comes right before that
+    /// command's [`CommandReceived`](Self::CommandReceived): send the
+    /// updates before completing the command.
+    UpdatesAllowed {
+        /// What the server takes now, as [`Server::updates`] says.
+        updates: Updates,
+    },
     /// The server answered a command with `BAD` or `NO` on its own: unknown,
     /// malformed, out of its state, a literal too large, an invalid tag.
     /// For logs.
@@ -118,6 +186,26 @@ pub enum Event {
         /// Why.
         reason: CloseReason,
     },
+}
+
+/// One message of an APPEND, as announced before its octets (RFC 9051
+/// §6.3.12, RFC 3502, RFC 3516 §4.4, RFC 6855 §4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AppendAnnouncement {
+    /// Its place in the command, from 0 (MULTIAPPEND has more than one).
+    pub index: usize,
+    /// The flags to set, when given.
+    pub flags: Option<Vec<Flag<'static>>>,
+    /// The internal date to give it, when given.
+    pub date: Option<DateTime>,
+    /// Its size in octets, at most [`Options::max_append`].
+    pub size: u64,
+    /// Sent as a `literal8` (`~{n}`, RFC 3516): it may hold NUL. A server
+    /// that does not offer BINARY may refuse it.
+    pub binary: bool,
+    /// Sent as `UTF8 (~{n})` (RFC 6855 §4): its headers may hold UTF-8.
+    pub utf8: bool,
 }
 
 /// What a client presented to log in.
@@ -254,11 +342,14 @@ pub enum BodyDemand {
 }
 
 /// Which untagged mailbox updates the application may send now
-/// ([`Server::updates`]), by the rules of RFC 9051 §7.5.1 and §5.5.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// ([`Server::updates`]), by the rules of RFC 9051 §7.5.1 and §5.5. Ordered
+/// from least to most allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Updates {
-    /// None: no mailbox is selected, or a FETCH response is open.
+    /// None: no mailbox is selected, a FETCH response is open, a STARTTLS
+    /// or COMPRESS switch is pending, or the client is not reading (the
+    /// output not taken is at [`Options::max_transmit`]).
     None,
     /// EXISTS, RECENT, FLAGS and FETCH flag changes, but no EXPUNGE or
     /// VANISHED: no command is in progress, or a FETCH, STORE or SEARCH is.
@@ -290,6 +381,8 @@ pub struct Enabled {
 pub struct SelectedMailbox {
     pub(crate) mailbox: Mailbox<'static>,
     pub(crate) read_only: bool,
+    /// SELECT answered `* OK [NOMODSEQ]` (RFC 7162 §3.1.2).
+    pub(crate) no_modseq: bool,
 }
 
 impl SelectedMailbox {
@@ -302,5 +395,12 @@ impl SelectedMailbox {
     /// `[READ-ONLY]`: STORE, EXPUNGE and MOVE are refused.
     pub fn is_read_only(&self) -> bool {
         self.read_only
+    }
+
+    /// Whether the mailbox keeps mod-sequences: `false` when its SELECT or
+    /// EXAMINE answered `* OK [NOMODSEQ]` (RFC 7162 §3.1.2), and EXPUNGE
+    /// then stays EXPUNGE after ENABLE QRESYNC (§3.2.10).
+    pub fn has_mod_sequences(&self) -> bool {
+        !self.no_modseq
     }
 }

@@ -102,14 +102,24 @@ impl Server {
     /// which an IMAP literal cannot hold (RFC 9051 §4.3 `CHAR8`), become
     /// 0x80 as Dovecot writes them, except in a BINARY `literal8`.
     ///
+    /// Only when [`body_demand`](Self::body_demand) says
+    /// [`More`](BodyDemand::More): a chunk while it says
+    /// [`Full`](BodyDemand::Full) fails with [`ServerError::Backpressure`],
+    /// so the server holds at most [`Options::body_buffer`] and one chunk.
     /// Fails with [`ServerError::BodyOverrun`] beyond the announced size.
+    ///
+    /// [`Options::body_buffer`]: super::Options::body_buffer
     pub fn body_chunk(&mut self, chunk: Bytes) -> Result<(), ServerError> {
+        let full = self.backlog() >= self.options.body_buffer;
         let Some(f) = self.fetch.as_mut() else {
             return Err(ServerError::NoBodyPending);
         };
         let Some((remaining, binary)) = f.literal else {
             return Err(ServerError::NoBodyPending);
         };
+        if full {
+            return Err(ServerError::Backpressure);
+        }
         if chunk.len() as u64 > remaining {
             return Err(ServerError::BodyOverrun);
         }

@@ -1,8 +1,6 @@
 //! IDLE (RFC 2177, RFC 9051 §6.3.13): `+ idling`, updates pushed by the
 //! application as they happen, keepalives, and `DONE`.
 
-use std::time::Instant;
-
 use bytes::Buf;
 
 use crate::decode;
@@ -51,24 +49,6 @@ impl Server {
                 self.events.push_back(Event::IdleEnded { tag });
                 true
             }
-        }
-    }
-
-    /// Sends `* OK Still here` (Dovecot's keepalive) when it is due.
-    pub(super) fn keepalive(&mut self, now: Instant) {
-        let Some(interval) = self.options.idle_keepalive else {
-            return;
-        };
-        match self.keepalive {
-            Keepalive::Off => {}
-            Keepalive::Unscheduled => self.keepalive = Keepalive::At(now + interval),
-            Keepalive::At(at) if now >= at => {
-                if self.fetch.is_none() {
-                    self.untagged_status(StatusKind::Ok, None, "Still here");
-                }
-                self.keepalive = Keepalive::At(now + interval);
-            }
-            Keepalive::At(_) => {}
         }
     }
 }

@@ -25,6 +25,8 @@ pub(super) enum Reading {
     },
     /// `DONE`, ending IDLE.
     Idle { tag: Tag<'static> },
+    /// An accepted APPEND message's octets, then the line after them.
+    Append(super::append::Receiving),
 }
 
 /// Dropping the rest of a command: the octets of a non-synchronizing literal
@@ -35,6 +37,17 @@ pub(super) enum Reading {
 pub(super) struct Discard {
     literal: u64,
     tail: Vec<u8>,
+}
+
+impl Discard {
+    /// Drops a non-synchronizing literal of `length` octets to come, and
+    /// the rest of its command.
+    pub(super) fn literal(length: u64) -> Self {
+        Self {
+            literal: length,
+            tail: Vec::new(),
+        }
+    }
 }
 
 /// The longest literal announcement, `~{` 19 digits `+}` CR.
@@ -49,7 +62,7 @@ impl Server {
         loop {
             if self.state == State::Logout
                 || self.switch.is_some()
-                || !matches!(self.pending, Pending::None)
+                || !matches!(self.pending, Pending::None | Pending::Appending)
                 || self.fetch.is_some()
                 || self.backlog() >= self.options.max_transmit
             {
@@ -60,8 +73,16 @@ impl Server {
                 Reading::Discard(_) => self.discard(),
                 Reading::Sasl { .. } => self.sasl_line(),
                 Reading::Idle { .. } => self.idle_input(),
+                Reading::Append(_) => self.append_input(),
             };
             if !progressed {
+                if self.overflowed {
+                    // Every whole command before the dropped input is
+                    // answered; what follows it cannot be trusted.
+                    self.input.clear();
+                    self.write_bye("Too much pipelined input.");
+                    self.close(CloseReason::InputOverflow);
+                }
                 break;
             }
         }
@@ -108,7 +129,7 @@ impl Server {
     }
 
     /// Ready for the next command.
-    fn next_command(&mut self) {
+    pub(super) fn next_command(&mut self) {
         self.framer.reset();
         self.literal_end = 0;
         self.literal_total = 0;
@@ -127,7 +148,10 @@ impl Server {
         if self.refuse_in_state(&tag, name.as_deref()) {
             return self.refuse_literal(a);
         }
-        let append = name.as_deref() == Some("APPEND") && self.state != State::NotAuthenticated;
+        if name.as_deref() == Some("APPEND") {
+            // Streamed: a decision before the octets, then chunks.
+            return self.append_started(tag, a);
+        }
         if a.non_sync && self.options.literal == LiteralExtension::Minus && a.length > 4096 {
             // RFC 7888 §5: a LITERAL- server takes no larger one.
             self.reject(
@@ -139,19 +163,16 @@ impl Server {
             );
             return self.refuse_literal(a);
         }
-        let limit = if append {
-            self.options.max_append
-        } else {
-            self.options.max_literal
-        };
+        // The literals of one command, held whole, count together.
         self.literal_total = self.literal_total.saturating_add(a.length);
-        if self.literal_total > limit {
-            let text = if append {
-                "Message too large."
-            } else {
-                "Literal too large."
-            };
-            self.reject(Some(&tag), StatusKind::No, Some(too_big()), text, false);
+        if self.literal_total > self.options.max_literal {
+            self.reject(
+                Some(&tag),
+                StatusKind::No,
+                Some(too_big()),
+                "Literal too large.",
+                false,
+            );
             return self.refuse_literal(a);
         }
         if !a.non_sync {
@@ -217,10 +238,32 @@ impl Server {
         true
     }
 
-    /// A line too long or ending in a bare LF: refused, and dropped.
+    /// A line too long or ending in a bare LF, or a NUL in a literal's
+    /// octets: refused, and dropped.
     fn framing_error(&mut self, e: DecodeError) {
         let tag = decode::tag_of(&self.input).map(IntoStatic::into_static);
         let name = command_name(&self.input);
+        if let DecodeError::Invalid {
+            kind: ErrorKind::Nul,
+            ..
+        } = e
+        {
+            // The client sends the rest of the literal it announced, and
+            // perhaps more of the command: dropped as they arrive.
+            let have = self.literal_end.min(self.input.len());
+            let rest = (self.literal_end - have) as u64;
+            self.input.advance(have);
+            self.next_command();
+            self.reading = Reading::Discard(Discard::literal(rest));
+            match tag {
+                Some(tag) => {
+                    let text = self.error_text(name.as_deref(), "Literal contains a NUL octet.");
+                    self.reject(Some(&tag), StatusKind::Bad, None, &text, true);
+                }
+                None => self.reject_invalid_tag(),
+            }
+            return;
+        }
         let (reason, drop) = match e {
             DecodeError::Invalid {
                 kind: ErrorKind::LineTooLong,

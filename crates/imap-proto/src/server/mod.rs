@@ -14,13 +14,33 @@
 //! [`Server::complete`]. Nothing it is given can break the grammar: values
 //! are encoded by the crate's encoder, texts are made safe for the line.
 //!
+//! APPEND streams the other way: each message is announced before its
+//! octets ([`Event::AppendRequested`]) for the application to accept or
+//! refuse ([`Server::accept_append`], [`Server::reject_append`]) before the
+//! client uploads anything, then its octets come as [`Event::AppendChunk`]s
+//! as they arrive, and the application completes the command once
+//! [`Event::AppendReceived`] says it is all in. The server never holds a
+//! message.
+//!
 //! One command is with the application at a time: the next is read only once
 //! the last is complete, so responses keep the order of the commands
 //! (RFC 9051 §5.5) and each command is checked against the state the ones
 //! before it left. Mailbox changes go out with [`Server::update`] when
 //! [`Server::updates`] allows them: never an EXPUNGE while a FETCH, STORE or
 //! SEARCH is in progress, nor when none is (RFC 9051 §7.5.1), but any time
-//! during IDLE.
+//! during IDLE; nor while the client is not reading
+//! ([`ServerError::Backpressure`](crate::ServerError::Backpressure)). An
+//! update refused is kept by the application until
+//! [`Event::UpdatesAllowed`] says it may go.
+//!
+//! STARTTLS and COMPRESS switch the transport right after their `OK`. From
+//! the moment the `OK` is queued until it has left and the server reports
+//! [`Event::TlsRequested`] or [`Event::CompressionStarted`], nothing else
+//! can be written ([`ServerError::SwitchPending`](crate::ServerError::SwitchPending),
+//! [`Server::updates`] says `None`) and nothing is read
+//! ([`Server::wants_read`] is false): no octet can land between the `OK`
+//! and the switch. From the event on, everything written belongs to the new
+//! layer.
 //!
 //! The replies the server writes itself follow Dovecot's wording where the
 //! RFCs leave the text free.
@@ -30,8 +50,12 @@
 //! After every `handle_*` call or decision, drain [`Server::poll_transmit`]
 //! and [`Server::poll_event`] until both are empty, answering events as they
 //! come; then wait for input (while [`Server::wants_read`]) or for
-//! [`Server::poll_timeout`]. Once [`Server::is_closed`], send what
-//! `poll_transmit` still has and close the connection.
+//! [`Server::poll_timeout`], and pass the time to [`Server::handle_timeout`]
+//! when it comes. After input or output the deadline is due at once: that
+//! call tells the server when the activity was, and the autologout runs
+//! exactly from it (the same contract as `pop3-proto`'s, so one driver loop
+//! serves both). Once [`Server::is_closed`], send what `poll_transmit` still
+//! has and close the connection.
 //!
 //! ```no_run
 //! use std::time::Instant;
@@ -76,15 +100,18 @@
 //!     if server.is_closed() {
 //!         break;
 //!     }
-//!     // Wait for input or the deadline (a real driver waits for both).
-//!     if server.wants_read() {
+//!     // Wait for input or the deadline (a real driver waits for both; the
+//!     // deadline is already due after activity).
+//!     if server.poll_timeout().is_some_and(|deadline| deadline <= now()) {
+//!         server.handle_timeout(now());
+//!     } else if server.wants_read() {
 //!         server.handle_input(&read_socket());
 //!     }
-//!     server.handle_timeout(now());
 //! }
 //! # Ok::<(), imap_proto::ServerError>(())
 //! ```
 
+mod append;
 mod auth;
 mod capabilities;
 mod commands;
@@ -95,6 +122,7 @@ mod input;
 mod options;
 mod output;
 mod respond;
+mod timers;
 
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -106,8 +134,8 @@ use crate::types::{Atom, StatusKind, Tag};
 use crate::{Mode, encode};
 
 pub use event::{
-    BodyDemand, CloseReason, Completion, Credentials, Enabled, Event, LoginFailure,
-    SelectedMailbox, State, Updates,
+    AppendAnnouncement, BodyDemand, CloseReason, Completion, Credentials, Enabled, Event,
+    LoginFailure, SelectedMailbox, State, Updates,
 };
 pub use options::{LiteralExtension, Options};
 
@@ -134,6 +162,11 @@ enum Pending {
         tag: Tag<'static>,
         mechanism: Atom<'static>,
     },
+    /// AppendRequested is with the application.
+    Append(append::Deciding),
+    /// An APPEND message's octets, or the line after them, are being read:
+    /// the command is in progress, and input is read.
+    Appending,
 }
 
 /// What a command with the application is, for the rules that depend on it.
@@ -150,6 +183,8 @@ enum Role {
     Select {
         mailbox: crate::types::Mailbox<'static>,
         examine: bool,
+        /// Its responses said `[NOMODSEQ]`.
+        no_modseq: bool,
     },
     /// CLOSE or UNSELECT: an `OK` leaves the selected state.
     Close,
@@ -209,9 +244,15 @@ pub struct Server {
     keepalive: Keepalive,
     /// The latest time the caller told.
     now: Instant,
-    /// Input, or output while a command was answered, since the deadline was
-    /// last set.
+    /// Input, or output outside IDLE, since the deadline was last set: the
+    /// next `handle_timeout` stamps it.
     active: bool,
+    /// Input fed past the read-ahead bound was dropped: once the commands
+    /// kept are answered, the session closes.
+    overflowed: bool,
+    /// `update` refused an update at this level of [`Server::updates`]:
+    /// [`Event::UpdatesAllowed`] is due once it rises.
+    refused: Option<Updates>,
 }
 
 impl Server {
@@ -242,10 +283,13 @@ impl Server {
         } else {
             Mode::Imap4rev1
         };
-        // The server checks literal sizes itself, per command, before `+`.
         codec.max_literal = options.max_append.max(options.max_literal);
         Self {
-            framer: Framer::new(&codec),
+            // The server checks literal sizes itself, per command, before `+`.
+            framer: Framer::new(&crate::Options {
+                max_literal: u64::MAX,
+                ..codec
+            }),
             codec,
             state,
             input: BytesMut::new(),
@@ -268,73 +312,86 @@ impl Server {
             keepalive: Keepalive::Off,
             now,
             active: false,
+            overflowed: false,
+            refused: None,
             options,
         }
     }
 
     /// Hands the server bytes that arrived from the client. Commands are
     /// read and answered as far as the session can go without a decision.
+    ///
+    /// A read made while [`wants_read`](Self::wants_read) said yes is kept
+    /// whole, however large the driver's buffer: the server then holds at
+    /// most [`Options::max_buffered_input`] and one read, and
+    /// `wants_read` stays false until it has caught up. Input fed while
+    /// `wants_read` says no is kept up to twice the bound (or twice an
+    /// accepted literal); beyond it input is dropped, never allocated, and
+    /// once the commands kept are answered (after the decision pending, which
+    /// still succeeds) the session closes with `* BYE Too much pipelined
+    /// input.` and [`CloseReason::InputOverflow`], as `pop3-proto` does.
     pub fn handle_input(&mut self, data: &[u8]) {
         if self.state == State::Logout || data.is_empty() {
+            return;
+        }
+        // Dropped input is no activity: a driver that keeps feeding a
+        // session that stopped reading does not hold it open.
+        if self.overflowed {
             return;
         }
         self.active = true;
         match &mut self.switch {
             // Plaintext after STARTTLS never reaches the TLS session.
             Some(Switch::Tls) => return,
-            // Compressed octets, for the driver to inflate once it switches.
+            // Compressed octets, for the driver to inflate once it switches;
+            // `wants_read` is false, so only a driver that ignores it gets
+            // here, and the stash stays within the read-ahead bound.
             Some(Switch::Compress(stash)) => {
-                stash.extend_from_slice(data);
+                if stash.len() + data.len() > self.options.max_buffered_input {
+                    // Closed without BYE: the OK goes first, and plaintext
+                    // after it would break the deflate stream.
+                    self.close(CloseReason::InputOverflow);
+                } else {
+                    stash.extend_from_slice(data);
+                }
                 return;
             }
             None => {}
         }
-        self.input.extend_from_slice(data);
-        let allowance = self.options.max_buffered_input.max(self.literal_end);
-        if self.input.len() > allowance.saturating_mul(2) {
-            self.input.clear();
-            self.write_bye("Too much pipelined input.");
-            self.close(CloseReason::InputOverflow);
-            return;
+        if self.wants_read() {
+            // The driver bounds one read; the server stops reading after it.
+            self.input.extend_from_slice(data);
+        } else {
+            let cap = self
+                .options
+                .max_buffered_input
+                .max(self.literal_end)
+                .saturating_mul(2);
+            let room = cap.saturating_sub(self.input.len());
+            self.input.extend_from_slice(&data[..room.min(data.len())]);
+            self.overflowed = data.len() > room;
         }
         self.process();
     }
 
-    /// Tells the server the time. An idling client hears `* OK Still here`
-    /// every [`Options::idle_keepalive`]. When the autologout timer has run
-    /// out with no input since it was set and no decision of the
-    /// application's pending, the session ends with `* BYE Disconnected for
-    /// inactivity.` (RFC 3501 §5.4, Dovecot's text). Calling it early is
-    /// harmless.
-    pub fn handle_timeout(&mut self, now: Instant) {
-        if self.state == State::Logout {
-            return;
+    /// Like [`handle_input`](Self::handle_input), taking the bytes out of
+    /// `data` without copying them when the server holds no unread input:
+    /// the APPEND chunks it hands out are then slices of the caller's read
+    /// buffer. `data` is left empty.
+    pub fn handle_input_buf(&mut self, data: &mut BytesMut) {
+        let whole = self.input.is_empty()
+            && !data.is_empty()
+            && !self.overflowed
+            && self.switch.is_none()
+            && self.wants_read();
+        if whole {
+            self.active = true;
+            self.input = data.split();
+            self.process();
+        } else {
+            self.handle_input(data);
+            data.clear();
         }
-        self.now = now;
-        self.keepalive(now);
-        if now < self.deadline {
-            return;
-        }
-        // The timer is for an idle client, not a slow application: while a
-        // decision is pending the session waits, unless the application waits
-        // for a client that stopped reading.
-        let deciding =
-            !matches!(self.pending, Pending::None) && self.backlog() < self.options.max_transmit;
-        if self.active || deciding {
-            self.active = false;
-            self.deadline = now + self.options.autologout;
-            return;
-        }
-        // A response cut off in the middle cannot be followed by a BYE.
-        let mid_response = self.fetch.is_some();
-        self.queue.clear();
-        self.queued = 0;
-        self.out.clear();
-        self.fetch = None;
-        if !mid_response {
-            self.write_bye("Disconnected for inactivity.");
-        }
-        self.close(CloseReason::TimedOut);
     }
 
     /// Appends bytes to send to `buf`, at most [`Options::max_transmit`];
@@ -400,20 +457,8 @@ impl Server {
 
     /// The next event, if any.
     pub fn poll_event(&mut self) -> Option<Event> {
+        self.check_updates();
         self.events.pop_front()
-    }
-
-    /// When to call [`handle_timeout`](Self::handle_timeout) next; `None` once
-    /// the session is over.
-    pub fn poll_timeout(&self) -> Option<Instant> {
-        if self.state == State::Logout {
-            return None;
-        }
-        Some(match self.keepalive {
-            Keepalive::Off => self.deadline,
-            Keepalive::Unscheduled => self.now,
-            Keepalive::At(at) => at.min(self.deadline),
-        })
     }
 
     /// The session's state.
@@ -431,9 +476,15 @@ impl Server {
 
     /// Whether the server takes more input now. It stops reading while it
     /// holds [`Options::max_buffered_input`] octets of unread commands, unless
-    /// they are a literal it accepted.
+    /// they are a literal it accepted, once input overflowed, and from the
+    /// `OK` to STARTTLS or
+    /// COMPRESS until the switch ([`Event::TlsRequested`],
+    /// [`Event::CompressionStarted`]): what follows must be read through the
+    /// new layer.
     pub fn wants_read(&self) -> bool {
         self.state != State::Logout
+            && self.switch.is_none()
+            && !self.overflowed
             && self.input.len() < self.options.max_buffered_input.max(self.literal_end)
     }
 

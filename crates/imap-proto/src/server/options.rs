@@ -52,6 +52,11 @@ pub struct Options {
     /// deflating when [`Event::CompressionStarted`] says. Default `false`: a
     /// driver has to provide it (Dovecot needs its zlib plugin).
     pub compress: bool,
+    /// Capabilities announced before login, after the ones the server runs
+    /// itself: what the application answers in the not authenticated state
+    /// (`ID`), or what a client should know before it logs in. Dovecot
+    /// announces `ID` there, and the full list after login. Default empty.
+    pub pre_login_extensions: Vec<Atom<'static>>,
     /// Capabilities the application implements, announced after login
     /// (`UIDPLUS`, `MOVE`, `CONDSTORE`, `QRESYNC`, `UTF8=ACCEPT`,
     /// `SPECIAL-USE`, ...). The server hands every command to the application,
@@ -59,9 +64,17 @@ pub struct Options {
     /// takes `CONDSTORE`, `QRESYNC` and `UTF8=ACCEPT` only when they are
     /// listed here. Default empty.
     pub extensions: Vec<Atom<'static>>,
-    /// The largest APPEND message literal, in octets; larger ones are
-    /// refused before the client sends them. Default 10 240 000, Postfix's
-    /// `message_size_limit`: what the server would take by SMTP.
+    /// The largest message of an APPEND, in octets, each message of a
+    /// MULTIAPPEND on its own (the limit RFC 7889's `APPENDLIMIT=` announces:
+    /// list it in [`extensions`](Self::extensions) to tell clients); larger
+    /// ones get `NO [TOOBIG]` before the client sends them. Default
+    /// 10 240 000, Postfix's `message_size_limit`: what the server would take
+    /// by SMTP. Messages stream to the application
+    /// ([`Event::AppendRequested`]), so the server holds none of them; what
+    /// bounds a MULTIAPPEND as a whole is its lines, counted together
+    /// against [`codec`](Self::codec)'s `max_line` as Dovecot counts a
+    /// command against `imap_max_line_length`, and the application, which
+    /// decides on each message.
     pub max_append: u64,
     /// The largest literal in any other command (and in any command before
     /// login), in octets. Default 65 536: Dovecot counts such literals
@@ -85,14 +98,18 @@ pub struct Options {
     /// boxes keep the connection; `None` for never. Default 2 minutes,
     /// Dovecot's `imap_idle_notify_interval`.
     pub idle_keepalive: Option<Duration>,
-    /// The most octets one [`Server::poll_transmit`] call appends, and the
+    /// The most octets one [`Server::poll_transmit`] call appends, the
     /// output the server lets build up before it stops reading pipelined
-    /// commands. Default 64 KiB, this crate's choice: a socket buffer's
-    /// worth.
+    /// commands, and before [`Server::update`] refuses with
+    /// [`Backpressure`](crate::ServerError::Backpressure). Default 64 KiB,
+    /// this crate's choice: a socket buffer's worth.
     pub max_transmit: usize,
     /// Unprocessed input the server holds before [`Server::wants_read`]
-    /// turns false (a literal being received may take more); twice as much
-    /// closes the session. Default 64 KiB, Dovecot's
+    /// turns false (a literal being received may take more). A read the
+    /// server wanted is kept whole, so it holds at most this and one read;
+    /// input fed past twice this while it does not want to read is dropped,
+    /// and the session closes once the commands kept are answered
+    /// ([`Server::handle_input`]). Default 64 KiB, Dovecot's
     /// `imap_max_line_length`.
     pub max_buffered_input: usize,
     /// Body octets the application may have handed over and not yet sent
@@ -116,6 +133,7 @@ impl Default for Options {
             allow_plaintext_without_tls: false,
             sasl_mechanisms: vec![Atom::from_static("PLAIN")],
             compress: false,
+            pre_login_extensions: Vec::new(),
             extensions: Vec::new(),
             max_append: 10_240_000,
             max_literal: 65_536,

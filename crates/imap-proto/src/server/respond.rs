@@ -2,10 +2,10 @@
 //! mailbox updates when the rules allow them, and completions.
 
 use crate::ServerError;
-use crate::types::{Code, Data, StatusKind, Tag};
+use crate::types::{Code, Data, RespText, StatusKind, Tag};
 
 use super::{
-    CloseReason, Completion, Pending, Role, SelectedMailbox, Server, State, Updates, encode,
+    CloseReason, Completion, Event, Pending, Role, SelectedMailbox, Server, State, Updates, encode,
     input::Reading,
 };
 
@@ -19,9 +19,14 @@ impl Server {
     /// Fails if no command `tag` is with the application, a FETCH response
     /// is open, the data cannot be encoded in the session's mode (a `SEARCH`
     /// response in IMAP4rev2), it is an untagged `PREAUTH` or `BYE` (see
-    /// [`bye`](Self::bye)), or it is an EXPUNGE or VANISHED while a FETCH,
-    /// STORE or SEARCH is in progress (RFC 9051 §7.5.1). Nothing is sent then.
+    /// [`bye`](Self::bye)), it is an EXPUNGE or VANISHED while a FETCH,
+    /// STORE or SEARCH is in progress (RFC 9051 §7.5.1), an EXPUNGE after
+    /// ENABLE QRESYNC or a VANISHED before it (RFC 7162 §3.2.10). Nothing is
+    /// sent then.
     pub fn data(&mut self, tag: &Tag<'_>, data: &Data<'_>) -> Result<(), ServerError> {
+        if self.switch.is_some() {
+            return Err(ServerError::SwitchPending);
+        }
         let role = self.command_role(tag)?;
         if self.fetch.is_some() {
             return Err(ServerError::ResponseOpen);
@@ -29,7 +34,30 @@ impl Server {
         if is_expunge(data) && matches!(role, Role::NoExpunge) {
             return Err(ServerError::ExpungeNotAllowed);
         }
-        self.write_data(data)
+        self.expunge_form(data)?;
+        self.write_data(data)?;
+        if let (
+            Data::Status {
+                text:
+                    RespText {
+                        code: Some(Code::NoModSeq),
+                        ..
+                    },
+                ..
+            },
+            Pending::Command {
+                kind:
+                    super::Kind {
+                        role: Role::Select { no_modseq, .. },
+                        ..
+                    },
+                ..
+            },
+        ) = (data, &mut self.pending)
+        {
+            *no_modseq = true;
+        }
+        Ok(())
     }
 
     /// Sends a mailbox update that answers no particular command: a new
@@ -37,29 +65,52 @@ impl Server {
     /// FLAGS (...))`, an `EXPUNGE` or `VANISHED`, an `* OK [ALERT]`.
     ///
     /// Fails unless [`updates`](Self::updates) allows it now: a mailbox must
-    /// be selected for mailbox data, no FETCH response may be open, and
-    /// EXPUNGE and VANISHED need IDLE or a command in progress other than
-    /// FETCH, STORE and SEARCH. Nothing is sent then; keep the update for
-    /// later.
+    /// be selected for mailbox data, no FETCH response may be open, no
+    /// STARTTLS or COMPRESS switch pending, the output not taken by the
+    /// client under [`Options::max_transmit`](super::Options::max_transmit)
+    /// ([`ServerError::Backpressure`]: a change feed to many idle clients
+    /// stays bounded), and EXPUNGE and VANISHED need IDLE or a command in
+    /// progress other than FETCH, STORE and SEARCH. Nothing is sent then;
+    /// keep the update for later: [`Event::UpdatesAllowed`] comes as soon
+    /// as the server takes more than it did at the refusal, so the
+    /// application need not poll. After ENABLE QRESYNC an expunge is `VANISHED` (RFC 7162
+    /// §3.2.10): EXPUNGE is refused with [`ServerError::VanishedRequired`],
+    /// as VANISHED is before it with [`ServerError::QresyncNotEnabled`]; the
+    /// server cannot convert one into the other, it knows no UIDs.
     pub fn update(&mut self, data: &Data<'_>) -> Result<(), ServerError> {
         if self.state == State::Logout {
             return Err(ServerError::Closed);
         }
-        if self.fetch.is_some() {
-            return Err(ServerError::ResponseOpen);
-        }
-        if is_mailbox_data(data) && self.state != State::Selected {
+        let refusal = if self.switch.is_some() {
+            Some(ServerError::SwitchPending)
+        } else if self.fetch.is_some() {
+            Some(ServerError::ResponseOpen)
+        } else if is_mailbox_data(data) && self.state != State::Selected {
             return Err(ServerError::NotSelected);
+        } else if self.backlog() >= self.options.max_transmit {
+            Some(ServerError::Backpressure)
+        } else if is_expunge(data) && self.updates() != Updates::All {
+            Some(ServerError::ExpungeNotAllowed)
+        } else {
+            None
+        };
+        if let Some(e) = refusal {
+            // The application keeps it: say when the server takes more.
+            let now = self.updates();
+            self.refused = Some(self.refused.map_or(now, |r| r.min(now)));
+            return Err(e);
         }
-        if is_expunge(data) && self.updates() != Updates::All {
-            return Err(ServerError::ExpungeNotAllowed);
-        }
+        self.expunge_form(data)?;
         self.write_data(data)
     }
 
     /// Which mailbox updates [`update`](Self::update) takes now.
     pub fn updates(&self) -> Updates {
-        if self.state != State::Selected || self.fetch.is_some() {
+        if self.state != State::Selected
+            || self.fetch.is_some()
+            || self.switch.is_some()
+            || self.backlog() >= self.options.max_transmit
+        {
             return Updates::None;
         }
         if matches!(self.reading, Reading::Idle { .. }) {
@@ -104,11 +155,16 @@ impl Server {
         self.write_tagged(Some(tag), kind, code, &text)?;
         self.pending = Pending::None;
         match role {
-            Role::Select { mailbox, examine } if ok => {
+            Role::Select {
+                mailbox,
+                examine,
+                no_modseq,
+            } if ok => {
                 self.state = State::Selected;
                 self.selected = Some(SelectedMailbox {
                     mailbox,
                     read_only: examine || read_only,
+                    no_modseq,
                 });
             }
             Role::Close if ok => {
@@ -139,16 +195,36 @@ impl Server {
 
     /// Ends the session with `* BYE text` (RFC 9051 §7.1.5): the server is
     /// shutting down, or the mailbox went away. In the middle of a streamed
-    /// body no BYE can be sent; the session just closes.
+    /// body no BYE can be sent, nor after the `OK` to STARTTLS or COMPRESS
+    /// before the switch (it would follow the `OK` in the old layer); the
+    /// session just closes once what is queued has left.
     pub fn bye(&mut self, text: &str) {
         if self.state == State::Logout {
             return;
         }
-        if self.fetch.is_none() {
+        if self.fetch.is_none() && self.switch.is_none() {
             self.write_bye(text);
         }
         self.fetch = None;
         self.close(CloseReason::Bye);
+    }
+
+    /// After a refused update: [`Event::UpdatesAllowed`] once the server
+    /// takes more than it did then.
+    pub(super) fn check_updates(&mut self) {
+        let Some(level) = self.refused else {
+            return;
+        };
+        if self.state == State::Logout {
+            self.refused = None;
+            return;
+        }
+        let now = self.updates();
+        if now > level {
+            self.refused = None;
+            self.events
+                .push_back(Event::UpdatesAllowed { updates: now });
+        }
     }
 
     /// The role of the command `tag` with the application.
@@ -158,6 +234,19 @@ impl Server {
             Pending::Command { .. } => Err(ServerError::UnknownTag),
             _ if self.state == State::Logout => Err(ServerError::Closed),
             _ => Err(ServerError::NoCommandPending),
+        }
+    }
+
+    /// RFC 7162 §3.2.10: after ENABLE QRESYNC, VANISHED instead of EXPUNGE
+    /// (unless the mailbox has no mod-sequences); before it, no VANISHED.
+    fn expunge_form(&self, data: &Data<'_>) -> Result<(), ServerError> {
+        let qresync = self.enabled.qresync;
+        match data {
+            Data::Expunge(_) if qresync && self.selected.as_ref().is_none_or(|m| !m.no_modseq) => {
+                Err(ServerError::VanishedRequired)
+            }
+            Data::Vanished { .. } if !qresync => Err(ServerError::QresyncNotEnabled),
+            _ => Ok(()),
         }
     }
 

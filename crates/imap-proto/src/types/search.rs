@@ -150,6 +150,30 @@ pub enum SearchReturn {
     Save,
 }
 
+impl SearchKey<'_> {
+    /// Whether any of `keys`, at any depth (inside `NOT`, `OR` and
+    /// parentheses), is one that `f` picks; a loop, not recursion, so a deep
+    /// key costs no stack.
+    pub(crate) fn any_in(keys: &[Self], f: impl Fn(&Self) -> bool) -> bool {
+        let mut stack: Vec<&Self> = keys.iter().collect();
+        while let Some(key) = stack.pop() {
+            if f(key) {
+                return true;
+            }
+            match key {
+                Self::Not(k) => stack.push(k),
+                Self::Or(a, b) => {
+                    stack.push(a);
+                    stack.push(b);
+                }
+                Self::And(keys) => stack.extend(keys),
+                _ => {}
+            }
+        }
+        false
+    }
+}
+
 impl IntoStatic for EntryType {
     type Static = Self;
     fn into_static(self) -> Self {

@@ -121,8 +121,22 @@ impl Harness {
         c
     }
 
+    /// Time passes; the server hears of it.
     pub(crate) fn advance(&mut self, by: Duration) {
         self.now += by;
         self.server.handle_timeout(self.now);
+    }
+
+    /// What a driver does after activity: `poll_timeout` says the deadline
+    /// is due (an instant already past), and `handle_timeout` tells the
+    /// server when the activity was.
+    pub(crate) fn settle(&mut self) {
+        if self
+            .server
+            .poll_timeout()
+            .is_some_and(|deadline| deadline <= self.now)
+        {
+            self.server.handle_timeout(self.now);
+        }
     }
 }

@@ -9,10 +9,14 @@
 //!   session has it), and a snapshot of INBOX becomes the listing, with
 //!   sizes as stored (CRLF octets) and UIDL from UID and UIDVALIDITY;
 //! - RETR and TOP: the message's [`Bytes`](bytes::Bytes) from the store,
-//!   handed to the machine without a copy; RETR sets `\Seen`;
+//!   handed to the machine without a copy;
 //! - QUIT: the messages marked by DELE are expunged by UID, and only then
 //!   does the client get `+OK`. A session that ends any other way expunges
 //!   nothing (RFC 1939 §6);
+//! - `\Seen`: as Dovecot (`pop3_no_flag_updates = no`), a RETR marks its
+//!   message read at the end of the session, in one store update: at QUIT
+//!   for the messages not deleted, and also when the connection drops,
+//!   since the client did download them (TOP marks nothing);
 //! - STLS: the driver upgrades the socket.
 
 mod lock;
@@ -103,6 +107,9 @@ async fn session<S: MailStore, A: Authenticator>(shared: Arc<Shared<S, A>>, mut 
         stats: Stats::default(),
     };
     let end = driver::drive(&mut conn, &mut machine, &mut handler, tls.as_ref(), &limits).await;
+    // A session that ended without UPDATE still marks what it downloaded
+    // (Dovecot's client_destroy does the same).
+    handler.mark_seen(&[]).await;
     let how = match &end {
         Ok(End::Closed) => "closed".to_owned(),
         Ok(End::ClientGone) => "client left".to_owned(),
@@ -138,6 +145,8 @@ struct OpenMaildrop<M> {
     uids: Vec<Uid>,
     /// Whether message `n` has `\Seen` (as of login, or set since).
     seen: Vec<bool>,
+    /// Messages RETR'd that are to get `\Seen` at the end of the session.
+    retrieved: Vec<Uid>,
     _lock: Pop3Lock,
 }
 
@@ -240,6 +249,7 @@ impl<S: MailStore, A: Authenticator> Pop3Handler<S, A> {
                     mailbox,
                     uids,
                     seen,
+                    retrieved: Vec::new(),
                     _lock: lock,
                 });
                 machine.login_succeeded(listing)
@@ -291,18 +301,11 @@ impl<S: MailStore, A: Authenticator> Pop3Handler<S, A> {
                     Some(_) => self.stats.top += 1,
                 }
                 machine.send_body(bytes)?;
-                // RETR marks the message read; TOP does not. A message read
-                // before costs no store update.
+                // RETR marks the message read, at the end of the session;
+                // TOP does not. A message read before costs no update.
                 if lines.is_none() && !drop.seen[index] {
-                    let seen = Flags::from([Flag::Seen]);
-                    match drop
-                        .mailbox
-                        .update_flags(&[uid], FlagOp::Add, &seen, None)
-                        .await
-                    {
-                        Ok(_) => drop.seen[index] = true,
-                        Err(e) => warn!(%uid, error = %e, "cannot set \\Seen"),
-                    }
+                    drop.seen[index] = true;
+                    drop.retrieved.push(uid);
                 }
                 Ok(())
             }
@@ -329,6 +332,10 @@ impl<S: MailStore, A: Authenticator> Pop3Handler<S, A> {
             .iter()
             .filter_map(|n| drop.uids.get(n.index()).copied())
             .collect();
+        self.mark_seen(&uids).await;
+        let Some(drop) = &self.maildrop else {
+            return machine.update_succeeded();
+        };
         if uids.is_empty() {
             return machine.update_succeeded();
         }
@@ -342,6 +349,31 @@ impl<S: MailStore, A: Authenticator> Pop3Handler<S, A> {
                 warn!(user = %drop.user, error = %e, "QUIT: expunge failed");
                 machine.update_failed()
             }
+        }
+    }
+
+    /// Sets `\Seen` on the messages RETR'd in this session, but those in
+    /// `deleted`, in one store update; then forgets them.
+    async fn mark_seen(&mut self, deleted: &[Uid]) {
+        let Some(drop) = &mut self.maildrop else {
+            return;
+        };
+        let mut uids = std::mem::take(&mut drop.retrieved);
+        uids.retain(|uid| !deleted.contains(uid));
+        if uids.is_empty() {
+            return;
+        }
+        uids.sort_unstable();
+        let seen = Flags::from([Flag::Seen]);
+        match drop
+            .mailbox
+            .update_flags(&uids, FlagOp::Add, &seen, None)
+            .await
+        {
+            Ok(_) => debug!(messages = uids.len(), "downloaded messages marked \\Seen"),
+            // Gone meanwhile (another session's expunge) or unwritable: the
+            // mail itself is safe; the flag is lost.
+            Err(e) => warn!(user = %drop.user, error = %e, "cannot set \\Seen"),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: a server on 127.0.0.1 over a
 //! Maildir in a temporary directory, messages delivered through the store,
-//! and real clients (Python's poplib, curl) run as child processes.
+//! and real clients (Python's smtplib and poplib, curl) run as child
+//! processes.
 
 #![allow(dead_code, reason = "each test binary uses a different subset")]
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
@@ -11,7 +12,7 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use mail_server::{MailServer, PlaintextAuth, RunningServer, Security, TlsSource, Users};
+use mail_server::{MailServer, PlaintextAuth, Protocol, RunningServer, Security, TlsSource, Users};
 use mailbox_maildir::{MaildirStore, Options};
 use mailbox_traits::{
     Access, Account, InternalDate, LocalDelivery, MailStore, Mailbox, MailboxName, Snapshot, UserId,
@@ -19,6 +20,8 @@ use mailbox_traits::{
 
 pub(crate) const ALICE: (&str, &str) = ("alice", "wonderland");
 pub(crate) const BOB: (&str, &str) = ("bob", "builder");
+/// The server's name, in its greeting and `Received:` fields.
+pub(crate) const HOSTNAME: &str = "mail.example.org";
 
 /// How a test server is set up.
 #[derive(Clone, Debug)]
@@ -28,6 +31,18 @@ pub(crate) struct Setup {
     pub(crate) max_connections: usize,
     pub(crate) grace: Duration,
     pub(crate) pop3s: bool,
+    /// SMTP with implicit TLS, and LMTP, besides SMTP.
+    pub(crate) smtps: bool,
+    pub(crate) lmtp: bool,
+    /// How long SMTP replies wait past the soft error limit (Postfix's 1 s
+    /// makes junk tests slow).
+    pub(crate) smtp_error_delay: Duration,
+    /// Postfix's `smtpd_forbid_unauth_pipelining` (default on).
+    pub(crate) forbid_unauth_pipelining: bool,
+    /// More users, `user0`, `user1`, ..., all with the password `pw`.
+    pub(crate) extra_users: usize,
+    /// The IMAP sessions' options; `None`: the server's defaults.
+    pub(crate) imap: Option<imap_proto::server::Options>,
 }
 
 impl Default for Setup {
@@ -38,6 +53,12 @@ impl Default for Setup {
             max_connections: 100,
             grace: Duration::from_secs(5),
             pop3s: true,
+            smtps: true,
+            lmtp: true,
+            smtp_error_delay: Duration::from_millis(100),
+            forbid_unauth_pipelining: true,
+            extra_users: 0,
+            imap: None,
         }
     }
 }
@@ -48,6 +69,11 @@ pub(crate) struct TestServer {
     pub(crate) store: MaildirStore,
     pub(crate) pop3: SocketAddr,
     pub(crate) pop3s: Option<SocketAddr>,
+    pub(crate) smtp: SocketAddr,
+    pub(crate) smtps: Option<SocketAddr>,
+    pub(crate) lmtp: Option<SocketAddr>,
+    pub(crate) imap: SocketAddr,
+    pub(crate) imaps: SocketAddr,
     pub(crate) cert: PathBuf,
 }
 
@@ -58,8 +84,9 @@ pub(crate) fn store(dir: &Path) -> MaildirStore {
     MaildirStore::with_options(dir.join("mail"), options).unwrap()
 }
 
-/// Starts a server for alice and bob on `dir`, with a self-signed
-/// certificate kept in `dir/tls`.
+/// Starts a server for alice and bob of example.org on `dir`, with a
+/// self-signed certificate kept in `dir/tls`: POP3 and SMTP, and as `setup`
+/// says POP3S, SMTPS and LMTP.
 pub(crate) async fn start(dir: &Path, setup: Setup) -> TestServer {
     let store = store(dir);
     let mut users = Users::new(["example.org"]);
@@ -67,27 +94,70 @@ pub(crate) async fn start(dir: &Path, setup: Setup) -> TestServer {
         users.add_password(name, password.as_bytes()).unwrap();
         store.create_user(name).await.unwrap();
     }
+    if setup.extra_users > 0 {
+        // One cheap hash for all (1 MiB, one pass): argon2 at its default
+        // cost is slow by design, and these users log in often.
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        let params = argon2::Params::new(1024, 1, 1, None).unwrap();
+        let argon =
+            argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+        let salt = SaltString::encode_b64(b"extra-users-salt").unwrap();
+        let hash = argon.hash_password(b"pw", &salt).unwrap().to_string();
+        for i in 0..setup.extra_users {
+            let name = format!("user{i}");
+            users.add_hash(&name, &hash).unwrap();
+            store.create_user(&name).await.unwrap();
+        }
+    }
     let localhost: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let mut smtp = smtp_proto::server::Options::default();
+    smtp.error_delay = setup.smtp_error_delay;
+    smtp.forbid_unauth_pipelining = setup.forbid_unauth_pipelining;
     let mut builder = MailServer::builder(store.clone(), users)
+        .hostname(HOSTNAME)
+        .local_domains(["example.org"])
+        .smtp_options(smtp)
         .tls(TlsSource::self_signed(dir.join("tls"), "localhost"))
         .plaintext_auth(setup.plaintext)
         .auth_failure_delay(setup.failure_delay)
         .max_connections(setup.max_connections)
         .shutdown_grace(setup.grace)
-        .pop3(localhost);
+        .pop3(localhost)
+        .smtp(localhost)
+        .imap(localhost)
+        .imaps(localhost);
+    if let Some(options) = setup.imap {
+        builder = builder.imap_options(options);
+    }
     if setup.pop3s {
         builder = builder.pop3s(localhost);
     }
+    if setup.smtps {
+        builder = builder.smtps(localhost);
+    }
+    if setup.lmtp {
+        builder = builder.lmtp(localhost);
+    }
     let server = builder.start().await.unwrap();
-    let pop3 = server
-        .local_addr(mail_server::Protocol::Pop3, Security::Plain)
+    let pop3 = server.local_addr(Protocol::Pop3, Security::Plain).unwrap();
+    let pop3s = server.local_addr(Protocol::Pop3, Security::ImplicitTls);
+    let smtp = server.local_addr(Protocol::Smtp, Security::Plain).unwrap();
+    let smtps = server.local_addr(Protocol::Smtp, Security::ImplicitTls);
+    let lmtp = server.local_addr(Protocol::Lmtp, Security::Plain);
+    let imap = server.local_addr(Protocol::Imap, Security::Plain).unwrap();
+    let imaps = server
+        .local_addr(Protocol::Imap, Security::ImplicitTls)
         .unwrap();
-    let pop3s = server.local_addr(mail_server::Protocol::Pop3, Security::ImplicitTls);
     TestServer {
         server: Some(server),
         store,
         pop3,
         pop3s,
+        smtp,
+        smtps,
+        lmtp,
+        imap,
+        imaps,
         cert: dir.join("tls/cert.pem"),
     }
 }
@@ -114,6 +184,24 @@ impl TestServer {
     /// `user`'s INBOX now.
     pub(crate) async fn inbox(&self, user: &str) -> Snapshot {
         inbox_of(&self.store, user).await
+    }
+
+    /// The UIDVALIDITY of `user`'s `mailbox`.
+    pub(crate) async fn uid_validity(&self, user: &str, mailbox: &str) -> u32 {
+        let account = self.store.account(&UserId::new(user)).await.unwrap();
+        let mailbox = account
+            .open_mailbox(&MailboxName::new(mailbox).unwrap())
+            .await
+            .unwrap();
+        mailbox.status().await.unwrap().uid_validity.get()
+    }
+
+    /// The octets of message `n` (from 1) of `user`'s INBOX, from the store.
+    pub(crate) async fn stored(&self, user: &str, n: usize) -> Bytes {
+        let account = self.store.account(&UserId::new(user)).await.unwrap();
+        let inbox = account.open_mailbox(&MailboxName::inbox()).await.unwrap();
+        let snapshot = inbox.snapshot(Access::ReadOnly).await.unwrap();
+        inbox.read(snapshot.messages[n - 1].uid).await.unwrap()
     }
 
     /// Waits until no session is open (a dropped client has been noticed).
@@ -268,6 +356,81 @@ pub(crate) fn expected_uidls(snapshot: &Snapshot) -> Vec<String> {
         .collect()
 }
 
+/// Runs `case` of tests/clients/smtplib_client.py against `addr`; returns
+/// its `key: value` lines. Fails the test if the script fails.
+pub(crate) async fn smtplib(addr: SocketAddr, case: &str, args: &[&str]) -> Vec<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/smtplib_client.py");
+    let port = addr.port().to_string();
+    let mut all = vec![script.to_str().unwrap(), case, "127.0.0.1", &port];
+    all.extend_from_slice(args);
+    lines(&run("python3", &all).await)
+}
+
+/// A message as an SMTP client sends it, with a Message-ID to find it by.
+pub(crate) fn message_with_id(id: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: bob@example.org\r\nTo: alice@example.org\r\nSubject: {id}\r\n\
+         Message-ID: <{id}@test.example>\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+/// Splits a stored message into its `Received:` field (the first field,
+/// with its folded lines) and the message as it was sent.
+pub(crate) fn split_received(stored: &[u8]) -> (String, &[u8]) {
+    assert!(
+        stored.starts_with(b"Received: "),
+        "no Received: field first: {:?}",
+        String::from_utf8_lossy(&stored[..stored.len().min(200)])
+    );
+    let mut end = 0;
+    loop {
+        let crlf = end + stored[end..].windows(2).position(|w| w == b"\r\n").unwrap();
+        end = crlf + 2;
+        if stored.get(end) != Some(&b'\t') {
+            break;
+        }
+    }
+    (
+        String::from_utf8(stored[..end].to_vec()).unwrap(),
+        &stored[end..],
+    )
+}
+
+/// Checks a `Received:` field the server wrote: from the client's EHLO
+/// name and address, by this server, with `keyword`, for `rcpt` when
+/// there was one recipient, and an RFC 5322 date in UTC. Returns its id.
+pub(crate) fn check_received(field: &str, helo: &str, keyword: &str, rcpt: Option<&str>) -> String {
+    let first =
+        format!("Received: from {helo} ([127.0.0.1])\r\n\tby {HOSTNAME} with {keyword} id ");
+    let rest = field
+        .strip_prefix(&first)
+        .unwrap_or_else(|| panic!("{field:?} does not start with {first:?}"));
+    let (id, rest) = rest.split_at(rest.find([';', '\r']).unwrap());
+    assert!(
+        id.len() >= 13
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_lowercase()),
+        "queue id {id:?}"
+    );
+    let date = match rcpt {
+        Some(rcpt) => rest
+            .strip_prefix(&format!("\r\n\tfor {rcpt}; "))
+            .unwrap_or_else(|| panic!("no `for {rcpt}` in {field:?}")),
+        None => rest
+            .strip_prefix("; ")
+            .unwrap_or_else(|| panic!("{field:?}")),
+    };
+    // `Tue, 14 Nov 2023 22:13:20 +0000`
+    let parts: Vec<&str> = date.trim_end().split(' ').collect();
+    assert_eq!(parts.len(), 6, "{date:?}");
+    assert!(["Mon,", "Tue,", "Wed,", "Thu,", "Fri,", "Sat,", "Sun,"].contains(&parts[0]));
+    assert_eq!(parts[5], "+0000");
+    assert!(date.ends_with("\r\n"));
+    id.to_owned()
+}
+
 /// A POP3 client on a bare socket, for what real clients will not send.
 pub(crate) struct Raw {
     reader: tokio::io::BufReader<tokio::net::tcp::OwnedReadHalf>,
@@ -309,10 +472,48 @@ impl Raw {
         }
     }
 
+    /// The next SMTP reply, all its lines joined by LF, without CRLF; `None`
+    /// at EOF. Fails after 10 s.
+    pub(crate) async fn reply(&mut self) -> Option<String> {
+        let mut lines = Vec::new();
+        loop {
+            let line = self.line().await?;
+            // A line `250-...` continues the reply; `250 ...` or `250` ends it.
+            let last = line.as_bytes().get(3) != Some(&b'-');
+            lines.push(line);
+            if last {
+                return Some(lines.join("\n"));
+            }
+        }
+    }
+
+    /// Sends an SMTP command line and returns its reply.
+    pub(crate) async fn smtp(&mut self, command: &str) -> String {
+        self.send(format!("{command}\r\n").as_bytes()).await;
+        self.reply().await.expect("connection closed")
+    }
+
     /// Sends a command line and returns the reply line.
     pub(crate) async fn command(&mut self, command: &str) -> String {
         self.send(format!("{command}\r\n").as_bytes()).await;
         self.line().await.expect("connection closed")
+    }
+
+    /// Sends a POP3 command with a multi-line response; returns its first
+    /// line and the lines up to the terminating `.`, still dot-stuffed.
+    pub(crate) async fn multiline(&mut self, command: &str) -> (String, Vec<String>) {
+        let first = self.command(command).await;
+        let mut lines = Vec::new();
+        if first.starts_with("+OK") {
+            loop {
+                let line = self.line().await.expect("connection closed");
+                if line == "." {
+                    break;
+                }
+                lines.push(line);
+            }
+        }
+        (first, lines)
     }
 
     /// Logs in with USER/PASS; returns the PASS reply.
@@ -321,7 +522,76 @@ impl Raw {
         self.command(&format!("PASS {password}")).await
     }
 
+    /// Reads an IMAP response up to the tagged line of `tag`: every line,
+    /// literals inlined (`{n}` CRLF and the n octets, lossily as text).
+    /// Fails after 10 s.
+    pub(crate) async fn imap_response(&mut self, tag: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        loop {
+            let line = self.imap_line().await.expect("connection closed");
+            let done = line.starts_with(&format!("{tag} "));
+            out.push(line);
+            if done {
+                return out;
+            }
+        }
+    }
+
+    /// One IMAP response line with its literals inlined; `None` at EOF.
+    pub(crate) async fn imap_line(&mut self) -> Option<String> {
+        use tokio::io::AsyncReadExt;
+        let mut line = self.line().await?;
+        while let Some(n) = literal_size(&line) {
+            let mut data = vec![0u8; n];
+            tokio::time::timeout(Duration::from_secs(10), self.reader.read_exact(&mut data))
+                .await
+                .expect("no literal within 10 s")
+                .unwrap();
+            line.push_str("\r\n");
+            line.push_str(&String::from_utf8_lossy(&data));
+            line.push_str(&self.line().await?);
+        }
+        Some(line)
+    }
+
+    /// Sends `tag command` and returns the response.
+    pub(crate) async fn imap(&mut self, tag: &str, command: &str) -> Vec<String> {
+        self.send(format!("{tag} {command}\r\n").as_bytes()).await;
+        self.imap_response(tag).await
+    }
+
     pub(crate) fn into_inner(self) -> tokio::net::TcpStream {
         self.reader.into_inner().reunite(self.writer).unwrap()
     }
+}
+
+/// The size of the literal a line ends with (`{n}` or `~{n}`).
+fn literal_size(line: &str) -> Option<usize> {
+    let open = line.strip_suffix('}')?.rfind('{')?;
+    line[open + 1..line.len() - 1]
+        .trim_end_matches('+')
+        .parse()
+        .ok()
+}
+
+/// Runs `case` of tests/clients/imaplib_client.py against `addr`; returns
+/// its `key: value` lines. Fails the test if the script fails.
+pub(crate) async fn imaplib(
+    addr: SocketAddr,
+    case: &str,
+    (user, password): (&str, &str),
+    args: &[&str],
+) -> Vec<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/imaplib_client.py");
+    let port = addr.port().to_string();
+    let mut all = vec![
+        script.to_str().unwrap(),
+        case,
+        "127.0.0.1",
+        &port,
+        user,
+        password,
+    ];
+    all.extend_from_slice(args);
+    lines(&run("python3", &all).await)
 }
