@@ -32,6 +32,10 @@ pub enum Error {
     /// [`TlsSource`](crate::TlsSource).
     #[error("an implicit-TLS listener needs a TLS certificate (MailServerBuilder::tls)")]
     NoTls,
+    /// The server's host name ([`Settings::hostname`](crate::Settings::hostname))
+    /// is not a domain name, so it cannot go in a greeting or an EHLO reply.
+    #[error("the host name {0:?} is not a domain name: {1}")]
+    Hostname(String, smtp_proto::ValueError),
     /// A users file or user entry is malformed.
     #[error("{0}")]
     Users(#[from] UsersError),

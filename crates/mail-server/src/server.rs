@@ -70,7 +70,8 @@ pub struct Settings {
     /// The server's host name: in the SMTP greeting and EHLO reply, and in
     /// the `Received:` header field it adds (`by <hostname>`). Default
     /// `localhost`; a server on the Internet sets its public name (Postfix's
-    /// `myhostname`).
+    /// `myhostname`). It must be a domain name: [`MailServerBuilder::start`]
+    /// refuses any other ([`Error::Hostname`]).
     pub hostname: String,
     /// The domains whose mail this server keeps: a recipient in one of them
     /// is looked up in the store, any other is relaying (Postfix's
@@ -354,7 +355,11 @@ impl<S: MailStore, A: Authenticator> MailServerBuilder<S, A> {
 
     /// Prepares TLS, binds every listener and starts accepting. Must be
     /// called within a tokio runtime.
-    pub async fn start(self) -> Result<RunningServer, Error> {
+    pub async fn start(mut self) -> Result<RunningServer, Error> {
+        let hostname = smtp_proto::Domain::try_from(self.settings.hostname.clone())
+            .map_err(|err| Error::Hostname(self.settings.hostname.clone(), err))?;
+        self.settings.smtp.hostname = hostname.clone();
+        self.settings.lmtp.hostname = hostname;
         let tls = match &self.tls {
             Some(source) => Some(source.acceptor()?),
             None => None,

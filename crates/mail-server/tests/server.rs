@@ -280,3 +280,25 @@ async fn garbage_does_not_hurt_other_sessions() {
     assert!(std::fs::read(&file).unwrap() == message);
     drop(half);
 }
+
+#[tokio::test]
+async fn a_host_name_that_is_no_domain_name_is_refused_at_start() {
+    // The name goes raw into the greeting and the EHLO reply: a CR LF in it
+    // would forge a reply line, a space would split it.
+    for bad in ["mx\r\n250 forged", "two words", "", "-lead.example"] {
+        let dir = tempfile::tempdir().unwrap();
+        let result = mail_server::MailServer::builder(
+            store(dir.path()),
+            mail_server::Users::new(["example.org"]),
+        )
+        .hostname(bad)
+        .smtp("127.0.0.1:0".parse().unwrap())
+        .start()
+        .await;
+        match result {
+            Err(mail_server::Error::Hostname(name, _)) => assert_eq!(name, bad),
+            Err(other) => panic!("{bad:?}: {other}"),
+            Ok(_) => panic!("{bad:?} started"),
+        }
+    }
+}

@@ -108,8 +108,8 @@ pub(crate) fn serve_lmtp<S: MailStore + LocalDelivery, A: Authenticator>(
     Box::pin(session(shared, conn, true))
 }
 
-/// The machine's options for one connection: the configured ones, with the
-/// server's name, the connection's TLS state, and the password policy for
+/// The machine's options for one connection: the configured ones (the
+/// server's name set at start), with the connection's TLS state, and the password policy for
 /// the client's address. LMTP takes no AUTH.
 fn session_options(
     settings: &Settings,
@@ -124,7 +124,6 @@ fn session_options(
         settings.smtp.clone()
     };
     options.lmtp = lmtp;
-    options.hostname.clone_from(&settings.hostname);
     options.implicit_tls = tls_active;
     options.starttls &= tls_configured && !tls_active;
     options.auth_without_tls = settings.plaintext_auth.allows_without_tls(peer);
