@@ -416,15 +416,11 @@ mod tests {
 
     #[test]
     fn options_per_connection() {
-        let settings = Settings {
-            hostname: "mail.example.org".into(),
-            ..Settings::default()
-        };
+        let settings = Settings::default();
         let loopback: IpAddr = "127.0.0.1".parse().unwrap();
         let remote: IpAddr = "192.0.2.7".parse().unwrap();
 
         let o = session_options(&settings, false, loopback, true, false);
-        assert_eq!(o.hostname, "mail.example.org");
         assert!(o.starttls && !o.implicit_tls && !o.lmtp);
         // Loopback counts as secure: AUTH before TLS (Dovecot's rule).
         assert!(o.auth_without_tls);
