@@ -237,6 +237,7 @@ mod driver;
 mod error;
 mod imap;
 mod pop3;
+pub mod queue;
 mod running;
 mod server;
 mod smtp;

@@ -125,6 +125,8 @@ pub struct RunningServer {
     stop_accepting: CancellationToken,
     close_sessions: CancellationToken,
     sessions: TaskTracker,
+    /// The outbound queue's runner and its deliveries.
+    queue: TaskTracker,
     grace: Duration,
 }
 
@@ -147,6 +149,7 @@ impl RunningServer {
             stop_accepting: CancellationToken::new(),
             close_sessions: CancellationToken::new(),
             sessions: TaskTracker::new(),
+            queue: TaskTracker::new(),
             grace: shared.settings.shutdown_grace,
         };
         let permits = Arc::new(Semaphore::new(shared.settings.max_connections.max(1)));
@@ -167,6 +170,16 @@ impl RunningServer {
             tokio::spawn(accept.run());
         }
         running
+    }
+
+    /// What the queue runner runs under: its stop and close tokens and its
+    /// task tracker.
+    pub(crate) fn queue_handles(&self) -> (CancellationToken, CancellationToken, &TaskTracker) {
+        (
+            self.stop_accepting.clone(),
+            self.close_sessions.clone(),
+            &self.queue,
+        )
     }
 
     /// The listeners, in the order they were added.
@@ -202,6 +215,7 @@ impl RunningServer {
     pub async fn shutdown_within(self, grace: Duration) -> ShutdownReport {
         self.stop_accepting.cancel();
         self.sessions.close();
+        self.queue.close();
         let open = self.sessions.len();
         if open > 0 {
             info!(
@@ -213,17 +227,20 @@ impl RunningServer {
         let mut report = ShutdownReport {
             closed_at_deadline: 0,
         };
-        if tokio::time::timeout(grace, self.sessions.wait())
-            .await
-            .is_err()
-        {
+        let both = async {
+            self.sessions.wait().await;
+            self.queue.wait().await;
+        };
+        if tokio::time::timeout(grace, both).await.is_err() {
             report.closed_at_deadline = self.sessions.len();
             warn!(
                 sessions = report.closed_at_deadline,
-                "shutdown deadline: closing the remaining sessions"
+                deliveries = self.queue.len(),
+                "shutdown deadline: closing the remaining sessions and deliveries"
             );
             self.close_sessions.cancel();
             self.sessions.wait().await;
+            self.queue.wait().await;
         }
         info!("shut down");
         report

@@ -14,6 +14,7 @@ use crate::connection::Connection;
 use crate::driver::DriverLimits;
 use crate::imap;
 use crate::pop3::{self, Pop3Locks};
+use crate::queue::{Outbound, QueueSettings};
 use crate::running::{Listening, RunningServer};
 use crate::smtp::{self, QueueIds};
 use crate::{Error, PlaintextAuth, TlsSource};
@@ -163,6 +164,8 @@ pub(crate) struct Shared<S, A> {
     pub(crate) tls: Option<TlsAcceptor>,
     pub(crate) pop3_locks: Pop3Locks,
     pub(crate) queue_ids: QueueIds,
+    /// The outbound queue, when the server delivers to other domains.
+    pub(crate) outbound: Option<Arc<Outbound>>,
 }
 
 impl<S, A> Shared<S, A> {
@@ -176,6 +179,15 @@ impl<S, A> Shared<S, A> {
 
 /// A session driver's entry point.
 pub(crate) type Serve<S, A> = fn(Arc<Shared<S, A>>, Connection) -> BoxFuture<'static, ()>;
+
+/// Starts the outbound queue's runner: stop picking up work on the first
+/// token, drop deliveries under way on the second.
+pub(crate) type StartRunner<S, A> = fn(
+    Arc<Shared<S, A>>,
+    tokio_util::sync::CancellationToken,
+    tokio_util::sync::CancellationToken,
+    &tokio_util::task::TaskTracker,
+) -> Result<(), Error>;
 
 /// A listener bound by [`MailServerBuilder::start`].
 pub(crate) struct Bound<S, A> {
@@ -200,6 +212,7 @@ pub struct MailServerBuilder<S, A> {
     settings: Settings,
     tls: Option<TlsSource>,
     listeners: Vec<ListenerSpec<S, A>>,
+    outbound: Option<(QueueSettings, StartRunner<S, A>)>,
 }
 
 /// The entry point: [`MailServer::builder`].
@@ -219,6 +232,7 @@ impl MailServer {
             settings: Settings::default(),
             tls: None,
             listeners: Vec::new(),
+            outbound: None,
         }
     }
 }
@@ -391,6 +405,15 @@ impl<S: MailStore, A: Authenticator> MailServerBuilder<S, A> {
             });
         }
 
+        let (outbound, start_runner) = match self.outbound {
+            Some((queue, start)) => {
+                let dir = queue.dir.clone();
+                let outbound = Outbound::open(queue, &self.settings.hostname)
+                    .map_err(|e| Error::io(&dir, e))?;
+                (Some(Arc::new(outbound)), Some(start))
+            }
+            None => (None, None),
+        };
         let shared = Arc::new(Shared {
             store: self.store,
             auth: self.auth,
@@ -398,8 +421,14 @@ impl<S: MailStore, A: Authenticator> MailServerBuilder<S, A> {
             pop3_locks: Pop3Locks::default(),
             queue_ids: QueueIds::default(),
             settings: self.settings,
+            outbound,
         });
-        Ok(RunningServer::launch(shared, bound))
+        let running = RunningServer::launch(shared.clone(), bound);
+        if let Some(start) = start_runner {
+            let (stop, close, tasks) = running.queue_handles();
+            start(shared, stop, close, tasks)?;
+        }
+        Ok(running)
     }
 }
 
@@ -428,6 +457,16 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> MailServerBuilder<S, A> {
             addr,
             smtp::serve_smtp::<S, A>,
         );
+        self
+    }
+
+    /// Delivers mail for other domains: an authenticated client's
+    /// recipients outside the local domains are queued durably in
+    /// [`QueueSettings::dir`] and sent on (see [`queue`](crate::queue));
+    /// without this, they are refused with `550 5.7.1`. Messages queued
+    /// before a restart are found and sent.
+    pub fn outbound(mut self, settings: QueueSettings) -> Self {
+        self.outbound = Some((settings, crate::queue::spawn_runner::<S, A>));
         self
     }
 

@@ -21,6 +21,9 @@ pub(crate) struct Incoming {
     size_hint: Option<u64>,
     /// Accepted recipients: the machine's id, the path as sent, the user.
     recipients: Vec<(RcptId, String, UserId)>,
+    /// Accepted recipients in other domains, for the outbound queue: the
+    /// path as sent.
+    remote: Vec<String>,
     /// The message so far, trace field first; `None` until the first
     /// octets (the trace field is written then).
     message: Option<BytesMut>,
@@ -37,6 +40,7 @@ impl Incoming {
             from,
             size_hint,
             recipients: Vec::new(),
+            remote: Vec::new(),
             message: None,
             date: None,
             id: String::new(),
@@ -48,17 +52,28 @@ impl Incoming {
         self.recipients.push((id, path, user));
     }
 
+    /// A recipient in another domain, for the outbound queue.
+    pub(crate) fn add_remote(&mut self, path: String) {
+        self.remote.push(path);
+    }
+
+    /// The recipients for the outbound queue, in order.
+    pub(crate) fn remote(&self) -> &[String] {
+        &self.remote
+    }
+
     /// The path of the only recipient, for the trace field's `for`.
     pub(crate) fn single_recipient(&self) -> Option<&str> {
-        match self.recipients.as_slice() {
-            [(_, path, _)] => Some(path),
+        match (self.recipients.as_slice(), self.remote.as_slice()) {
+            ([(_, path, _)], []) => Some(path),
+            ([], [path]) => Some(path),
             _ => None,
         }
     }
 
     /// How many recipients were accepted.
     pub(crate) fn recipient_count(&self) -> usize {
-        self.recipients.len()
+        self.recipients.len() + self.remote.len()
     }
 
     /// Whether the message has begun (its trace field is written).
@@ -227,6 +242,9 @@ mod tests {
         t.add_recipient(ids[2], "<Alice@b.test>".into(), alice.clone());
         assert_eq!(t.single_recipient(), None);
         assert_eq!(t.recipient_count(), 3);
+        t.add_remote("<carol@elsewhere.test>".into());
+        assert_eq!(t.recipient_count(), 4);
+        assert_eq!(t.remote(), ["<carol@elsewhere.test>"]);
         let users = t.users();
         assert_eq!(users, [alice, bob]);
         let outcomes = [Ok(()), Err(Failure::OverQuota)];

@@ -41,7 +41,7 @@ use crate::server::Shared;
 
 use incoming::{Failure, Incoming};
 use recipients::{Client, Route};
-pub(crate) use trace::QueueIds;
+pub(crate) use trace::{QueueIds, rfc5322_date};
 
 /// smtp-proto's server, with a buffer its replies are written into and
 /// handed to the connection from.
@@ -307,6 +307,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> SmtpHandler<S, A> {
         let client = Client {
             lmtp: self.lmtp,
             authenticated: m.is_authenticated(),
+            outbound: self.shared.outbound.is_some(),
         };
         let route = recipients::route(&self.shared.store, &self.shared.settings, client, to).await;
         match (route, &mut self.incoming) {
@@ -315,7 +316,12 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> SmtpHandler<S, A> {
                 t.add_recipient(id, to.to_string(), user);
                 m.accept_rcpt(id)
             }
-            (Route::Local(_), _) => m.reject_rcpt(id, Reply::STORE_FAILED),
+            (Route::Queue, Some(t)) if t.txn == txn => {
+                debug!(rcpt = %to, "RCPT accepted for the outbound queue");
+                t.add_remote(to.to_string());
+                m.accept_rcpt(id)
+            }
+            (Route::Local(_) | Route::Queue, _) => m.reject_rcpt(id, Reply::STORE_FAILED),
             (Route::Refused(reply), _) => {
                 info!(rcpt = %to, %reply, "RCPT refused");
                 m.reject_rcpt(id, reply)
@@ -361,7 +367,15 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> SmtpHandler<S, A> {
         let (message, date) = t.take_message();
         let octets = message.len();
         let users = t.users();
-        let outcomes: Vec<Result<(), Failure>> =
+        // Other domains' recipients first: queued durably, held until the
+        // local copies are durable too.
+        let queued = match self.enqueue(&t, &message).await {
+            Ok(queued) => queued,
+            Err(()) => return m.message_stored(txn, Err(Reply::STORE_FAILED)),
+        };
+        let outcomes: Vec<Result<(), Failure>> = if users.is_empty() {
+            Vec::new()
+        } else {
             match self.shared.store.deliver(message, &users, date).await {
                 Ok(results) => results
                     .iter()
@@ -371,7 +385,8 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> SmtpHandler<S, A> {
                     warn!(error = %e, "delivery failed");
                     vec![Err(Failure::Temporary); users.len()]
                 }
-            };
+            }
+        };
         let id = t.id().to_owned();
         let failed: Vec<&str> = t
             .results(&users, &outcomes)
@@ -396,6 +411,14 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> SmtpHandler<S, A> {
             }
             return Ok(());
         }
+        if let (Some(queue), Some(queued)) = (&self.shared.outbound, &queued) {
+            if failed.is_empty() {
+                info!(%id, queued = %queued, remote = t.remote().len(), "queued for delivery");
+                queue.release(queued);
+            } else {
+                queue.discard(queued).await;
+            }
+        }
         if failed.is_empty() {
             self.delivered += 1;
             m.message_stored(txn, Ok(()))
@@ -403,6 +426,31 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> SmtpHandler<S, A> {
             // SMTP has one reply for the transaction: the client keeps the
             // message and tries again (RFC 5321 §4.2.5).
             m.message_stored(txn, Err(Reply::STORE_FAILED))
+        }
+    }
+}
+
+impl<S, A> SmtpHandler<S, A> {
+    /// Queues the message for the transaction's recipients in other
+    /// domains; `Ok(None)` when there are none. Held until released.
+    async fn enqueue(&self, t: &Incoming, message: &bytes::Bytes) -> Result<Option<String>, ()> {
+        let (Some(queue), false) = (&self.shared.outbound, t.remote().is_empty()) else {
+            return Ok(None);
+        };
+        let queued = queue
+            .enqueue(
+                t.id(),
+                t.from.to_string(),
+                t.remote().to_vec(),
+                message.clone(),
+            )
+            .await;
+        match queued {
+            Ok(id) => Ok(Some(id)),
+            Err(e) => {
+                warn!(id = t.id(), error = %e, "cannot queue the message");
+                Err(())
+            }
         }
     }
 }

@@ -16,6 +16,8 @@ use crate::Settings;
 pub(crate) enum Route {
     /// A local user's INBOX.
     Local(UserId),
+    /// Another domain, for an authenticated client: the outbound queue.
+    Queue,
     /// Refused with this reply.
     Refused(Reply),
 }
@@ -28,6 +30,8 @@ pub(crate) struct Client {
     pub(crate) lmtp: bool,
     /// The client authenticated (SMTP AUTH).
     pub(crate) authenticated: bool,
+    /// The server delivers to other domains (an outbound queue).
+    pub(crate) outbound: bool,
 }
 
 /// Decides a `RCPT TO`:
@@ -39,8 +43,9 @@ pub(crate) struct Client {
 ///   address rejected: User unknown in local recipient table`;
 /// - a mailbox elsewhere (another domain, an address literal) is relaying:
 ///   `554 5.7.1 <addr>: Relay access denied` unless the client
-///   authenticated, and then `550 5.7.1`, as this server does not deliver
-///   to other domains;
+///   authenticated; then it goes to the outbound queue, or, where there is
+///   none, gets `550 5.7.1` (this server does not deliver to other
+///   domains);
 /// - in LMTP, every address that is not a local user gets Dovecot's
 ///   `550 5.1.1 <addr> User doesn't exist: addr`;
 /// - a failing lookup gets `451 4.3.0 <addr>: Temporary lookup failure`,
@@ -65,6 +70,9 @@ pub(crate) async fn route<S: LocalDelivery>(
     };
     let path = to.to_string();
     if !local {
+        if client.authenticated && client.outbound && !client.lmtp {
+            return Route::Queue;
+        }
         return Route::Refused(if client.lmtp {
             unknown_lmtp(&path)
         } else if client.authenticated {
@@ -194,20 +202,29 @@ mod tests {
     const ANONYMOUS: Client = Client {
         lmtp: false,
         authenticated: false,
+        outbound: true,
     };
     const AUTHENTICATED: Client = Client {
         lmtp: false,
         authenticated: true,
+        outbound: false,
+    };
+    const SUBMISSION: Client = Client {
+        lmtp: false,
+        authenticated: true,
+        outbound: true,
     };
     const LMTP: Client = Client {
         lmtp: true,
         authenticated: false,
+        outbound: true,
     };
 
     fn refused(route: Route) -> String {
         match route {
             Route::Refused(reply) => reply.to_string(),
             Route::Local(user) => panic!("accepted for {user}"),
+            Route::Queue => panic!("queued"),
         }
     }
 
@@ -262,6 +279,19 @@ mod tests {
             refused(decide(&store, AUTHENTICATED, &to("bob@elsewhere.net"))),
             "550 5.7.1 <bob@elsewhere.net>: Recipient address rejected: this server does not \
              deliver to other domains (outbound delivery is not enabled)"
+        );
+        // With an outbound queue, an authenticated client's mail for
+        // elsewhere is queued; an anonymous one's is still refused.
+        assert_eq!(
+            decide(&store, SUBMISSION, &to("bob@elsewhere.net")),
+            Route::Queue
+        );
+        assert_eq!(
+            decide(&store, SUBMISSION, &to("bob@[192.0.2.1]")),
+            Route::Queue
+        );
+        assert!(
+            refused(decide(&store, ANONYMOUS, &to("bob@elsewhere.net"))).starts_with("554 5.7.1")
         );
         // No postmaster account.
         assert!(

@@ -1,0 +1,347 @@
+//! Outbound delivery: a durable queue in the data directory, sending to
+//! other domains with smtp-proto's client machine.
+//!
+//! - An authenticated client's mail for other domains is written to the
+//!   queue ([`files`]: a message file and an envelope file per message,
+//!   each written to `tmp/`, fsynced, renamed and the directory fsynced)
+//!   before the client hears `250`.
+//! - The queue runner picks up what is due, finds where each recipient's
+//!   domain takes mail ([`route`]: a static route, a smarthost, or MX
+//!   records with the A/AAAA fallback and null MX of RFC 7505) and sends
+//!   each destination one transaction with all its recipients ([`send`]).
+//! - Each recipient's outcome is written to its envelope as soon as the
+//!   server's reply to the message arrives, before QUIT. A recipient that
+//!   was accepted is never sent again, across restarts and crashes too;
+//!   the one window left is between the server's `250` and that write (RFC
+//!   5321 §6.1 accepts it: a crash there sends the message again once).
+//! - A `4xx`, a refused connection or a timeout is tried again after a
+//!   backoff that doubles from [`QueueSettings::minimal_backoff`] to
+//!   [`QueueSettings::maximal_backoff`], for
+//!   [`QueueSettings::lifetime`]; a `5xx` or the end of the lifetime sends
+//!   the sender a delivery status notification ([`dsn`], RFC 3464), never
+//!   for a bounce (the null sender).
+
+mod dns;
+mod dsn;
+mod files;
+mod route;
+mod runner;
+mod send;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use tokio::sync::Notify;
+
+pub use dns::SystemResolver;
+pub use files::{Attempt, QueuedMessage, QueuedRecipient, RecipientState};
+pub use route::{MxResolver, Relay, ResolveError};
+pub(crate) use runner::spawn_runner;
+
+use files::QueueDir;
+
+/// How the queue sends, retries and gives up. Each default cites its
+/// source.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct QueueSettings {
+    /// The queue directory (a `queue/` in the server's data directory).
+    pub dir: PathBuf,
+    /// The first wait after a temporary failure; each later one doubles.
+    /// Default 300 s, Postfix's `minimal_backoff_time`.
+    pub minimal_backoff: Duration,
+    /// The longest wait between attempts. Default 4000 s, Postfix's
+    /// `maximal_backoff_time`.
+    pub maximal_backoff: Duration,
+    /// How long a message is tried before it bounces. Default 5 days,
+    /// Postfix's `maximal_queue_lifetime`.
+    pub lifetime: Duration,
+    /// Connections to one destination at once. Default 20, Postfix's
+    /// `default_destination_concurrency_limit`.
+    pub destination_concurrency: usize,
+    /// Static routes: mail for a domain goes to this relay, without DNS
+    /// (Postfix's `transport_maps` with `smtp:[host]:port`).
+    pub routes: Vec<(String, Relay)>,
+    /// Mail for every other domain goes to this relay, without DNS
+    /// (Postfix's `relayhost`).
+    pub smarthost: Option<Relay>,
+    /// Whether STARTTLS is used, and whether it is required. Default
+    /// [`OutboundTls::Opportunistic`].
+    pub tls: OutboundTls,
+    /// How long a connection may take to open. Default 30 s, Postfix's
+    /// `smtp_connect_timeout`.
+    pub connect_timeout: Duration,
+    /// The client machine's options: timeouts, chunking, pipelining. The
+    /// server sets the EHLO name to its host name.
+    pub client: smtp_proto::client::Options,
+    /// How often the queue is checked for due messages and a flush request.
+    /// Default 1 s, this crate's choice (Postfix's `queue_run_delay` is 300
+    /// s, but this queue keeps each recipient's own due time).
+    pub scan_interval: Duration,
+    /// fsync queue files and the directory. Default `true`; turn it off
+    /// only in tests.
+    pub fsync: bool,
+    /// The MX resolver; `None` uses the system's DNS configuration
+    /// (hickory-resolver). Tests pass a fake one.
+    pub resolver: Option<Arc<dyn MxResolver>>,
+}
+
+/// STARTTLS on outbound connections.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub enum OutboundTls {
+    /// Used when the server offers it, with any certificate; plaintext
+    /// otherwise. Postfix's `smtp_tls_security_level = may`: encryption
+    /// against passive eavesdroppers, no authentication (RFC 7435).
+    #[default]
+    Opportunistic,
+    /// Required, with the server's certificate verified against these
+    /// roots and its host name (Postfix's `secure`); a server that does not
+    /// offer STARTTLS, or whose certificate fails, is a temporary failure.
+    Required(Arc<rustls::RootCertStore>),
+    /// Never (Postfix's `none`).
+    Disabled,
+}
+
+impl QueueSettings {
+    /// Settings with the defaults, keeping the queue in `dir`.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            dir: dir.into(),
+            minimal_backoff: Duration::from_secs(300),
+            maximal_backoff: Duration::from_secs(4000),
+            lifetime: Duration::from_secs(5 * 24 * 3600),
+            destination_concurrency: 20,
+            routes: Vec::new(),
+            smarthost: None,
+            tls: OutboundTls::default(),
+            connect_timeout: Duration::from_secs(30),
+            client: smtp_proto::client::Options::default(),
+            scan_interval: Duration::from_secs(1),
+            fsync: true,
+            resolver: None,
+        }
+    }
+
+    /// The wait before attempt `attempts + 1`, after `attempts` failed:
+    /// the minimal backoff, doubled for each attempt after the first, at
+    /// most the maximal one (Postfix's qmgr).
+    pub fn backoff(&self, attempts: u32) -> Duration {
+        let doublings = attempts.saturating_sub(1).min(32);
+        self.minimal_backoff
+            .saturating_mul(1u32 << doublings.min(31))
+            .min(self.maximal_backoff)
+            .max(self.minimal_backoff.min(self.maximal_backoff))
+    }
+}
+
+/// The queued messages in a queue directory, oldest first: what `queue
+/// list` shows. Works on a directory a running server uses.
+pub fn list_queue(dir: &Path) -> std::io::Result<Vec<QueuedMessage>> {
+    files::scan(dir)
+}
+
+/// Asks the server running on a queue directory to try every pending
+/// recipient now: a `flush` file the runner looks for at each scan.
+pub fn request_flush(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join(FLUSH_FILE), b"")
+}
+
+/// The file that asks for a flush.
+const FLUSH_FILE: &str = "flush";
+
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// A message in the runner's hands.
+#[derive(Debug)]
+struct Entry {
+    message: QueuedMessage,
+    /// A delivery task has it.
+    busy: bool,
+    /// Queued but not released: its SMTP transaction has not answered yet.
+    held: bool,
+}
+
+/// The queue as the server's sessions and the runner share it.
+#[derive(Debug)]
+pub(crate) struct Outbound {
+    settings: QueueSettings,
+    dir: QueueDir,
+    entries: Mutex<HashMap<String, Entry>>,
+    wake: Notify,
+    hostname: String,
+}
+
+impl Outbound {
+    /// Opens the queue directory, clears what a crash left, and loads what
+    /// is queued.
+    pub(crate) fn open(mut settings: QueueSettings, hostname: &str) -> std::io::Result<Self> {
+        let dir = QueueDir::open(&settings.dir, settings.fsync)?;
+        let mut entries = HashMap::new();
+        for message in dir.scan()? {
+            tracing::info!(id = %message.id, from = %message.from, "queue: message found at start");
+            entries.insert(
+                message.id.clone(),
+                Entry {
+                    message,
+                    busy: false,
+                    held: false,
+                },
+            );
+        }
+        if let Ok(host) = smtp_proto::Host::try_from(hostname.to_owned()) {
+            settings.client.hostname = host;
+        }
+        Ok(Self {
+            settings,
+            dir,
+            entries: Mutex::new(entries),
+            wake: Notify::new(),
+            hostname: hostname.to_owned(),
+        })
+    }
+
+    /// Queues `message` from `from` (a reverse path, `<>` for a bounce) to
+    /// `recipients` (forward paths), durably, under `id` or a variant of it
+    /// if that is taken; returns the id. It is held until
+    /// [`release`](Self::release)d.
+    pub(crate) async fn enqueue(
+        self: &Arc<Self>,
+        id: &str,
+        from: String,
+        recipients: Vec<String>,
+        message: Bytes,
+    ) -> std::io::Result<String> {
+        let now = now_ms();
+        let id = self.fresh_id(id);
+        let queued = QueuedMessage {
+            id: id.clone(),
+            from,
+            arrival: now,
+            recipients: recipients
+                .into_iter()
+                .map(|path| QueuedRecipient {
+                    path,
+                    state: RecipientState::Pending,
+                    attempts: 0,
+                    next_attempt: now,
+                    last: None,
+                })
+                .collect(),
+        };
+        self.lock().insert(
+            id.clone(),
+            Entry {
+                message: queued.clone(),
+                busy: false,
+                held: true,
+            },
+        );
+        let dir = self.dir.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            dir.write_message(&queued.id, &message)?;
+            dir.write_envelope(&queued)
+        })
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        if let Err(e) = written {
+            self.lock().remove(&id);
+            let _ = self.dir.remove(&id);
+            return Err(e);
+        }
+        Ok(id)
+    }
+
+    /// The transaction that queued `id` answered `250`: the runner may send
+    /// it.
+    pub(crate) fn release(&self, id: &str) {
+        if let Some(entry) = self.lock().get_mut(id) {
+            entry.held = false;
+        }
+        self.wake.notify_one();
+    }
+
+    /// The transaction that queued `id` failed after all: it is removed.
+    pub(crate) async fn discard(&self, id: &str) {
+        self.lock().remove(id);
+        let dir = self.dir.clone();
+        let id = id.to_owned();
+        let removed = tokio::task::spawn_blocking(move || dir.remove(&id)).await;
+        if let Ok(Err(e)) = removed {
+            tracing::warn!(error = %e, "queue: cannot remove a discarded message");
+        }
+    }
+
+    /// A delivery task let go of `id` without finishing its round.
+    fn unbusy(&self, id: &str) {
+        if let Some(entry) = self.lock().get_mut(id) {
+            entry.busy = false;
+        }
+    }
+
+    /// The resolver the settings name, or the system's.
+    pub(crate) fn resolver(&self) -> Arc<dyn MxResolver> {
+        if let Some(resolver) = &self.settings.resolver {
+            return resolver.clone();
+        }
+        match SystemResolver::new() {
+            Ok(resolver) => Arc::new(resolver),
+            Err(e) => {
+                tracing::warn!(error = %e, "queue: no DNS resolver; MX lookups fail for now");
+                Arc::new(route::Unavailable(e.to_string()))
+            }
+        }
+    }
+
+    fn fresh_id(&self, id: &str) -> String {
+        let entries = self.lock();
+        let taken = |candidate: &str| {
+            entries.contains_key(candidate) || self.dir.message_path(candidate).exists()
+        };
+        if !taken(id) {
+            return id.to_owned();
+        }
+        (1u32..)
+            .map(|n| format!("{id}-{n}"))
+            .find(|c| !taken(c))
+            .unwrap_or_else(|| id.to_owned())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
+        // A panic while the lock was held cannot leave the map half
+        // changed: every change is one insert, remove or field write.
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_between_postfix_limits() {
+        let s = QueueSettings::new("q");
+        let secs: Vec<u64> = (1..=7).map(|n| s.backoff(n).as_secs()).collect();
+        // 300, 600, 1200, 2400, then maximal_backoff_time.
+        assert_eq!(secs, [300, 600, 1200, 2400, 4000, 4000, 4000]);
+        assert_eq!(s.backoff(0).as_secs(), 300);
+        assert_eq!(s.backoff(u32::MAX).as_secs(), 4000);
+        assert_eq!(s.lifetime.as_secs(), 432_000);
+        let mut short = QueueSettings::new("q");
+        short.minimal_backoff = Duration::from_millis(100);
+        short.maximal_backoff = Duration::from_millis(250);
+        let ms: Vec<u128> = (1..=4).map(|n| short.backoff(n).as_millis()).collect();
+        assert_eq!(ms, [100, 200, 250, 250]);
+    }
+}

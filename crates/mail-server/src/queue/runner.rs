@@ -1,0 +1,389 @@
+//! The queue runner: picks up the recipients that are due, sends each
+//! destination one transaction, records every outcome durably, and
+//! bounces what failed for good.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use bytes::Bytes;
+use mailbox_traits::{Authenticator, InternalDate, LocalDelivery, MailStore};
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::{Instrument, debug, info, info_span, warn};
+
+use super::dsn::Bounce;
+use super::files::{Attempt, QueuedMessage, RecipientState};
+use super::route::{self, Destination, Hop, MxResolver};
+use super::send::{self, Session};
+use super::{FLUSH_FILE, Outbound, now_ms};
+use crate::server::Shared;
+
+/// What a delivery task needs besides the shared server state.
+struct Runner<S, A> {
+    shared: Arc<Shared<S, A>>,
+    outbound: Arc<Outbound>,
+    resolver: Arc<dyn MxResolver>,
+    tls: Arc<rustls::ClientConfig>,
+    /// One semaphore per destination domain.
+    limits: Mutex<HashMap<String, Arc<Semaphore>>>,
+}
+
+/// Starts the runner on `tasks`: it stops picking up messages when `stop`
+/// is cancelled; deliveries under way finish, or are dropped (their
+/// recipients left pending) when `close` is.
+pub(crate) fn spawn_runner<S: MailStore + LocalDelivery, A: Authenticator>(
+    shared: Arc<Shared<S, A>>,
+    stop: CancellationToken,
+    close: CancellationToken,
+    tasks: &TaskTracker,
+) -> Result<(), crate::Error> {
+    let Some(outbound) = shared.outbound.clone() else {
+        return Ok(());
+    };
+    let tls = send::client_config(&outbound.settings.tls)
+        .map_err(|e| crate::Error::Tls(e.to_string()))?;
+    let resolver = outbound.resolver();
+    let runner = Arc::new(Runner {
+        shared,
+        outbound,
+        resolver,
+        tls,
+        limits: Mutex::new(HashMap::new()),
+    });
+    let tracker = tasks.clone();
+    tasks.spawn(async move { runner.run(stop, close, tracker).await });
+    Ok(())
+}
+
+impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
+    async fn run(
+        self: Arc<Self>,
+        stop: CancellationToken,
+        close: CancellationToken,
+        tasks: TaskTracker,
+    ) {
+        let interval = self.outbound.settings.scan_interval;
+        loop {
+            self.check_flush();
+            for message in self.take_due() {
+                let span = info_span!("delivery", id = %message.id);
+                let runner = self.clone();
+                let close = close.clone();
+                tasks.spawn(
+                    async move {
+                        let id = message.id.clone();
+                        tokio::select! {
+                            () = runner.deliver(message) => {}
+                            () = close.cancelled() => {
+                                info!("shutdown: delivery cut off, recipients left pending");
+                                runner.outbound.unbusy(&id);
+                            }
+                        }
+                    }
+                    .instrument(span),
+                );
+            }
+            tokio::select! {
+                () = tokio::time::sleep(interval) => {}
+                () = self.outbound.wake.notified() => {}
+                () = stop.cancelled() => break,
+            }
+        }
+        debug!("queue runner stopped");
+    }
+
+    /// A `flush` file in the queue directory: every pending recipient is
+    /// due now.
+    fn check_flush(&self) {
+        let flag = self.outbound.dir.path().join(FLUSH_FILE);
+        if std::fs::remove_file(&flag).is_ok() {
+            info!("queue flush requested");
+            for entry in self.outbound.lock().values_mut() {
+                for r in &mut entry.message.recipients {
+                    r.next_attempt = 0;
+                }
+            }
+        }
+    }
+
+    /// The messages with a recipient due, marked busy.
+    fn take_due(&self) -> Vec<QueuedMessage> {
+        let now = now_ms();
+        let mut due = Vec::new();
+        for entry in self.outbound.lock().values_mut() {
+            if entry.busy || entry.held {
+                continue;
+            }
+            let ready = entry
+                .message
+                .recipients
+                .iter()
+                .any(|r| r.state == RecipientState::Pending && r.next_attempt <= now);
+            if ready {
+                entry.busy = true;
+                due.push(entry.message.clone());
+            }
+        }
+        due.sort_by(|a, b| a.id.cmp(&b.id));
+        due
+    }
+
+    /// One delivery round for a message: each destination domain with its
+    /// due recipients, then expiry, bounces, and the message's new state.
+    async fn deliver(&self, mut message: QueuedMessage) {
+        let path = self.outbound.dir.message_path(&message.id);
+        let body = match tokio::fs::read(&path).await {
+            Ok(body) => Bytes::from(body),
+            Err(e) => {
+                warn!(error = %e, "queue: cannot read the message file; trying later");
+                let now = now_ms();
+                for r in &mut message.recipients {
+                    if r.state == RecipientState::Pending {
+                        r.next_attempt = now + backoff_ms(&self.outbound, r.attempts.max(1));
+                    }
+                }
+                return self.finish(message, Vec::new(), &[]).await;
+            }
+        };
+        let now = now_ms();
+        let mut by_domain: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, r) in message.recipients.iter().enumerate() {
+            if r.state == RecipientState::Pending && r.next_attempt <= now {
+                by_domain.entry(domain_of(&r.path)).or_default().push(i);
+            }
+        }
+        let mut failed_now = Vec::new();
+        for (domain, indices) in by_domain {
+            let limit = self.limit(&domain);
+            let Ok(_permit) = limit.acquire().await else {
+                continue;
+            };
+            let started = Instant::now();
+            let destination =
+                route::destination(&self.outbound.settings, self.resolver.as_ref(), &domain).await;
+            let (relay, outcomes, session) = match destination {
+                Destination::Fail(a) => ("none".to_owned(), vec![a; indices.len()], None),
+                Destination::Hosts(hops) => self.attempt(&hops, &message, &indices, &body).await,
+            };
+            let now = now_ms();
+            for (&i, outcome) in indices.iter().zip(outcomes) {
+                let r = &mut message.recipients[i];
+                r.attempts += 1;
+                let status = if outcome.is_success() {
+                    r.state = RecipientState::Delivered;
+                    "sent"
+                } else if outcome.is_permanent() {
+                    r.state = RecipientState::Failed;
+                    failed_now.push(i);
+                    "bounced"
+                } else {
+                    r.next_attempt = now + backoff_ms(&self.outbound, r.attempts);
+                    "deferred"
+                };
+                info!(
+                    "to={}, relay={relay}, delay={:.2}, dsn={}, status={status} ({})",
+                    r.path,
+                    now.saturating_sub(message.arrival) as f64 / 1000.0,
+                    outcome.status,
+                    outcome.text,
+                );
+                debug!(elapsed = ?started.elapsed(), "attempt done");
+                r.last = Some(outcome);
+            }
+            // The outcomes are durable before anything else happens: QUIT
+            // waits for this write.
+            self.record(&message).await;
+            if let Some(session) = session {
+                session.close().await;
+            }
+        }
+        // Expiry: what is still pending past the queue lifetime bounces.
+        let lifetime =
+            u64::try_from(self.outbound.settings.lifetime.as_millis()).unwrap_or(u64::MAX);
+        let now = now_ms();
+        if now >= message.arrival.saturating_add(lifetime) {
+            for (i, r) in message.recipients.iter_mut().enumerate() {
+                if r.state == RecipientState::Pending {
+                    r.state = RecipientState::Failed;
+                    let last = r.last.get_or_insert_with(|| Attempt {
+                        status: "4.4.7".into(),
+                        smtp: false,
+                        remote: None,
+                        text: "delivery time expired".into(),
+                    });
+                    info!(
+                        "to={}, status=expired, returned to sender ({})",
+                        r.path, last.text
+                    );
+                    failed_now.push(i);
+                }
+            }
+        }
+        self.finish(message, failed_now, &body).await;
+    }
+
+    /// Sends `indices` of `message` to the first host that takes a session.
+    async fn attempt(
+        &self,
+        hops: &[Hop],
+        message: &QueuedMessage,
+        indices: &[usize],
+        body: &Bytes,
+    ) -> (String, Vec<Attempt>, Option<Session>) {
+        let settings = &self.outbound.settings;
+        let paths: Vec<String> = indices
+            .iter()
+            .map(|&i| message.recipients[i].path.clone())
+            .collect();
+        let mut last = None;
+        for hop in hops {
+            match Session::open(
+                hop,
+                &settings.client,
+                &settings.tls,
+                &self.tls,
+                settings.connect_timeout,
+            )
+            .await
+            {
+                Ok(mut session) => {
+                    let outcomes = session.send(&message.from, &paths, body.clone()).await;
+                    return (session.relay.clone(), outcomes, Some(session));
+                }
+                Err(failure) => {
+                    info!(host = %hop.host, "{}", failure.text);
+                    let permanent = failure.is_permanent();
+                    last = Some(failure);
+                    if permanent {
+                        break;
+                    }
+                }
+            }
+        }
+        let failure = last
+            .unwrap_or_else(|| send::local_failure("4.4.1", "no host to connect to".into(), None));
+        ("none".to_owned(), vec![failure; indices.len()], None)
+    }
+
+    /// After a round: bounces for `failed`, and the message removed when
+    /// no recipient is pending, or recorded and put back otherwise.
+    async fn finish(&self, message: QueuedMessage, failed: Vec<usize>, body: &[u8]) {
+        if !failed.is_empty() {
+            self.bounce(&message, &failed, body).await;
+        }
+        if message.is_pending() {
+            self.record(&message).await;
+            if let Some(entry) = self.outbound.lock().get_mut(&message.id) {
+                entry.message = message;
+                entry.busy = false;
+            }
+            return;
+        }
+        info!(id = %message.id, "removed");
+        self.outbound.lock().remove(&message.id);
+        let dir = self.outbound.dir.clone();
+        let id = message.id.clone();
+        if let Ok(Err(e)) = tokio::task::spawn_blocking(move || dir.remove(&id)).await {
+            warn!(error = %e, "queue: cannot remove a delivered message");
+        }
+    }
+
+    /// Writes the message's state; a failure is logged (the state on disk
+    /// is then older: a recipient may be tried once more after a crash).
+    async fn record(&self, message: &QueuedMessage) {
+        let dir = self.outbound.dir.clone();
+        let copy = message.clone();
+        match tokio::task::spawn_blocking(move || dir.write_envelope(&copy)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => warn!(error = %e, "queue: cannot record delivery state"),
+            Err(e) => warn!(error = %e, "queue: recording task failed"),
+        }
+    }
+
+    /// Tells the sender that `failed` could not be delivered: into the
+    /// sender's mailbox when it is a local user, else queued to the
+    /// sender's address. Never for a bounce.
+    async fn bounce(&self, message: &QueuedMessage, failed: &[usize], body: &[u8]) {
+        if message.from == "<>" {
+            info!(id = %message.id, "bounce of a bounce: dropped");
+            return;
+        }
+        let date = InternalDate::now();
+        let dsn = Bounce {
+            hostname: &self.outbound.hostname,
+            message,
+            failed: failed.iter().map(|&i| &message.recipients[i]).collect(),
+            original: body,
+            date,
+        }
+        .render();
+        let sender = message.from.trim_start_matches('<').trim_end_matches('>');
+        let settings = &self.shared.settings;
+        let domain = domain_of(&message.from);
+        if settings.is_local_domain(&domain) {
+            let local = sender.rsplit_once('@').map_or(sender, |(l, _)| l);
+            let address = format!("{local}@{domain}");
+            match self.shared.store.resolve_recipient(&address).await {
+                Ok(Some(user)) => {
+                    let stored = self.shared.store.deliver(dsn.into(), &[user], date).await;
+                    match stored.as_ref().map(|r| r.iter().all(Result::is_ok)) {
+                        Ok(true) => {
+                            info!(id = %message.id, to = %message.from, "sender notified of non-delivery")
+                        }
+                        _ => warn!(id = %message.id, "the bounce could not be stored"),
+                    }
+                }
+                _ => {
+                    warn!(id = %message.id, from = %message.from, "bounce: the local sender does not exist; dropped")
+                }
+            }
+            return;
+        }
+        let bounce_id = format!("{}B", message.id);
+        match self
+            .outbound
+            .enqueue(
+                &bounce_id,
+                "<>".into(),
+                vec![message.from.clone()],
+                dsn.into(),
+            )
+            .await
+        {
+            Ok(id) => {
+                info!(id = %message.id, bounce = %id, "sender notified of non-delivery (queued)");
+                self.outbound.release(&id);
+            }
+            Err(e) => warn!(id = %message.id, error = %e, "the bounce could not be queued"),
+        }
+    }
+
+    fn limit(&self, domain: &str) -> Arc<Semaphore> {
+        let mut limits = self
+            .limits
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        limits
+            .entry(domain.to_owned())
+            .or_insert_with(|| {
+                Arc::new(Semaphore::new(
+                    self.outbound.settings.destination_concurrency.max(1),
+                ))
+            })
+            .clone()
+    }
+}
+
+/// The domain of a path, lower case.
+fn domain_of(path: &str) -> String {
+    path.trim_start_matches('<')
+        .trim_end_matches('>')
+        .rsplit_once('@')
+        .map_or_else(String::new, |(_, d)| d.to_ascii_lowercase())
+}
+
+fn backoff_ms(outbound: &Outbound, attempts: u32) -> u64 {
+    u64::try_from(outbound.settings.backoff(attempts).as_millis()).unwrap_or(u64::MAX)
+}

@@ -1,0 +1,428 @@
+//! Outbound delivery: the queue sends an authenticated user's mail for
+//! other domains to the next server, with smtp-proto's client, retries,
+//! and bounces. Two instances of the server with a static route between
+//! them, and scripted peers on 127.0.0.1.
+
+#![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+#[path = "../common/mod.rs"]
+mod common;
+mod peer;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use mail_parser::MimeHeaders;
+use mail_server::queue::{QueueSettings, Relay, list_queue};
+use mail_server::{MailServer, Protocol, RunningServer, Security, TlsSource, Users};
+use mailbox_maildir::MaildirStore;
+
+use common::{inbox_of, poplib_at, smtplib, split_received};
+use peer::{Peer, Script};
+
+/// One instance: `domain`'s users, on a Maildir in `dir`, with SMTP and
+/// POP3 on 127.0.0.1, STARTTLS with a self-signed certificate, and an
+/// outbound queue with `routes`.
+struct Instance {
+    server: RunningServer,
+    store: MaildirStore,
+    smtp: SocketAddr,
+    pop3: SocketAddr,
+    queue: std::path::PathBuf,
+}
+
+/// Queue settings for tests: no fsync, short backoffs, a fast scan.
+fn queue_settings(dir: &Path, routes: &[(&str, SocketAddr)]) -> QueueSettings {
+    let mut q = QueueSettings::new(dir.join("queue"));
+    q.fsync = false;
+    q.minimal_backoff = Duration::from_millis(200);
+    q.maximal_backoff = Duration::from_millis(400);
+    q.scan_interval = Duration::from_millis(50);
+    q.connect_timeout = Duration::from_secs(5);
+    for (domain, addr) in routes {
+        q.routes.push((
+            (*domain).to_owned(),
+            Relay::new(addr.ip().to_string(), addr.port()),
+        ));
+    }
+    q
+}
+
+async fn instance(
+    dir: &Path,
+    domain: &str,
+    users: &[(&str, &str)],
+    queue: QueueSettings,
+) -> Instance {
+    let store = common::store(dir);
+    let mut auth = Users::new([domain]);
+    for (name, password) in users {
+        auth.add_password(name, password.as_bytes()).unwrap();
+        store.create_user(name).await.unwrap();
+    }
+    let localhost: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let queue_dir = queue.dir.clone();
+    let server = MailServer::builder(store.clone(), auth)
+        .hostname(format!("mail.{domain}"))
+        .local_domains([domain])
+        .tls(TlsSource::self_signed(dir.join("tls"), "localhost"))
+        .auth_failure_delay(Duration::from_millis(10))
+        .shutdown_grace(Duration::from_secs(2))
+        .smtp(localhost)
+        .pop3(localhost)
+        .outbound(queue)
+        .start()
+        .await
+        .unwrap();
+    Instance {
+        smtp: server.local_addr(Protocol::Smtp, Security::Plain).unwrap(),
+        pop3: server.local_addr(Protocol::Pop3, Security::Plain).unwrap(),
+        server,
+        store,
+        queue: queue_dir,
+    }
+}
+
+/// Waits until `user` has `n` messages.
+async fn wait_for_mail(store: &MaildirStore, user: &str, n: usize) {
+    let start = Instant::now();
+    while inbox_of(store, user).await.messages.len() < n {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "no mail for {user}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits until the queue in `dir` is empty.
+async fn wait_for_empty_queue(dir: &Path) {
+    let start = Instant::now();
+    while !list_queue(dir).unwrap().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "queue not empty: {:?}",
+            list_queue(dir)
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// alice@a.test submits with AUTH through smtplib; returns its lines.
+async fn submit(
+    smtp: SocketAddr,
+    dir: &Path,
+    from: &str,
+    to: &[&str],
+    message: &str,
+) -> Vec<String> {
+    let file = dir.join("message.eml");
+    std::fs::write(&file, message).unwrap();
+    let mut args = vec![
+        "--auth",
+        "PLAIN",
+        "--user",
+        "alice",
+        "--password",
+        "wonderland",
+        "--from",
+        from,
+        "--file",
+        file.to_str().unwrap(),
+    ];
+    for t in to {
+        args.extend(["--to", t]);
+    }
+    smtplib(smtp, "send", &args).await
+}
+
+const MESSAGE: &str = "From: alice@a.test\r\nTo: bob@b.test\r\nSubject: across\r\n\
+                       Message-ID: <across@a.test>\r\n\r\nHello, Bob.\r\n.dot line\r\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_with_a_static_route() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir_a, dir_b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let b = instance(
+        &dir_b,
+        "b.test",
+        &[("bob", "builder")],
+        queue_settings(&dir_b, &[]),
+    )
+    .await;
+    let a = instance(
+        &dir_a,
+        "a.test",
+        &[("alice", "wonderland")],
+        queue_settings(&dir_a, &[("b.test", b.smtp)]),
+    )
+    .await;
+
+    let lines = submit(a.smtp, tmp.path(), "alice@a.test", &["bob@b.test"], MESSAGE).await;
+    assert!(
+        lines.contains(&"auth: 235 2.7.0 Authentication successful".to_owned()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"rcpt: <bob@b.test> 250 2.1.5 Ok".to_owned()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+
+    wait_for_mail(&b.store, "bob", 1).await;
+    wait_for_empty_queue(&a.queue).await;
+    // Bob reads it over POP3.
+    let out = tmp.path().join("retr.eml");
+    let lines = poplib_at(
+        b.pop3,
+        "retr",
+        ("bob", "builder"),
+        &["1", out.to_str().unwrap()],
+    )
+    .await;
+    assert!(
+        lines.iter().any(|l| l.starts_with("retr: +OK")),
+        "{lines:?}"
+    );
+    let stored = std::fs::read(&out).unwrap();
+    // B's trace field, over TLS from A; then A's, from the submitting
+    // client with AUTH; then the message as sent.
+    let (hop2, rest) = split_received(&stored);
+    let (hop1, rest) = split_received(rest);
+    assert!(
+        hop2.starts_with(
+            "Received: from mail.a.test ([127.0.0.1])\r\n\tby mail.b.test with ESMTPS id "
+        ),
+        "{hop2:?}"
+    );
+    assert!(hop2.contains("\r\n\tfor <bob@b.test>; "), "{hop2:?}");
+    assert!(
+        hop1.starts_with(
+            "Received: from client.example ([127.0.0.1])\r\n\tby mail.a.test with ESMTPA id "
+        ),
+        "{hop1:?}"
+    );
+    assert_eq!(rest, MESSAGE.as_bytes());
+    a.server.shutdown().await;
+    b.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_4xx_then_250_delivers_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::TempFailFirst(1)).await;
+    let a = instance(
+        tmp.path(),
+        "a.test",
+        &[("alice", "wonderland")],
+        queue_settings(tmp.path(), &[("c.test", peer.addr)]),
+    )
+    .await;
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["carol@c.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    wait_for_empty_queue(&a.queue).await;
+    let seen = peer.transactions();
+    // The first transaction was refused with 451 at the end of the data;
+    // the second, after the backoff, accepted; no third.
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen[0].result, "451 4.3.0 Try again later");
+    assert_eq!(seen[1].result, "250 2.0.0 Ok: queued as PEER");
+    assert_eq!(seen[1].rcpts, ["<carol@c.test>"]);
+    assert_eq!(seen[1].from, "<alice@a.test>");
+    assert!(seen[1].data.ends_with(MESSAGE.as_bytes()));
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(peer.transactions().len(), 2);
+    // Nothing came back to alice.
+    assert!(inbox_of(&a.store, "alice").await.messages.is_empty());
+    a.server.shutdown().await;
+}
+
+/// Message `n` (from 1) of `user`'s INBOX.
+async fn stored(store: &MaildirStore, user: &str, n: usize) -> bytes::Bytes {
+    use mailbox_traits::{Access, Account, MailStore, Mailbox, MailboxName, UserId};
+    let account = store.account(&UserId::new(user)).await.unwrap();
+    let inbox = account.open_mailbox(&MailboxName::inbox()).await.unwrap();
+    let snapshot = inbox.snapshot(Access::ReadOnly).await.unwrap();
+    inbox.read(snapshot.messages[n - 1].uid).await.unwrap()
+}
+
+/// The DSN in alice's INBOX: its parts, parsed with mail-parser.
+async fn dsn_of(store: &MaildirStore) -> (String, String, String, String) {
+    let stored = stored(store, "alice", 1).await;
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&stored[..])
+        .unwrap();
+    assert_eq!(
+        parsed.from().unwrap().first().unwrap().address(),
+        Some("MAILER-DAEMON@mail.a.test")
+    );
+    assert_eq!(
+        parsed.subject(),
+        Some("Undelivered Mail Returned to Sender")
+    );
+    let ct = parsed.content_type().unwrap();
+    assert_eq!((ct.ctype(), ct.subtype()), ("multipart", Some("report")));
+    assert_eq!(ct.attribute("report-type"), Some("delivery-status"));
+    let part = |i: usize| {
+        let p = &parsed.parts[i];
+        let raw = &stored[p.offset_body as usize..p.offset_end as usize];
+        String::from_utf8_lossy(raw).into_owned()
+    };
+    let types: Vec<String> = parsed.parts[1..]
+        .iter()
+        .map(|p| {
+            let ct = p.content_type().unwrap();
+            format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or(""))
+        })
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "text/plain",
+            "message/delivery-status",
+            "text/rfc822-headers"
+        ]
+    );
+    (
+        String::from_utf8_lossy(&stored).into_owned(),
+        part(1),
+        part(2),
+        part(3),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_5xx_for_one_of_two_bounces_that_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::RejectRcpt("gone")).await;
+    let a = instance(
+        tmp.path(),
+        "a.test",
+        &[("alice", "wonderland")],
+        queue_settings(tmp.path(), &[("c.test", peer.addr)]),
+    )
+    .await;
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["carol@c.test", "gone@c.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    wait_for_mail(&a.store, "alice", 1).await;
+    wait_for_empty_queue(&a.queue).await;
+    // Carol got it, in one transaction for both.
+    let seen = peer.transactions();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].rcpts, ["<carol@c.test>"]);
+    let (whole, human, status, headers) = dsn_of(&a.store).await;
+    assert!(whole.contains("\r\nTo: <alice@a.test>\r\n"));
+    assert!(
+        human.contains(
+            "<gone@c.test>: host 127.0.0.1 said: 550 5.1.1 <gone@c.test>: Recipient address \
+             rejected: User unknown in local recipient table\r\n"
+        ),
+        "{human}"
+    );
+    assert!(!human.contains("carol"));
+    let fields: Vec<&str> = status.split("\r\n").collect();
+    assert_eq!(fields[0], "Reporting-MTA: dns; mail.a.test");
+    assert!(fields[2].starts_with("Arrival-Date: "), "{status}");
+    assert_eq!(
+        fields[3..],
+        [
+            "",
+            "Final-Recipient: rfc822; gone@c.test",
+            "Action: failed",
+            "Status: 5.1.1",
+            "Remote-MTA: dns; 127.0.0.1",
+            "Diagnostic-Code: smtp; 550 5.1.1 <gone@c.test>: Recipient address rejected: User \
+             unknown in local recipient table",
+            "",
+        ],
+        "{status}"
+    );
+    // The original header section, as queued (with A's trace field).
+    assert!(
+        headers.starts_with("Received: from client.example"),
+        "{headers}"
+    );
+    assert!(
+        headers.ends_with("Message-ID: <across@a.test>\r\n"),
+        "{headers}"
+    );
+    a.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expiry_bounces_and_a_bounce_never_bounces() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::AlwaysTempFail).await;
+    let mut q = queue_settings(tmp.path(), &[("c.test", peer.addr)]);
+    q.lifetime = Duration::from_millis(500);
+    let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], q).await;
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["carol@c.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    wait_for_mail(&a.store, "alice", 1).await;
+    wait_for_empty_queue(&a.queue).await;
+    assert!(peer.transactions().len() >= 2);
+    let (_, human, status, _) = dsn_of(&a.store).await;
+    assert!(
+        human.contains(
+            "<carol@c.test>: message expired; the last attempt: host 127.0.0.1 said: 451 4.3.0 Try \
+         again later"
+        ),
+        "{human}"
+    );
+    assert!(
+        status.contains(
+            "\r\nFinal-Recipient: rfc822; carol@c.test\r\nAction: failed\r\nStatus: 4.3.0\r\n"
+        ),
+        "{status}"
+    );
+
+    // From the null sender: the same failure, and no DSN.
+    let lines = submit(a.smtp, tmp.path(), "", &["carol@c.test"], MESSAGE).await;
+    assert!(
+        lines.contains(&"mail: 250 2.1.0 Ok".to_owned()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    wait_for_empty_queue(&a.queue).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(inbox_of(&a.store, "alice").await.messages.len(), 1);
+    assert!(peer.transactions().iter().any(|t| t.from == "<>"));
+    a.server.shutdown().await;
+}

@@ -1,0 +1,159 @@
+//! A scripted receiving MTA on a raw tokio listener: Postfix's replies,
+//! PIPELINING, and a script for which transactions fail and how.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+/// What the peer does with each transaction.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Script {
+    /// The first `n` transactions get `451` after the data, later ones
+    /// `250`.
+    TempFailFirst(usize),
+    /// Recipients with this local part get `550 5.1.1`; the rest `250`.
+    RejectRcpt(&'static str),
+    /// Every transaction gets `451` after the data.
+    AlwaysTempFail,
+}
+
+/// One transaction as the peer saw it.
+#[derive(Clone, Debug)]
+pub(crate) struct Seen {
+    pub(crate) from: String,
+    pub(crate) rcpts: Vec<String>,
+    pub(crate) data: Vec<u8>,
+    /// The reply to the end of the data.
+    pub(crate) result: String,
+}
+
+pub(crate) struct Peer {
+    pub(crate) addr: SocketAddr,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Peer {
+    pub(crate) async fn start(script: Script) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                tokio::spawn(session(tcp, script, log.clone()));
+            }
+        });
+        Self { addr, seen, task }
+    }
+
+    pub(crate) fn transactions(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The address inside `<...>` of a MAIL or RCPT line.
+fn path(line: &str) -> String {
+    let start = line.find('<').unwrap_or(0);
+    let end = line.find('>').map_or(line.len(), |e| e + 1);
+    line[start..end].to_owned()
+}
+
+async fn session(tcp: tokio::net::TcpStream, script: Script, log: Arc<Mutex<Vec<Seen>>>) {
+    let (read, mut write) = tcp.into_split();
+    let mut lines = BufReader::new(read);
+    send(&mut write, "220 peer.test ESMTP\r\n").await;
+    let mut from = String::new();
+    let mut rcpts = Vec::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+            return;
+        }
+        let upper = line.to_ascii_uppercase();
+        if upper.starts_with("EHLO") {
+            send(
+                &mut write,
+                "250-peer.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250 8BITMIME\r\n",
+            )
+            .await;
+        } else if upper.starts_with("MAIL FROM:") {
+            from = path(&line);
+            rcpts.clear();
+            send(&mut write, "250 2.1.0 Ok\r\n").await;
+        } else if upper.starts_with("RCPT TO:") {
+            let to = path(&line);
+            match script {
+                Script::RejectRcpt(local) if to.starts_with(&format!("<{local}@")) => {
+                    let reply = format!(
+                        "550 5.1.1 {to}: Recipient address rejected: User unknown in local recipient table\r\n"
+                    );
+                    send(&mut write, &reply).await;
+                }
+                _ => {
+                    rcpts.push(to);
+                    send(&mut write, "250 2.1.5 Ok\r\n").await;
+                }
+            }
+        } else if upper.starts_with("DATA") {
+            if rcpts.is_empty() {
+                send(&mut write, "554 5.5.1 Error: no valid recipients\r\n").await;
+                continue;
+            }
+            send(&mut write, "354 End data with <CR><LF>.<CR><LF>\r\n").await;
+            let mut data = Vec::new();
+            loop {
+                let mut body_line = Vec::new();
+                if lines.read_until(b'\n', &mut body_line).await.unwrap_or(0) == 0 {
+                    return;
+                }
+                if body_line == b".\r\n" {
+                    break;
+                }
+                let unstuffed = if body_line.starts_with(b".") {
+                    &body_line[1..]
+                } else {
+                    &body_line[..]
+                };
+                data.extend_from_slice(unstuffed);
+            }
+            let result = {
+                let mut seen = log.lock().unwrap();
+                let result = match script {
+                    Script::TempFailFirst(n) if seen.len() < n => "451 4.3.0 Try again later",
+                    Script::AlwaysTempFail => "451 4.3.0 Try again later",
+                    _ => "250 2.0.0 Ok: queued as PEER",
+                };
+                seen.push(Seen {
+                    from: from.clone(),
+                    rcpts: std::mem::take(&mut rcpts),
+                    data,
+                    result: result.to_owned(),
+                });
+                result
+            };
+            send(&mut write, &format!("{result}\r\n")).await;
+        } else if upper.starts_with("RSET") || upper.starts_with("NOOP") {
+            rcpts.clear();
+            send(&mut write, "250 2.0.0 Ok\r\n").await;
+        } else if upper.starts_with("QUIT") {
+            send(&mut write, "221 2.0.0 Bye\r\n").await;
+            return;
+        } else {
+            send(&mut write, "502 5.5.2 Error: command not recognized\r\n").await;
+        }
+    }
+}
+
+async fn send(w: &mut tokio::net::tcp::OwnedWriteHalf, s: &str) {
+    let _ = w.write_all(s.as_bytes()).await;
+}
