@@ -161,13 +161,21 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                 continue;
             };
             let started = Instant::now();
+            let span = info_span!("attempt", %domain, rcpts = indices.len());
             let destination =
-                route::destination(&self.outbound.settings, self.resolver.as_ref(), &domain).await;
+                route::destination(&self.outbound.settings, self.resolver.as_ref(), &domain)
+                    .instrument(span.clone())
+                    .await;
             let (relay, outcomes, session) = match destination {
                 Destination::Fail(a) => ("none".to_owned(), vec![a; indices.len()], None),
-                Destination::Hosts(hops) => self.attempt(&hops, &message, &indices, &body).await,
+                Destination::Hosts(hops) => {
+                    self.attempt(&hops, &message, &indices, &body)
+                        .instrument(span.clone())
+                        .await
+                }
             };
             let now = now_ms();
+            let entered = span.enter();
             for (&i, outcome) in indices.iter().zip(outcomes) {
                 let r = &mut message.recipients[i];
                 r.attempts += 1;
@@ -189,9 +197,10 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                     outcome.status,
                     outcome.text,
                 );
-                debug!(elapsed = ?started.elapsed(), "attempt done");
                 r.last = Some(outcome);
             }
+            debug!(elapsed = ?started.elapsed(), "attempt done");
+            drop(entered);
             // The outcomes are durable before anything else happens: QUIT
             // waits for this write.
             self.record(&message).await;

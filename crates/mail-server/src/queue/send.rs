@@ -194,14 +194,8 @@ impl Session {
                             }
                         }
                     }
-                    match &hop.auth {
-                        Some((user, password)) if !tried_auth => {
-                            tried_auth = true;
-                            self.client
-                                .auth_plain(None, user, password.as_bytes())
-                                .map_err(|e| self.misuse(&e))?;
-                        }
-                        _ => return Ok(()),
+                    if self.authenticate(hop, &mut tried_auth)? {
+                        return Ok(());
                     }
                 }
                 Event::TlsRequested => self.handshake(config).await?,
@@ -212,11 +206,33 @@ impl Session {
                 Event::CommandFailed { reply, .. } if matches!(tls, OutboundTls::Required(_)) => {
                     return Err(remote_outcome(&reply, &self.host).with_class(4));
                 }
+                // STARTTLS refused: opportunistic TLS goes on in plaintext.
+                Event::CommandFailed { verb: "STARTTLS", .. } => {
+                    if self.authenticate(hop, &mut tried_auth)? {
+                        return Ok(());
+                    }
+                }
                 Event::Closed { reason } => {
                     return Err(remote_outcome(&reason.reply(), &self.host).with_class(4));
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// AUTH PLAIN with the hop's credentials, once; `true` when there is
+    /// nothing (more) to do before mail. The machine refuses AUTH without
+    /// TLS: a password never crosses in plaintext.
+    fn authenticate(&mut self, hop: &Hop, tried: &mut bool) -> Result<bool, Attempt> {
+        match &hop.auth {
+            Some((user, password)) if !*tried => {
+                *tried = true;
+                self.client
+                    .auth_plain(None, user, password.as_bytes())
+                    .map_err(|e| self.misuse(&e))?;
+                Ok(false)
+            }
+            _ => Ok(true),
         }
     }
 
