@@ -25,6 +25,9 @@ use crate::{Error, PlaintextAuth, TlsSource};
 pub enum Protocol {
     /// SMTP (RFC 5321): mail in from clients and other servers.
     Smtp,
+    /// Message submission (RFC 6409): SMTP for mail clients, with
+    /// authentication required.
+    Submission,
     /// LMTP (RFC 2033): local delivery from another mail server on this
     /// host, one reply per recipient.
     Lmtp,
@@ -39,6 +42,7 @@ impl Protocol {
     pub fn name(self) -> &'static str {
         match self {
             Self::Smtp => "smtp",
+            Self::Submission => "submission",
             Self::Lmtp => "lmtp",
             Self::Pop3 => "pop3",
             Self::Imap => "imap",
@@ -125,6 +129,12 @@ pub struct Settings {
     /// turns `starttls` off where there is no certificate. Remove an
     /// extension from `extensions` to stop announcing it.
     pub imap: imap_proto::server::Options,
+    /// Refuse a logged-in client's MAIL FROM address in a local domain
+    /// that is not its own user's (`553 5.7.1 ... not owned by user`), and
+    /// any address elsewhere; the null sender passes. Postfix's
+    /// `reject_sender_login_mismatch`, opt-in there too: default `false`,
+    /// so users may send as their aliases and other addresses.
+    pub sender_login_match: bool,
 }
 
 impl Settings {
@@ -152,6 +162,7 @@ impl Default for Settings {
             smtp: smtp_proto::server::Options::default(),
             lmtp: smtp_proto::server::Options::lmtp(),
             imap: imap::default_options(),
+            sender_login_match: false,
         }
     }
 }
@@ -316,6 +327,13 @@ impl<S: MailStore, A: Authenticator> MailServerBuilder<S, A> {
         self
     }
 
+    /// Refuse a logged-in client's sender addresses it does not own
+    /// ([`Settings::sender_login_match`]).
+    pub fn sender_login_match(mut self, on: bool) -> Self {
+        self.settings.sender_login_match = on;
+        self
+    }
+
     /// The most connections served at once.
     pub fn max_connections(mut self, max: usize) -> Self {
         self.settings.max_connections = max;
@@ -444,6 +462,21 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> MailServerBuilder<S, A> {
             Security::Plain,
             addr,
             smtp::serve_smtp::<S, A>,
+        );
+        self
+    }
+
+    /// Serves message submission (RFC 6409) on `addr`: SMTP for mail
+    /// clients (port 587 on a real server), with AUTH required before MAIL
+    /// (`530 5.7.0 Authentication required`), STARTTLS once TLS is
+    /// configured, and the `Date` and `Message-ID` fields added to a
+    /// message without them (RFC 6409 §8).
+    pub fn submission(mut self, addr: SocketAddr) -> Self {
+        self.listen(
+            Protocol::Submission,
+            Security::Plain,
+            addr,
+            smtp::serve_submission::<S, A>,
         );
         self
     }

@@ -207,8 +207,11 @@ impl Session {
                     return Err(remote_outcome(&reply, &self.host).with_class(4));
                 }
                 // STARTTLS refused: opportunistic TLS goes on in plaintext.
-                Event::CommandFailed { verb: "STARTTLS", .. } => {
-                    if self.authenticate(hop, &mut tried_auth)? {
+                Event::CommandFailed {
+                    verb: "STARTTLS", ..
+                } => {
+                    let done = self.authenticate(hop, &mut tried_auth)?;
+                    if done {
                         return Ok(());
                     }
                 }

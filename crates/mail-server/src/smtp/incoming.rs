@@ -31,6 +31,8 @@ pub(crate) struct Incoming {
     date: Option<InternalDate>,
     /// Its queue id, once it began.
     id: String,
+    /// The length of the trace field at the message's start.
+    trace_len: usize,
 }
 
 impl Incoming {
@@ -44,6 +46,7 @@ impl Incoming {
             message: None,
             date: None,
             id: String::new(),
+            trace_len: 0,
         }
     }
 
@@ -81,6 +84,11 @@ impl Incoming {
         self.message.is_some()
     }
 
+    /// The length of the trace field written at [`start`](Self::start).
+    pub(crate) fn trace_len(&self) -> usize {
+        self.trace_len
+    }
+
     /// The queue id given at [`start`](Self::start).
     pub(crate) fn id(&self) -> &str {
         &self.id
@@ -97,6 +105,7 @@ impl Incoming {
         let reserve = self.size_hint.unwrap_or(0).min(MAX_RESERVE);
         let mut message = BytesMut::with_capacity(512 + usize::try_from(reserve).unwrap_or(0));
         trace(&mut message);
+        self.trace_len = message.len();
         self.message = Some(message);
         self.date = Some(date);
         self.id = id;
@@ -223,6 +232,7 @@ mod tests {
             out.extend_from_slice(b"Received: x\r\n")
         });
         assert_eq!(t.id(), "A1");
+        assert_eq!(t.trace_len(), 13);
         assert!(t.started());
         t.extend(b"Subject: a\r\n");
         t.extend(b"\r\nbody\r\n");

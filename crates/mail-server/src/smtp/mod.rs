@@ -21,6 +21,7 @@
 
 mod incoming;
 mod recipients;
+mod submission;
 mod trace;
 
 use std::net::{IpAddr, SocketAddr};
@@ -92,12 +93,32 @@ impl Machine for SmtpMachine {
     }
 }
 
+/// Which service a listener gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// SMTP: mail from anyone for the local domains, relaying after AUTH.
+    Smtp,
+    /// Message submission (RFC 6409): AUTH before MAIL, `Date` and
+    /// `Message-ID` added when missing.
+    Submission,
+    /// LMTP (RFC 2033).
+    Lmtp,
+}
+
 /// The SMTP driver's entry point for one accepted connection.
 pub(crate) fn serve_smtp<S: MailStore + LocalDelivery, A: Authenticator>(
     shared: Arc<Shared<S, A>>,
     conn: Connection,
 ) -> BoxFuture<'static, ()> {
-    Box::pin(session(shared, conn, false))
+    Box::pin(session(shared, conn, Mode::Smtp))
+}
+
+/// The submission driver's entry point for one accepted connection.
+pub(crate) fn serve_submission<S: MailStore + LocalDelivery, A: Authenticator>(
+    shared: Arc<Shared<S, A>>,
+    conn: Connection,
+) -> BoxFuture<'static, ()> {
+    Box::pin(session(shared, conn, Mode::Submission))
 }
 
 /// The LMTP driver's entry point for one accepted connection.
@@ -105,24 +126,27 @@ pub(crate) fn serve_lmtp<S: MailStore + LocalDelivery, A: Authenticator>(
     shared: Arc<Shared<S, A>>,
     conn: Connection,
 ) -> BoxFuture<'static, ()> {
-    Box::pin(session(shared, conn, true))
+    Box::pin(session(shared, conn, Mode::Lmtp))
 }
 
 /// The machine's options for one connection: the configured ones (the
-/// server's name set at start), with the connection's TLS state, and the password policy for
-/// the client's address. LMTP takes no AUTH.
+/// server's name set at start), with the connection's TLS state, and the
+/// password policy for the client's address. LMTP takes no AUTH;
+/// submission requires it before MAIL.
 fn session_options(
     settings: &Settings,
-    lmtp: bool,
+    mode: Mode,
     peer: IpAddr,
     tls_configured: bool,
     tls_active: bool,
 ) -> Options {
+    let lmtp = mode == Mode::Lmtp;
     let mut options = if lmtp {
         settings.lmtp.clone()
     } else {
         settings.smtp.clone()
     };
+    options.auth_required |= mode == Mode::Submission;
     options.lmtp = lmtp;
     options.implicit_tls = tls_active;
     options.starttls &= tls_configured && !tls_active;
@@ -136,11 +160,11 @@ fn session_options(
 async fn session<S: MailStore + LocalDelivery, A: Authenticator>(
     shared: Arc<Shared<S, A>>,
     mut conn: Connection,
-    lmtp: bool,
+    mode: Mode,
 ) {
     let options = session_options(
         &shared.settings,
-        lmtp,
+        mode,
         conn.peer().ip(),
         shared.tls.is_some(),
         conn.is_tls(),
@@ -155,7 +179,8 @@ async fn session<S: MailStore + LocalDelivery, A: Authenticator>(
     let mut handler = SmtpHandler {
         shared,
         peer: conn.peer(),
-        lmtp,
+        lmtp: mode == Mode::Lmtp,
+        submission: mode == Mode::Submission,
         user: None,
         incoming: None,
         delivered: 0,
@@ -176,6 +201,8 @@ struct SmtpHandler<S, A> {
     shared: Arc<Shared<S, A>>,
     peer: SocketAddr,
     lmtp: bool,
+    /// A submission listener (RFC 6409).
+    submission: bool,
     /// Who authenticated, for the logs (Postfix's `sasl_username`).
     user: Option<UserId>,
     /// The open transaction.
@@ -195,8 +222,13 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Handler<SmtpMachine> for Sm
             Event::AuthRequested { credentials } => self.auth(m, credentials).await,
             Event::MailRequested { txn, from, params } => {
                 debug!(%txn, %from, "MAIL");
-                self.incoming = Some(Incoming::new(txn, from, params.size));
-                m.accept_mail(txn)
+                if let Some(reply) = self.sender_not_owned(&from).await {
+                    info!(%from, %reply, "MAIL refused");
+                    m.reject_mail(txn, reply)
+                } else {
+                    self.incoming = Some(Incoming::new(txn, from, params.size));
+                    m.accept_mail(txn)
+                }
             }
             Event::RcptRequested { txn, id, to, .. } => self.rcpt(m, txn, id, &to).await,
             Event::BodyChunkReceived { txn, data } => {
@@ -364,7 +396,24 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> SmtpHandler<S, A> {
         let Some(mut t) = self.incoming.take().filter(|t| t.txn == txn) else {
             return m.message_stored(txn, Err(Reply::STORE_FAILED));
         };
-        let (message, date) = t.take_message();
+        let (mut message, date) = t.take_message();
+        if self.submission {
+            let missing = submission::Missing::of(&message, t.trace_len());
+            if missing.any() {
+                debug!(
+                    ?missing,
+                    "adding the header fields an MSA adds (RFC 6409 §8)"
+                );
+                message = submission::add_fields(
+                    &message,
+                    t.trace_len(),
+                    missing,
+                    &rfc5322_date(date),
+                    t.id(),
+                    &self.shared.settings.hostname,
+                );
+            }
+        }
         let octets = message.len();
         let users = t.users();
         // Other domains' recipients first: queued durably, held until the
@@ -430,7 +479,35 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> SmtpHandler<S, A> {
     }
 }
 
-impl<S, A> SmtpHandler<S, A> {
+impl<S: MailStore + LocalDelivery, A> SmtpHandler<S, A> {
+    /// With [`Settings::sender_login_match`], the refusal of a sender
+    /// address in a local domain that is not the logged-in user's
+    /// (Postfix's `reject_sender_login_mismatch`); the null sender passes.
+    async fn sender_not_owned(&self, from: &smtp_proto::ReversePath<'_>) -> Option<Reply> {
+        let user = self.user.as_ref()?;
+        if !self.shared.settings.sender_login_match {
+            return None;
+        }
+        let mailbox = from.mailbox()?;
+        let address = format!(
+            "{}@{}",
+            mailbox.local_part_unquoted(),
+            mailbox.domain().to_ascii_lowercase()
+        );
+        let owner = if self.shared.settings.is_local_domain(mailbox.domain()) {
+            self.shared
+                .store
+                .resolve_recipient(&address)
+                .await
+                .ok()
+                .flatten()
+        } else {
+            None
+        };
+        (owner.as_ref() != Some(user))
+            .then(|| submission::not_owned(&from.to_string(), user.as_str()))
+    }
+
     /// Queues the message for the transaction's recipients in other
     /// domains; `Ok(None)` when there are none. Held until released.
     async fn enqueue(&self, t: &Incoming, message: &bytes::Bytes) -> Result<Option<String>, ()> {
@@ -468,29 +545,33 @@ mod tests {
         let loopback: IpAddr = "127.0.0.1".parse().unwrap();
         let remote: IpAddr = "192.0.2.7".parse().unwrap();
 
-        let o = session_options(&settings, false, loopback, true, false);
+        let o = session_options(&settings, Mode::Smtp, loopback, true, false);
         assert!(o.starttls && !o.implicit_tls && !o.lmtp);
         // Loopback counts as secure: AUTH before TLS (Dovecot's rule).
         assert!(o.auth_without_tls);
         assert_eq!(o.auth_mechanisms, [Mechanism::PLAIN, Mechanism::LOGIN]);
         // From elsewhere, passwords wait for TLS.
-        let o = session_options(&settings, false, remote, true, false);
+        let o = session_options(&settings, Mode::Smtp, remote, true, false);
         assert!(!o.auth_without_tls && o.starttls);
         // Implicit TLS: no STARTTLS to offer.
-        let o = session_options(&settings, false, remote, true, true);
+        let o = session_options(&settings, Mode::Smtp, remote, true, true);
         assert!(o.implicit_tls && !o.starttls);
         // No certificate: no STARTTLS.
-        let o = session_options(&settings, false, remote, false, false);
+        let o = session_options(&settings, Mode::Smtp, remote, false, false);
         assert!(!o.starttls);
         // TlsOnly: not even loopback.
         let strict = Settings {
             plaintext_auth: PlaintextAuth::TlsOnly,
             ..Settings::default()
         };
-        assert!(!session_options(&strict, false, loopback, true, false).auth_without_tls);
+        assert!(!session_options(&strict, Mode::Smtp, loopback, true, false).auth_without_tls);
         // LMTP: LHLO, no AUTH.
-        let o = session_options(&settings, true, loopback, true, false);
+        let o = session_options(&settings, Mode::Lmtp, loopback, true, false);
         assert!(o.lmtp && o.auth_mechanisms.is_empty());
+        // Submission: AUTH before MAIL (RFC 6409 §4.3).
+        let o = session_options(&settings, Mode::Submission, remote, true, false);
+        assert!(o.auth_required && o.starttls && !o.lmtp);
+        assert!(!session_options(&settings, Mode::Smtp, remote, true, false).auth_required);
         assert_eq!(o.greeting, "LMTP");
         assert_eq!(o.max_recipients, 1000);
         assert_eq!(o.max_message_size, 10_240_000);

@@ -29,6 +29,7 @@ struct Instance {
     store: MaildirStore,
     smtp: SocketAddr,
     pop3: SocketAddr,
+    submission: SocketAddr,
     queue: std::path::PathBuf,
 }
 
@@ -55,6 +56,18 @@ async fn instance(
     users: &[(&str, &str)],
     queue: QueueSettings,
 ) -> Instance {
+    instance_with(dir, domain, users, queue, false).await
+}
+
+/// [`instance`], with Postfix's `reject_sender_login_mismatch` if
+/// `sender_login_match`.
+async fn instance_with(
+    dir: &Path,
+    domain: &str,
+    users: &[(&str, &str)],
+    queue: QueueSettings,
+    sender_login_match: bool,
+) -> Instance {
     let store = common::store(dir);
     let mut auth = Users::new([domain]);
     for (name, password) in users {
@@ -71,6 +84,8 @@ async fn instance(
         .shutdown_grace(Duration::from_secs(2))
         .smtp(localhost)
         .pop3(localhost)
+        .submission(localhost)
+        .sender_login_match(sender_login_match)
         .outbound(queue)
         .start()
         .await
@@ -78,6 +93,9 @@ async fn instance(
     Instance {
         smtp: server.local_addr(Protocol::Smtp, Security::Plain).unwrap(),
         pop3: server.local_addr(Protocol::Pop3, Security::Plain).unwrap(),
+        submission: server
+            .local_addr(Protocol::Submission, Security::Plain)
+            .unwrap(),
         server,
         store,
         queue: queue_dir,
@@ -159,7 +177,16 @@ async fn two_instances_with_a_static_route() {
     )
     .await;
 
-    let lines = submit(a.smtp, tmp.path(), "alice@a.test", &["bob@b.test"], MESSAGE).await;
+    // Bob in the other domain, and alice herself: one message, both
+    // durable before the 250.
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["bob@b.test", "alice@a.test"],
+        MESSAGE,
+    )
+    .await;
     assert!(
         lines.contains(&"auth: 235 2.7.0 Authentication successful".to_owned()),
         "{lines:?}"
@@ -173,6 +200,7 @@ async fn two_instances_with_a_static_route() {
         "{lines:?}"
     );
 
+    assert_eq!(inbox_of(&a.store, "alice").await.messages.len(), 1);
     wait_for_mail(&b.store, "bob", 1).await;
     wait_for_empty_queue(&a.queue).await;
     // Bob reads it over POP3.
@@ -200,6 +228,7 @@ async fn two_instances_with_a_static_route() {
         "{hop2:?}"
     );
     assert!(hop2.contains("\r\n\tfor <bob@b.test>; "), "{hop2:?}");
+    assert!(!hop1.contains("\tfor "), "two recipients: {hop1:?}");
     assert!(
         hop1.starts_with(
             "Received: from client.example ([127.0.0.1])\r\n\tby mail.a.test with ESMTPA id "
@@ -449,7 +478,11 @@ async fn aiosmtpd_receives_what_the_queue_sends() {
         .unwrap();
     let mut lines = tokio::io::BufReader::new(python.stdout.take().unwrap()).lines();
     let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await;
-    assert_eq!(line.unwrap().unwrap().as_deref(), Some("ready"), "is aiosmtpd installed?");
+    assert_eq!(
+        line.unwrap().unwrap().as_deref(),
+        Some("ready"),
+        "is aiosmtpd installed?"
+    );
 
     let peer: SocketAddr = ([127, 0, 0, 1], port).into();
     let a = instance(
@@ -462,9 +495,18 @@ async fn aiosmtpd_receives_what_the_queue_sends() {
     // An 8-bit body: sent with BODY=8BITMIME, which aiosmtpd offers.
     let message = "From: alice@a.test\r\nTo: carol@c.test\r\nSubject: 8 bits\r\n\
                    Content-Type: text/plain; charset=utf-8\r\n\r\nGr\u{fc}\u{df}e, Carol.\r\n.dot\r\n";
-    let lines_sent =
-        submit(a.smtp, tmp.path(), "alice@a.test", &["carol@c.test", "dave@c.test"], message).await;
-    assert!(lines_sent.contains(&"data: 250 2.0.0 Ok: queued".to_owned()), "{lines_sent:?}");
+    let lines_sent = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["carol@c.test", "dave@c.test"],
+        message,
+    )
+    .await;
+    assert!(
+        lines_sent.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines_sent:?}"
+    );
 
     let mut got = Vec::new();
     loop {
@@ -481,15 +523,176 @@ async fn aiosmtpd_receives_what_the_queue_sends() {
     wait_for_empty_queue(&a.queue).await;
     assert_eq!(got[0], "from: alice@a.test");
     assert_eq!(got[1..3], ["rcpt: carol@c.test", "rcpt: dave@c.test"]);
-    let options: Vec<&str> = got.iter().filter_map(|l| l.strip_prefix("option: ")).collect();
+    let options: Vec<&str> = got
+        .iter()
+        .filter_map(|l| l.strip_prefix("option: "))
+        .collect();
     assert!(options.contains(&"BODY=8BITMIME"), "{options:?}");
     let data = got.iter().find_map(|l| l.strip_prefix("data: ")).unwrap();
-    let data = base64::engine::general_purpose::STANDARD.decode(data).unwrap();
+    let data = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .unwrap();
     let (trace, rest) = split_received(&data);
-    assert!(trace.contains("by mail.a.test with ESMTPA id "), "{trace:?}");
+    assert!(
+        trace.contains("by mail.a.test with ESMTPA id "),
+        "{trace:?}"
+    );
     assert_eq!(rest, message.as_bytes());
-    assert!(options.iter().any(|o| *o == format!("SIZE={}", data.len())), "{options:?}");
+    assert!(
+        options.iter().any(|o| *o == format!("SIZE={}", data.len())),
+        "{options:?}"
+    );
     drop(python.stdin.take());
     let _ = tokio::time::timeout(Duration::from_secs(10), python.wait()).await;
     a.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submission_requires_auth_and_adds_date_and_message_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let users = [("alice", "wonderland"), ("bob", "builder")];
+    let a = instance_with(
+        tmp.path(),
+        "a.test",
+        &users,
+        queue_settings(tmp.path(), &[]),
+        true,
+    )
+    .await;
+    // No MAIL before AUTH on the submission port (RFC 6409 §4.3)...
+    let mut raw = common::Raw::connect(a.submission).await;
+    assert_eq!(raw.reply().await.unwrap(), "220 mail.a.test ESMTP");
+    raw.smtp("EHLO client.example").await;
+    assert_eq!(
+        raw.smtp("MAIL FROM:<alice@a.test>").await,
+        "530 5.7.0 Authentication required"
+    );
+    // ...and the same on the MX port is mail from anyone, for local users.
+    let mut mx = common::Raw::connect(a.smtp).await;
+    mx.reply().await.unwrap();
+    mx.smtp("EHLO client.example").await;
+    assert_eq!(
+        mx.smtp("MAIL FROM:<x@elsewhere.test>").await,
+        "250 2.1.0 Ok"
+    );
+
+    // Alice submits a message without Date and Message-ID to Bob.
+    let bare = "From: alice@a.test\r\nTo: bob@a.test\r\nSubject: bare\r\n\r\nno date\r\n";
+    let lines = submit(
+        a.submission,
+        tmp.path(),
+        "alice@a.test",
+        &["bob@a.test"],
+        bare,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    let first = stored(&a.store, "bob", 1).await;
+    let (trace, rest) = split_received(&first);
+    let id = trace
+        .split(" id ")
+        .nth(1)
+        .unwrap()
+        .split([';', '\r'])
+        .next()
+        .unwrap();
+    let rest = String::from_utf8(rest.to_vec()).unwrap();
+    let (date, rest) = rest.split_once("\r\n").unwrap();
+    assert!(
+        date.starts_with("Date: ") && date.ends_with(" +0000"),
+        "{date}"
+    );
+    assert_eq!(
+        rest,
+        format!("Message-ID: <{id}@mail.a.test>\r\n{bare}"),
+        "the fields go after the trace field"
+    );
+    // A message with both is left as it is.
+    let lines = submit(
+        a.submission,
+        tmp.path(),
+        "alice@a.test",
+        &["bob@a.test"],
+        MESSAGE_WITH_DATE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    let second = stored(&a.store, "bob", 2).await;
+    let (_, rest) = split_received(&second);
+    assert_eq!(rest, MESSAGE_WITH_DATE.as_bytes());
+
+    // With sender_login_match, alice may not send as bob.
+    let lines = submit(
+        a.submission,
+        tmp.path(),
+        "bob@a.test",
+        &["bob@a.test"],
+        bare,
+    )
+    .await;
+    assert!(
+        lines.contains(
+            &"mail: 553 5.7.1 <bob@a.test>: Sender address rejected: not owned by user alice"
+                .to_owned()
+        ),
+        "{lines:?}"
+    );
+    a.server.shutdown().await;
+}
+
+const MESSAGE_WITH_DATE: &str = "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n\
+                                 Message-ID: <dated@a.test>\r\nSubject: dated\r\n\r\nhi\r\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_smarthost_with_auth_over_starttls() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir_a, dir_b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let peer = Peer::start(Script::TempFailFirst(0)).await;
+    // B relays for its authenticated users to c.test's peer.
+    let b = instance(
+        &dir_b,
+        "b.test",
+        &[("bob", "builder")],
+        queue_settings(&dir_b, &[("c.test", peer.addr)]),
+    )
+    .await;
+    // A sends everything through B, logging in as bob: STARTTLS first
+    // (B's certificate is self-signed: opportunistic TLS takes it), then
+    // AUTH PLAIN, which the client never sends in plaintext.
+    let mut q = queue_settings(&dir_a, &[]);
+    q.smarthost = Some(Relay::new("127.0.0.1", b.smtp.port()).with_auth("bob", "builder"));
+    let a = instance(&dir_a, "a.test", &[("alice", "wonderland")], q).await;
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["carol@c.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    wait_for_empty_queue(&a.queue).await;
+    wait_for_empty_queue(&b.queue).await;
+    let seen = peer.transactions();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    let (hop2, rest) = split_received(&seen[0].data);
+    let (hop1, _) = split_received(rest);
+    assert!(
+        hop2.starts_with(
+            "Received: from mail.a.test ([127.0.0.1])\r\n\tby mail.b.test with ESMTPSA id "
+        ),
+        "{hop2:?}"
+    );
+    assert!(hop1.contains("by mail.a.test with ESMTPA id "), "{hop1:?}");
+    a.server.shutdown().await;
+    b.server.shutdown().await;
 }
