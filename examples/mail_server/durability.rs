@@ -92,9 +92,9 @@ fn kill_9_loses_no_acknowledged_message() {
 }
 
 /// The example running in a process of its own.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    smtp: SocketAddr,
+    pub(crate) smtp: SocketAddr,
     pop3: SocketAddr,
 }
 
@@ -102,7 +102,7 @@ impl Server {
     /// Starts the example on `dir` with a user and its plain listeners on
     /// free ports, which it reads from the settings table the example prints.
     fn start(dir: &Path) -> Self {
-        let args = [
+        Self::spawn(&[
             "mail-server",
             "--data-dir",
             dir.to_str().unwrap(),
@@ -112,6 +112,8 @@ impl Server {
             "127.0.0.1:0",
             "--pop3",
             "127.0.0.1:0",
+            "--submission",
+            "off",
             "--smtps",
             "off",
             "--pop3s",
@@ -120,7 +122,12 @@ impl Server {
             "off",
             "--imaps",
             "off",
-        ];
+        ])
+    }
+
+    /// Starts the example with `args` (its SMTP and POP3 listeners on);
+    /// the process serves through this module's test function.
+    pub(crate) fn spawn(args: &[&str]) -> Self {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args([TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])
             .env(SERVER_ARGS, args.join("\n"))
@@ -159,7 +166,7 @@ impl Server {
     }
 
     /// `kill -9`.
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
     }

@@ -26,6 +26,9 @@
 mod cli;
 #[cfg(test)]
 mod durability;
+#[cfg(test)]
+mod outbound_kill;
+mod queue;
 mod setup;
 mod table;
 
@@ -41,8 +44,21 @@ use crate::setup::Setup;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(Command::HashPassword { password }) = &cli.command {
-        return hash_password(password.clone());
+    match &cli.command {
+        Some(Command::HashPassword { password }) => return hash_password(password.clone()),
+        Some(Command::Queue { action }) => {
+            return match queue::run(&cli, *action) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("mail-server: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        None => {}
     }
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -79,9 +95,14 @@ async fn start(cli: &Cli) -> Result<(RunningServer, String), Box<dyn std::error:
     let mut builder = MailServer::builder(setup.store.clone(), setup.users.clone())
         .hostname(&cli.hostname)
         .local_domains(&cli.domains)
-        .tls(setup.tls.clone());
+        .tls(setup.tls.clone())
+        .sender_login_match(cli.sender_login_match)
+        .outbound(queue::settings(cli)?);
     if let Some(addr) = cli.smtp.0 {
         builder = builder.smtp(addr);
+    }
+    if let Some(addr) = cli.submission.0 {
+        builder = builder.submission(addr);
     }
     if let Some(addr) = cli.smtps.0 {
         builder = builder.smtps(addr);
@@ -102,11 +123,19 @@ async fn start(cli: &Cli) -> Result<(RunningServer, String), Box<dyn std::error:
         builder = builder.imaps(addr);
     }
     let served = [
-        cli.smtp, cli.smtps, cli.lmtp, cli.pop3, cli.pop3s, cli.imap, cli.imaps,
+        cli.smtp,
+        cli.submission,
+        cli.smtps,
+        cli.lmtp,
+        cli.pop3,
+        cli.pop3s,
+        cli.imap,
+        cli.imaps,
     ];
     if served.iter().all(|l| l.0.is_none()) {
         return Err(
-            "every listener (--smtp, --smtps, --lmtp, --pop3, --pop3s, --imap, --imaps) is off"
+            "every listener (--smtp, --submission, --smtps, --lmtp, --pop3, --pop3s, \
+                    --imap, --imaps) is off"
                 .into(),
         );
     }
@@ -180,6 +209,8 @@ mod tests {
             "--pop3s",
             "127.0.0.1:0",
             "--smtp",
+            "127.0.0.1:0",
+            "--submission",
             "127.0.0.1:0",
             "--smtps",
             "127.0.0.1:0",
@@ -291,6 +322,8 @@ mod tests {
             "off",
             "--smtp",
             "off",
+            "--submission",
+            "off",
             "--smtps",
             "off",
             "--imap",
@@ -331,6 +364,8 @@ mod tests {
             "--pop3s",
             "off",
             "--smtp",
+            "off",
+            "--submission",
             "off",
             "--smtps",
             "off",

@@ -17,6 +17,7 @@ pub(crate) fn settings(cli: &Cli, setup: &Setup, listening: &[Listening]) -> Str
     let pop3s = find(listening, Protocol::Pop3, Security::ImplicitTls);
     let smtp = find(listening, Protocol::Smtp, Security::Plain);
     let smtps = find(listening, Protocol::Smtp, Security::ImplicitTls);
+    let submission = find(listening, Protocol::Submission, Security::Plain);
     let lmtp = find(listening, Protocol::Lmtp, Security::Plain);
     let imap = find(listening, Protocol::Imap, Security::Plain);
     let imaps = find(listening, Protocol::Imap, Security::ImplicitTls);
@@ -83,14 +84,27 @@ pub(crate) fn settings(cli: &Cli, setup: &Setup, listening: &[Listening]) -> Str
     row(
         &mut t,
         "",
-        "required to send to other domains (refused for now: outbound",
+        &format!(
+            "required to send to other domains; none for mail to {}",
+            cli.domains.join(", ")
+        ),
     );
+    if let Some(a) = submission {
+        row(
+            &mut t,
+            "Submission",
+            &format!(
+                "{}  submission: STARTTLS, authentication always required",
+                a.port()
+            ),
+        );
+    }
     row(
         &mut t,
-        "",
+        "Delivery",
         &format!(
-            "delivery is not enabled); none for mail to {}",
-            cli.domains.join(", ")
+            "queued in {}; see `mail-server queue list`",
+            cli.data_dir.join("queue").display()
         ),
     );
     if let Some(a) = lmtp {

@@ -201,8 +201,16 @@
 //!
 //! SMTP (RFC 5321) takes mail for the local domains
 //! ([`Settings::local_domains`]) from anyone, and refuses other domains
-//! (`554 5.7.1 Relay access denied`; an authenticated client gets `550
-//! 5.7.1`, as outbound delivery is not enabled). AUTH PLAIN and LOGIN check
+//! from a client that did not authenticate (`554 5.7.1 Relay access
+//! denied`). An authenticated client's mail for other domains goes to the
+//! outbound [`queue`] when the server has one
+//! ([`MailServerBuilder::outbound`]): written durably before `250`, then
+//! sent to each domain's MX hosts (or a static route, or a smarthost) with
+//! smtp-proto's client, retried with backoff, bounced to the sender with an
+//! RFC 3464 report when it fails for good; without a queue it gets `550
+//! 5.7.1`. A submission listener ([`MailServerBuilder::submission`], RFC
+//! 6409) requires AUTH before MAIL and adds a missing `Date` and
+//! `Message-ID`. AUTH PLAIN and LOGIN check
 //! the [`Authenticator`](mailbox_traits::Authenticator). Each message gets
 //! a `Received:` field (RFC 5321 §4.4, RFC 3848's `ESMTPSA` and the like)
 //! and goes to [`LocalDelivery::deliver`](mailbox_traits::LocalDelivery)

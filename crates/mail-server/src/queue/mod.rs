@@ -20,6 +20,37 @@
 //!   [`QueueSettings::lifetime`]; a `5xx` or the end of the lifetime sends
 //!   the sender a delivery status notification ([`dsn`], RFC 3464), never
 //!   for a bounce (the null sender).
+//!
+//! A server that delivers its authenticated users' mail to other domains:
+//! through a static route for one domain, a smarthost for the rest.
+//!
+//! ```
+//! use mail_server::MailServer;
+//! use mail_server::queue::{QueueSettings, Relay, list_queue};
+//! use mailbox_traits::memory::MemoryStore;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let data = tempfile::tempdir()?;
+//! let store = MemoryStore::new();
+//! store.add_user("alice", "wonderland")?;
+//! let mut queue = QueueSettings::new(data.path().join("queue"));
+//! queue.routes.push(("example.net".into(), Relay::new("127.0.0.1", 2526)));
+//! queue.smarthost = Some(Relay::new("smtp.example.com", 587).with_auth("me", "secret"));
+//! let server = MailServer::builder(store.clone(), store)
+//!     .hostname("mail.example.org")
+//!     .local_domains(["example.org"])
+//!     .smtp("127.0.0.1:0".parse()?)
+//!     .submission("127.0.0.1:0".parse()?)
+//!     .outbound(queue)
+//!     .start()
+//!     .await?;
+//! // What `mail-server queue list` shows: nothing queued yet.
+//! assert!(list_queue(&data.path().join("queue"))?.is_empty());
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
 
 mod dns;
 mod dsn;
@@ -104,6 +135,27 @@ pub enum OutboundTls {
     Required(Arc<rustls::RootCertStore>),
     /// Never (Postfix's `none`).
     Disabled,
+}
+
+impl OutboundTls {
+    /// Required TLS, verified against the certificates of a PEM bundle
+    /// (the system's is `/etc/ssl/certs/ca-certificates.crt` on Debian).
+    pub fn required_from_pem(bundle: &Path) -> Result<Self, crate::Error> {
+        use rustls::pki_types::CertificateDer;
+        use rustls::pki_types::pem::PemObject;
+        let tls_error =
+            |e: &dyn std::fmt::Display| crate::Error::Tls(format!("{}: {e}", bundle.display()));
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in CertificateDer::pem_file_iter(bundle).map_err(|e| tls_error(&e))? {
+            roots
+                .add(cert.map_err(|e| tls_error(&e))?)
+                .map_err(|e| tls_error(&e))?;
+        }
+        if roots.is_empty() {
+            return Err(tls_error(&"no certificate in the file"));
+        }
+        Ok(Self::Required(Arc::new(roots)))
+    }
 }
 
 impl QueueSettings {
