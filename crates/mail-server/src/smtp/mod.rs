@@ -568,12 +568,12 @@ mod tests {
         // LMTP: LHLO, no AUTH.
         let o = session_options(&settings, Mode::Lmtp, loopback, true, false);
         assert!(o.lmtp && o.auth_mechanisms.is_empty());
+        assert_eq!(o.greeting, "LMTP");
+        assert_eq!(o.max_recipients, 1000);
+        assert_eq!(o.max_message_size, 10_240_000);
         // Submission: AUTH before MAIL (RFC 6409 §4.3).
         let o = session_options(&settings, Mode::Submission, remote, true, false);
         assert!(o.auth_required && o.starttls && !o.lmtp);
         assert!(!session_options(&settings, Mode::Smtp, remote, true, false).auth_required);
-        assert_eq!(o.greeting, "LMTP");
-        assert_eq!(o.max_recipients, 1000);
-        assert_eq!(o.max_message_size, 10_240_000);
     }
 }
