@@ -2,13 +2,13 @@
 //! other domains with smtp-proto's client machine.
 //!
 //! - An authenticated client's mail for other domains is written to the
-//!   queue ([`files`]: a message file and an envelope file per message,
+//!   queue (a message file and an envelope file per message,
 //!   each written to `tmp/`, fsynced, renamed and the directory fsynced)
 //!   before the client hears `250`.
 //! - The queue runner picks up what is due, finds where each recipient's
-//!   domain takes mail ([`route`]: a static route, a smarthost, or MX
+//!   domain takes mail (a static route, a smarthost, or MX
 //!   records with the A/AAAA fallback and null MX of RFC 7505) and sends
-//!   each destination one transaction with all its recipients ([`send`]).
+//!   each destination one transaction with all its recipients.
 //! - Each recipient's outcome is written to its envelope as soon as the
 //!   server's reply to the message arrives, before QUIT. A recipient that
 //!   was accepted is never sent again, across restarts and crashes too;
@@ -18,7 +18,7 @@
 //!   backoff that doubles from [`QueueSettings::minimal_backoff`] to
 //!   [`QueueSettings::maximal_backoff`], for
 //!   [`QueueSettings::lifetime`]; a `5xx` or the end of the lifetime sends
-//!   the sender a delivery status notification ([`dsn`], RFC 3464), never
+//!   the sender a delivery status notification (RFC 3464), never
 //!   for a bounce (the null sender).
 //!
 //! A server that delivers its authenticated users' mail to other domains:
@@ -106,7 +106,13 @@ pub struct QueueSettings {
     /// `smtp_connect_timeout`.
     pub connect_timeout: Duration,
     /// The client machine's options: timeouts, chunking, pipelining. The
-    /// server sets the EHLO name to its host name.
+    /// server sets the EHLO name to its host name. Default: smtp-proto's,
+    /// but an 8-bit message goes as it is to a server without 8BITMIME
+    /// (`send_8bit_without_8bitmime`: Postfix would convert it to 7 bits,
+    /// which this crate does not do; bouncing it would lose mail that
+    /// nearly every server takes). A message with UTF-8 addresses or
+    /// header fields for a server without SMTPUTF8 bounces with `5.6.7`,
+    /// as in Postfix.
     pub client: smtp_proto::client::Options,
     /// How often the queue is checked for due messages and a flush request.
     /// Default 1 s, this crate's choice (Postfix's `queue_run_delay` is 300
@@ -171,7 +177,11 @@ impl QueueSettings {
             smarthost: None,
             tls: OutboundTls::default(),
             connect_timeout: Duration::from_secs(30),
-            client: smtp_proto::client::Options::default(),
+            client: {
+                let mut client = smtp_proto::client::Options::default();
+                client.send_8bit_without_8bitmime = true;
+                client
+            },
             scan_interval: Duration::from_secs(1),
             fsync: true,
             resolver: None,
