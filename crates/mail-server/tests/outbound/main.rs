@@ -14,7 +14,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use mail_parser::MimeHeaders;
-use mail_server::queue::{QueueSettings, Relay, list_queue};
+use mail_server::queue::{OutboundTls, QueueSettings, Relay, list_queue};
 use mail_server::{MailServer, Protocol, RunningServer, Security, TlsSource, Users};
 use mailbox_maildir::MaildirStore;
 
@@ -747,5 +747,124 @@ async fn flush_retries_now_and_list_shows_the_state() {
     mail_server::queue::request_flush(&a.queue).unwrap();
     wait_for_empty_queue(&a.queue).await;
     assert_eq!(peer.transactions().len(), 2);
+    a.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn required_tls_verifies_the_certificate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir_a, dir_b, dir_c) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
+    let b = instance(
+        &dir_b,
+        "b.test",
+        &[("bob", "builder")],
+        queue_settings(&dir_b, &[]),
+    )
+    .await;
+    // A trusts B's self-signed certificate (made for `localhost`) and
+    // names B as `localhost`: verified, delivered.
+    let mut q = queue_settings(&dir_a, &[]);
+    q.routes
+        .push(("b.test".into(), Relay::new("localhost", b.smtp.port())));
+    q.tls = OutboundTls::required_from_pem(&dir_b.join("tls/cert.pem")).unwrap();
+    let a = instance(&dir_a, "a.test", &[("alice", "wonderland")], q).await;
+    let lines = submit(a.smtp, tmp.path(), "alice@a.test", &["bob@b.test"], MESSAGE).await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    wait_for_mail(&b.store, "bob", 1).await;
+    wait_for_empty_queue(&a.queue).await;
+    a.server.shutdown().await;
+
+    // C trusts only its own certificate: B's fails, and the message waits
+    // (a temporary failure, never a fallback to plaintext).
+    let mut q = queue_settings(&dir_c, &[]);
+    q.routes
+        .push(("b.test".into(), Relay::new("localhost", b.smtp.port())));
+    q.minimal_backoff = Duration::from_secs(3600);
+    q.maximal_backoff = Duration::from_secs(3600);
+    TlsSource::self_signed(dir_c.join("tls"), "localhost")
+        .server_config()
+        .unwrap();
+    q.tls = OutboundTls::required_from_pem(&dir_c.join("tls/cert.pem")).unwrap();
+    let c = instance(&dir_c, "c.test", &[("alice", "wonderland")], q).await;
+    let lines = submit(c.smtp, tmp.path(), "alice@c.test", &["bob@b.test"], MESSAGE).await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    let start = Instant::now();
+    let last = loop {
+        let q = list_queue(&c.queue).unwrap();
+        if let Some(last) = q.first().and_then(|m| m.recipients[0].last.clone()) {
+            break last;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(last.status, "4.7.5", "{last:?}");
+    assert!(
+        last.text
+            .starts_with("TLS handshake with localhost[127.0.0.1]:"),
+        "{last:?}"
+    );
+    assert_eq!(inbox_of(&b.store, "bob").await.messages.len(), 1);
+    c.server.shutdown().await;
+    b.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remote_sender_gets_its_bounce_queued_with_the_null_sender() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::RejectRcpt("gone")).await;
+    let sender_mx = Peer::start(Script::TempFailFirst(0)).await;
+    let a = instance(
+        tmp.path(),
+        "a.test",
+        &[("alice", "wonderland")],
+        queue_settings(
+            tmp.path(),
+            &[("c.test", peer.addr), ("elsewhere.test", sender_mx.addr)],
+        ),
+    )
+    .await;
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@elsewhere.test",
+        &["gone@c.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    let start = Instant::now();
+    while sender_mx.transactions().is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(10), "no bounce");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    wait_for_empty_queue(&a.queue).await;
+    let bounce = &sender_mx.transactions()[0];
+    assert_eq!(bounce.from, "<>");
+    assert_eq!(bounce.rcpts, ["<alice@elsewhere.test>"]);
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&bounce.data[..])
+        .unwrap();
+    assert_eq!(
+        parsed.content_type().unwrap().attribute("report-type"),
+        Some("delivery-status")
+    );
+    let text = String::from_utf8_lossy(&bounce.data);
+    assert!(text.contains(
+        "\r\nFinal-Recipient: rfc822; gone@c.test\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+    ));
+    assert!(inbox_of(&a.store, "alice").await.messages.is_empty());
     a.server.shutdown().await;
 }
