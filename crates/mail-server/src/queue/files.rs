@@ -318,7 +318,13 @@ pub(crate) fn scan(dir: &Path) -> io::Result<Vec<QueuedMessage>> {
         if path.extension().is_none_or(|e| e != "env") {
             continue;
         }
-        let text = fs::read_to_string(&path)?;
+        // A running server removes a message once it is delivered: one
+        // listed a moment ago may be gone.
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
         match QueuedMessage::decode(&text) {
             Some(m) if path.with_extension("msg").exists() => found.push(m),
             Some(_) => tracing::warn!(file = %path.display(), "queue: envelope without a message"),
