@@ -58,6 +58,7 @@ mod files;
 mod route;
 mod runner;
 mod send;
+mod tls;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

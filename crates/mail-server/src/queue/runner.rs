@@ -42,7 +42,7 @@ pub(crate) fn spawn_runner<S: MailStore + LocalDelivery, A: Authenticator>(
     let Some(outbound) = shared.outbound.clone() else {
         return Ok(());
     };
-    let tls = send::client_config(&outbound.settings.tls)
+    let tls = super::tls::client_config(&outbound.settings.tls)
         .map_err(|e| crate::Error::Tls(e.to_string()))?;
     let resolver = outbound.resolver();
     let runner = Arc::new(Runner {

@@ -1,0 +1,222 @@
+//! Permanent failures and expiry: RFC 3464 reports to the sender, in its
+//! mailbox or queued to its address, and none for a bounce.
+
+use super::*;
+
+/// The DSN in alice's INBOX: its parts, parsed with mail-parser.
+async fn dsn_of(store: &MaildirStore) -> (String, String, String, String) {
+    let stored = stored(store, "alice", 1).await;
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&stored[..])
+        .unwrap();
+    assert_eq!(
+        parsed.from().unwrap().first().unwrap().address(),
+        Some("MAILER-DAEMON@mail.a.test")
+    );
+    assert_eq!(
+        parsed.subject(),
+        Some("Undelivered Mail Returned to Sender")
+    );
+    let ct = parsed.content_type().unwrap();
+    assert_eq!((ct.ctype(), ct.subtype()), ("multipart", Some("report")));
+    assert_eq!(ct.attribute("report-type"), Some("delivery-status"));
+    let part = |i: usize| {
+        let p = &parsed.parts[i];
+        let raw = &stored[p.offset_body as usize..p.offset_end as usize];
+        String::from_utf8_lossy(raw).into_owned()
+    };
+    let types: Vec<String> = parsed.parts[1..]
+        .iter()
+        .map(|p| {
+            let ct = p.content_type().unwrap();
+            format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or(""))
+        })
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "text/plain",
+            "message/delivery-status",
+            "text/rfc822-headers"
+        ]
+    );
+    (
+        String::from_utf8_lossy(&stored).into_owned(),
+        part(1),
+        part(2),
+        part(3),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_5xx_for_one_of_two_bounces_that_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::RejectRcpt("gone")).await;
+    let a = instance(
+        tmp.path(),
+        "a.test",
+        &[("alice", "wonderland")],
+        queue_settings(tmp.path(), &[("c.test", peer.addr)]),
+    )
+    .await;
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["carol@c.test", "gone@c.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    wait_for_mail(&a.store, "alice", 1).await;
+    wait_for_empty_queue(&a.queue).await;
+    // Carol got it, in one transaction for both.
+    let seen = peer.transactions();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].rcpts, ["<carol@c.test>"]);
+    let (whole, human, status, headers) = dsn_of(&a.store).await;
+    assert!(whole.contains("\r\nTo: <alice@a.test>\r\n"));
+    assert!(
+        human.contains(
+            "<gone@c.test>: host 127.0.0.1 said: 550 5.1.1 <gone@c.test>: Recipient address \
+             rejected: User unknown in local recipient table\r\n"
+        ),
+        "{human}"
+    );
+    assert!(!human.contains("carol"));
+    let fields: Vec<&str> = status.split("\r\n").collect();
+    assert_eq!(fields[0], "Reporting-MTA: dns; mail.a.test");
+    assert!(fields[2].starts_with("Arrival-Date: "), "{status}");
+    assert_eq!(
+        fields[3..],
+        [
+            "",
+            "Final-Recipient: rfc822; gone@c.test",
+            "Action: failed",
+            "Status: 5.1.1",
+            "Remote-MTA: dns; 127.0.0.1",
+            "Diagnostic-Code: smtp; 550 5.1.1 <gone@c.test>: Recipient address rejected: User \
+             unknown in local recipient table",
+            "",
+        ],
+        "{status}"
+    );
+    // The original header section, as queued (with A's trace field).
+    assert!(
+        headers.starts_with("Received: from client.example"),
+        "{headers}"
+    );
+    assert!(
+        headers.ends_with("Message-ID: <across@a.test>\r\n"),
+        "{headers}"
+    );
+    a.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remote_sender_gets_its_bounce_queued_with_the_null_sender() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::RejectRcpt("gone")).await;
+    let sender_mx = Peer::start(Script::TempFailFirst(0)).await;
+    let a = instance(
+        tmp.path(),
+        "a.test",
+        &[("alice", "wonderland")],
+        queue_settings(
+            tmp.path(),
+            &[("c.test", peer.addr), ("elsewhere.test", sender_mx.addr)],
+        ),
+    )
+    .await;
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@elsewhere.test",
+        &["gone@c.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    let start = Instant::now();
+    while sender_mx.transactions().is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(10), "no bounce");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    wait_for_empty_queue(&a.queue).await;
+    let bounce = &sender_mx.transactions()[0];
+    assert_eq!(bounce.from, "<>");
+    assert_eq!(bounce.rcpts, ["<alice@elsewhere.test>"]);
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&bounce.data[..])
+        .unwrap();
+    assert_eq!(
+        parsed.content_type().unwrap().attribute("report-type"),
+        Some("delivery-status")
+    );
+    let text = String::from_utf8_lossy(&bounce.data);
+    assert!(text.contains(
+        "\r\nFinal-Recipient: rfc822; gone@c.test\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+    ));
+    assert!(inbox_of(&a.store, "alice").await.messages.is_empty());
+    a.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expiry_bounces_and_a_bounce_never_bounces() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::AlwaysTempFail).await;
+    let mut q = queue_settings(tmp.path(), &[("c.test", peer.addr)]);
+    q.lifetime = Duration::from_millis(500);
+    let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], q).await;
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["carol@c.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    wait_for_mail(&a.store, "alice", 1).await;
+    wait_for_empty_queue(&a.queue).await;
+    assert!(peer.transactions().len() >= 2);
+    let (_, human, status, _) = dsn_of(&a.store).await;
+    assert!(
+        human.contains(
+            "<carol@c.test>: message expired; the last attempt: host 127.0.0.1 said: 451 4.3.0 Try \
+         again later"
+        ),
+        "{human}"
+    );
+    assert!(
+        status.contains(
+            "\r\nFinal-Recipient: rfc822; carol@c.test\r\nAction: failed\r\nStatus: 4.3.0\r\n"
+        ),
+        "{status}"
+    );
+
+    // From the null sender: the same failure, and no DSN.
+    let lines = submit(a.smtp, tmp.path(), "", &["carol@c.test"], MESSAGE).await;
+    assert!(
+        lines.contains(&"mail: 250 2.1.0 Ok".to_owned()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    wait_for_empty_queue(&a.queue).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(inbox_of(&a.store, "alice").await.messages.len(), 1);
+    assert!(peer.transactions().iter().any(|t| t.from == "<>"));
+    a.server.shutdown().await;
+}

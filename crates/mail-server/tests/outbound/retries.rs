@@ -1,0 +1,96 @@
+//! Temporary failures: a retry after the backoff, and a flush.
+
+use super::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_4xx_then_250_delivers_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::TempFailFirst(1)).await;
+    let a = instance(
+        tmp.path(),
+        "a.test",
+        &[("alice", "wonderland")],
+        queue_settings(tmp.path(), &[("c.test", peer.addr)]),
+    )
+    .await;
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["carol@c.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    wait_for_empty_queue(&a.queue).await;
+    let seen = peer.transactions();
+    // The first transaction was refused with 451 at the end of the data;
+    // the second, after the backoff, accepted; no third.
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen[0].result, "451 4.3.0 Try again later");
+    assert_eq!(seen[1].result, "250 2.0.0 Ok: queued as PEER");
+    assert_eq!(seen[1].rcpts, ["<carol@c.test>"]);
+    assert_eq!(seen[1].from, "<alice@a.test>");
+    assert!(seen[1].data.ends_with(MESSAGE.as_bytes()));
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(peer.transactions().len(), 2);
+    // Nothing came back to alice.
+    assert!(inbox_of(&a.store, "alice").await.messages.is_empty());
+    a.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flush_retries_now_and_list_shows_the_state() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::TempFailFirst(1)).await;
+    let mut q = queue_settings(tmp.path(), &[("c.test", peer.addr)]);
+    q.minimal_backoff = Duration::from_secs(3600);
+    q.maximal_backoff = Duration::from_secs(3600);
+    let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], q).await;
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["carol@c.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    // Deferred for an hour after the first 451.
+    let start = Instant::now();
+    let queued = loop {
+        let q = list_queue(&a.queue).unwrap();
+        if q.len() == 1 && q[0].recipients[0].attempts == 1 {
+            break q;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "{q:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let r = &queued[0].recipients[0];
+    assert_eq!(queued[0].from, "<alice@a.test>");
+    assert_eq!(
+        (r.path.as_str(), r.state),
+        (
+            "<carol@c.test>",
+            mail_server::queue::RecipientState::Pending
+        )
+    );
+    assert!(r.next_attempt > queued[0].arrival + 3_500_000);
+    let last = r.last.as_ref().unwrap();
+    assert_eq!(
+        (last.status.as_str(), last.text.as_str()),
+        ("4.3.0", "451 4.3.0 Try again later")
+    );
+    assert_eq!(last.remote.as_deref(), Some("127.0.0.1"));
+    // A flush: the runner tries it at once.
+    mail_server::queue::request_flush(&a.queue).unwrap();
+    wait_for_empty_queue(&a.queue).await;
+    assert_eq!(peer.transactions().len(), 2);
+    a.server.shutdown().await;
+}
