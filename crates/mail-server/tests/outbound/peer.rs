@@ -17,6 +17,8 @@ pub(crate) enum Script {
     RejectRcpt(&'static str),
     /// Every transaction gets `451` after the data.
     AlwaysTempFail,
+    /// The end of the data is never answered.
+    Stall,
 }
 
 /// One transaction as the peer saw it.
@@ -125,6 +127,15 @@ async fn session(tcp: tokio::net::TcpStream, script: Script, log: Arc<Mutex<Vec<
                     &body_line[..]
                 };
                 data.extend_from_slice(unstuffed);
+            }
+            if matches!(script, Script::Stall) {
+                log.lock().unwrap().push(Seen {
+                    from: from.clone(),
+                    rcpts: std::mem::take(&mut rcpts),
+                    data: data.clone(),
+                    result: String::new(),
+                });
+                std::future::pending::<()>().await;
             }
             let result = {
                 let mut seen = log.lock().unwrap();

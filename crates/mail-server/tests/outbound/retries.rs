@@ -94,3 +94,62 @@ async fn flush_retries_now_and_list_shows_the_state() {
     assert_eq!(peer.transactions().len(), 2);
     a.server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_leaves_a_delivery_in_flight_pending() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stall = Peer::start(Script::Stall).await;
+    let a = instance(
+        tmp.path(),
+        "a.test",
+        &[("alice", "wonderland")],
+        queue_settings(tmp.path(), &[("c.test", stall.addr)]),
+    )
+    .await;
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["carol@c.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    let start = Instant::now();
+    while stall.transactions().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the peer got nothing"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The peer never answers: shutdown waits its grace period, then cuts
+    // the delivery off and leaves the recipient pending, not failed.
+    let stopped = Instant::now();
+    a.server.shutdown_within(Duration::from_millis(300)).await;
+    assert!(stopped.elapsed() < Duration::from_secs(3));
+    let queued = list_queue(&a.queue).unwrap();
+    assert_eq!(queued.len(), 1);
+    let r = &queued[0].recipients[0];
+    assert_eq!(
+        (r.state, r.attempts),
+        (mail_server::queue::RecipientState::Pending, 0)
+    );
+
+    // After a restart, with a peer that answers, it goes out.
+    let peer = Peer::start(Script::TempFailFirst(0)).await;
+    let a = instance(
+        tmp.path(),
+        "a.test",
+        &[("alice", "wonderland")],
+        queue_settings(tmp.path(), &[("c.test", peer.addr)]),
+    )
+    .await;
+    wait_for_empty_queue(&a.queue).await;
+    assert_eq!(peer.transactions().len(), 1);
+    assert!(peer.transactions()[0].data.ends_with(MESSAGE.as_bytes()));
+    a.server.shutdown().await;
+}
