@@ -247,6 +247,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
             .map(|&i| message.recipients[i].path.clone())
             .collect();
         let mut last = None;
+        let mut relay = "none".to_owned();
         for hop in hops {
             match Session::open(
                 hop,
@@ -263,6 +264,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                 }
                 Err(failure) => {
                     info!(host = %hop.host, "{}", failure.text);
+                    relay = format!("{}:{}", hop.host, hop.port);
                     let permanent = failure.is_permanent();
                     last = Some(failure);
                     if permanent {
@@ -273,7 +275,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
         }
         let failure = last
             .unwrap_or_else(|| send::local_failure("4.4.1", "no host to connect to".into(), None));
-        ("none".to_owned(), vec![failure; indices.len()], None)
+        (relay, vec![failure; indices.len()], None)
     }
 
     /// After a round: bounces for `failed`, and the message removed when

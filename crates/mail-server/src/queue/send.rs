@@ -188,7 +188,7 @@ impl Session {
                             }
                             _ => {
                                 tried_tls = true;
-                                self.client.starttls().map_err(|e| self.misuse(&e))?;
+                                self.client.starttls().map_err(|e| self.refused(&e))?;
                                 continue;
                             }
                         }
@@ -231,7 +231,7 @@ impl Session {
                 *tried = true;
                 self.client
                     .auth_plain(None, user, password.as_bytes())
-                    .map_err(|e| self.misuse(&e))?;
+                    .map_err(|e| self.refused(&e))?;
                 Ok(false)
             }
             _ => Ok(true),
@@ -390,7 +390,7 @@ impl Session {
         match handshake {
             Ok(Ok(stream)) => {
                 self.stream = Stream::Tls(Box::new(stream));
-                self.client.tls_established().map_err(|e| self.misuse(&e))
+                self.client.tls_established().map_err(|e| self.refused(&e))
             }
             Ok(Err(e)) => Err(local_failure(
                 "4.7.5",
@@ -414,8 +414,20 @@ impl Session {
         )
     }
 
-    /// The machine refused a call: a message this server cannot send as it
-    /// is (a parameter the server lacks, such as SMTPUTF8).
+    /// The machine refused a call while the session was set up (AUTH the
+    /// server does not offer, or would take only in plaintext): a
+    /// temporary failure, as Postfix defers mail when a relay's SASL fails
+    /// (`4.7.0`); the mail waits for the relay or its settings to be fixed.
+    fn refused(&self, e: &smtp_proto::ClientError) -> Attempt {
+        local_failure(
+            "4.7.0",
+            format!("cannot set up the session with {}: {e}", self.relay),
+            Some(self.host.clone()),
+        )
+    }
+
+    /// The machine refused the transaction: a message this server cannot
+    /// send as it is (a parameter the server lacks, such as SMTPUTF8).
     fn misuse(&self, e: &smtp_proto::ClientError) -> Attempt {
         let permanent = matches!(e, smtp_proto::ClientError::NotOffered(_));
         local_failure(

@@ -12,6 +12,7 @@ mod peer;
 mod aiosmtpd;
 mod bounces;
 mod load;
+mod logs;
 mod retries;
 mod submission;
 

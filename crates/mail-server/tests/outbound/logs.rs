@@ -1,0 +1,87 @@
+//! The delivery logs: Postfix's `to=<...>, relay=host[ip]:port, delay=...,
+//! dsn=..., status=...` line in a span per message and per attempt, and
+//! never the smarthost's password.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use super::*;
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deliveries_are_logged_as_postfix_does() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    // The other tests of this binary log here too once it is set; this one
+    // looks for its own lines.
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .try_init()
+        .unwrap();
+
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::RejectRcpt("gone")).await;
+    let mut q = queue_settings(tmp.path(), &[]);
+    q.smarthost =
+        Some(Relay::new("127.0.0.1", peer.addr.port()).with_auth("relay", "hunter2-secret"));
+    let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], q).await;
+    // The peer offers neither STARTTLS nor AUTH: the password must not
+    // cross, and the attempt is deferred.
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["logs@d.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    let start = Instant::now();
+    loop {
+        let text = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+        if text.contains("to=<logs@d.test>") {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "{text}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    a.server.shutdown().await;
+
+    let text = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let line = text
+        .lines()
+        .find(|l| l.contains("to=<logs@d.test>"))
+        .unwrap();
+    assert!(line.contains("delivery{id="), "{line}");
+    assert!(line.contains("attempt{domain=d.test rcpts=1}"), "{line}");
+    let port = peer.addr.port();
+    let relay = format!("to=<logs@d.test>, relay=127.0.0.1:{port}, delay=");
+    assert!(line.contains(&relay), "{line}");
+    let status = format!(
+        ", dsn=4.7.0, status=deferred (cannot set up the session with \
+         127.0.0.1[127.0.0.1]:{port}: the server does not offer AUTH)"
+    );
+    assert!(line.ends_with(&status), "{line}");
+    assert!(!text.contains("hunter2"), "the password was logged");
+}
