@@ -157,7 +157,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
         let mut failed_now = Vec::new();
         for (domain, indices) in by_domain {
             let limit = self.limit(&domain);
-            let Ok(_permit) = limit.acquire().await else {
+            let Ok(permit) = limit.acquire().await else {
                 continue;
             };
             let started = Instant::now();
@@ -207,6 +207,8 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
             if let Some(session) = session {
                 session.close().await;
             }
+            drop(permit);
+            self.release_limit(&domain, limit);
         }
         // Expiry: what is still pending past the queue lifetime bounces.
         let lifetime =
@@ -371,6 +373,21 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
         }
     }
 
+    /// Forgets a destination's semaphore when no task holds it, so the map
+    /// does not grow with every domain ever sent to.
+    fn release_limit(&self, domain: &str, limit: Arc<Semaphore>) {
+        let mut limits = self
+            .limits
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Clones are made under this lock: the map's and this one left.
+        if Arc::strong_count(&limit) == 2 {
+            limits.remove(domain);
+        }
+    }
+
+    /// The semaphore that caps connections to `domain`
+    /// ([`QueueSettings::destination_concurrency`](super::QueueSettings::destination_concurrency)).
     fn limit(&self, domain: &str) -> Arc<Semaphore> {
         let mut limits = self
             .limits

@@ -19,6 +19,9 @@ pub(crate) enum Script {
     AlwaysTempFail,
     /// The end of the data is never answered.
     Stall,
+    /// Every transaction gets `250` after the data, this many milliseconds
+    /// late.
+    Slow(u64),
 }
 
 /// One transaction as the peer saw it.
@@ -34,6 +37,8 @@ pub(crate) struct Seen {
 pub(crate) struct Peer {
     pub(crate) addr: SocketAddr,
     seen: Arc<Mutex<Vec<Seen>>>,
+    /// Sessions open now, and the most at once.
+    sessions: Arc<Mutex<(usize, usize)>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -43,12 +48,34 @@ impl Peer {
         let addr = listener.local_addr().unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
+        let sessions = Arc::new(Mutex::new((0, 0)));
+        let count = sessions.clone();
         let task = tokio::spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
-                tokio::spawn(session(tcp, script, log.clone()));
+                let count = count.clone();
+                let log = log.clone();
+                tokio::spawn(async move {
+                    {
+                        let mut c = count.lock().unwrap();
+                        c.0 += 1;
+                        c.1 = c.1.max(c.0);
+                    }
+                    session(tcp, script, log).await;
+                    count.lock().unwrap().0 -= 1;
+                });
             }
         });
-        Self { addr, seen, task }
+        Self {
+            addr,
+            seen,
+            sessions,
+            task,
+        }
+    }
+
+    /// The most sessions that were open at once.
+    pub(crate) fn max_sessions(&self) -> usize {
+        self.sessions.lock().unwrap().1
     }
 
     pub(crate) fn transactions(&self) -> Vec<Seen> {
@@ -136,6 +163,9 @@ async fn session(tcp: tokio::net::TcpStream, script: Script, log: Arc<Mutex<Vec<
                     result: String::new(),
                 });
                 std::future::pending::<()>().await;
+            }
+            if let Script::Slow(ms) = script {
+                tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
             }
             let result = {
                 let mut seen = log.lock().unwrap();

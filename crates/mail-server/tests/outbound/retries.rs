@@ -153,3 +153,37 @@ async fn shutdown_leaves_a_delivery_in_flight_pending() {
     assert!(peer.transactions()[0].data.ends_with(MESSAGE.as_bytes()));
     a.server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_to_a_destination_are_capped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::Slow(300)).await;
+    let mut q = queue_settings(tmp.path(), &[("c.test", peer.addr)]);
+    q.destination_concurrency = 2;
+    let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], q).await;
+    // Six messages queued at once, each its own transaction.
+    let mut raw = common::Raw::connect(a.smtp).await;
+    raw.reply().await.unwrap();
+    raw.smtp("EHLO cap.test").await;
+    // "\0alice\0wonderland"
+    assert!(
+        raw.smtp("AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=")
+            .await
+            .starts_with("235")
+    );
+    for n in 0..6 {
+        assert!(
+            raw.smtp("MAIL FROM:<alice@a.test>")
+                .await
+                .starts_with("250")
+        );
+        assert!(raw.smtp("RCPT TO:<carol@c.test>").await.starts_with("250"));
+        assert!(raw.smtp("DATA").await.starts_with("354"));
+        let message = format!("Message-ID: <{n}@a.test>\r\n\r\nhi\r\n.");
+        assert!(raw.smtp(&message).await.starts_with("250"));
+    }
+    wait_for_empty_queue(&a.queue).await;
+    assert_eq!(peer.transactions().len(), 6);
+    assert_eq!(peer.max_sessions(), 2);
+    a.server.shutdown().await;
+}
