@@ -37,7 +37,8 @@ pub(crate) struct Seen {
 pub(crate) struct Peer {
     pub(crate) addr: SocketAddr,
     seen: Arc<Mutex<Vec<Seen>>>,
-    /// Sessions open now, and the most at once.
+    /// Transactions between the end of their data and its (late) reply
+    /// now, and the most at once ([`Script::Slow`]).
     sessions: Arc<Mutex<(usize, usize)>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -54,15 +55,7 @@ impl Peer {
             while let Ok((tcp, _)) = listener.accept().await {
                 let count = count.clone();
                 let log = log.clone();
-                tokio::spawn(async move {
-                    {
-                        let mut c = count.lock().unwrap();
-                        c.0 += 1;
-                        c.1 = c.1.max(c.0);
-                    }
-                    session(tcp, script, log).await;
-                    count.lock().unwrap().0 -= 1;
-                });
+                tokio::spawn(session(tcp, script, log, count));
             }
         });
         Self {
@@ -73,8 +66,9 @@ impl Peer {
         }
     }
 
-    /// The most sessions that were open at once.
-    pub(crate) fn max_sessions(&self) -> usize {
+    /// The most transactions that waited for their reply at once
+    /// ([`Script::Slow`]).
+    pub(crate) fn max_in_flight(&self) -> usize {
         self.sessions.lock().unwrap().1
     }
 
@@ -96,7 +90,12 @@ fn path(line: &str) -> String {
     line[start..end].to_owned()
 }
 
-async fn session(tcp: tokio::net::TcpStream, script: Script, log: Arc<Mutex<Vec<Seen>>>) {
+async fn session(
+    tcp: tokio::net::TcpStream,
+    script: Script,
+    log: Arc<Mutex<Vec<Seen>>>,
+    in_flight: Arc<Mutex<(usize, usize)>>,
+) {
     let (read, mut write) = tcp.into_split();
     let mut lines = BufReader::new(read);
     send(&mut write, "220 peer.test ESMTP\r\n").await;
@@ -165,7 +164,15 @@ async fn session(tcp: tokio::net::TcpStream, script: Script, log: Arc<Mutex<Vec<
                 std::future::pending::<()>().await;
             }
             if let Script::Slow(ms) = script {
+                {
+                    let mut c = in_flight.lock().unwrap();
+                    c.0 += 1;
+                    c.1 = c.1.max(c.0);
+                }
                 tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+                // Before the reply: the client cannot start another
+                // transaction in its place until it has it.
+                in_flight.lock().unwrap().0 -= 1;
             }
             let result = {
                 let mut seen = log.lock().unwrap();

@@ -184,6 +184,6 @@ async fn connections_to_a_destination_are_capped() {
     }
     wait_for_empty_queue(&a.queue).await;
     assert_eq!(peer.transactions().len(), 6);
-    assert_eq!(peer.max_sessions(), 2);
+    assert_eq!(peer.max_in_flight(), 2);
     a.server.shutdown().await;
 }
