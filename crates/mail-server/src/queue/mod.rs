@@ -111,9 +111,9 @@ pub struct QueueSettings {
     /// but an 8-bit message goes as it is to a server without 8BITMIME
     /// (`send_8bit_without_8bitmime`: Postfix would convert it to 7 bits,
     /// which this crate does not do; bouncing it would lose mail that
-    /// nearly every server takes). A message with UTF-8 addresses or
-    /// header fields for a server without SMTPUTF8 bounces with `5.6.7`,
-    /// as in Postfix.
+    /// nearly every server takes). A message with UTF-8 addresses for a
+    /// server without SMTPUTF8 bounces with `5.6.7`, as in Postfix; UTF-8
+    /// in header fields alone does not ask for SMTPUTF8.
     pub client: smtp_proto::client::Options,
     /// How often the queue is checked for due messages and a flush request.
     /// Default 1 s, this crate's choice (Postfix's `queue_run_delay` is 300

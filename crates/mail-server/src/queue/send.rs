@@ -460,7 +460,8 @@ impl Attempt {
 }
 
 /// The machine's envelope for paths as queued (`<a@b>`, `<>`), with the
-/// parameters the message needs (8BITMIME, SMTPUTF8).
+/// parameters the message needs (SIZE, 8BITMIME; SMTPUTF8 for UTF-8
+/// addresses).
 fn envelope(
     from: &str,
     recipients: &[String],
@@ -476,10 +477,44 @@ fn envelope(
         ReversePath::Mailbox(mailbox(from)?)
     };
     let mut envelope = Envelope::new(from);
-    BodyNeeds::of(message).apply(&mut envelope.params);
+    // BODY=8BITMIME for an 8-bit message. SMTPUTF8 only where an address
+    // needs it (the client adds it then): UTF-8 in header fields alone does
+    // not ask for it, as Postfix's smtputf8_autodetect_classes leaves mail
+    // from SMTP clients, so such a message still reaches a server without
+    // SMTPUTF8.
+    let mut needs = BodyNeeds::of(message);
+    needs.utf8_headers = false;
+    needs.apply(&mut envelope.params);
     envelope.params.size = Some(message.len() as u64);
     for path in recipients {
         envelope = envelope.to(ForwardPath::Mailbox(mailbox(path)?));
     }
     Ok(envelope)
+}
+
+#[cfg(test)]
+mod tests {
+    use smtp_proto::Body;
+
+    use super::*;
+
+    #[test]
+    fn envelope_parameters_from_the_message() {
+        let rcpts = ["<bob@b.test>".to_owned(), "<carol@c.test>".to_owned()];
+        let plain = b"Subject: hi\r\n\r\nhello\r\n";
+        let e = envelope("<alice@a.test>", &rcpts, plain).unwrap();
+        assert_eq!(e.from.to_string(), "<alice@a.test>");
+        assert_eq!(e.recipients.len(), 2);
+        assert_eq!(
+            (e.params.body, e.params.size, e.params.smtputf8),
+            (None, Some(22), false)
+        );
+        // 8 bits, and UTF-8 in a header field: BODY=8BITMIME, no SMTPUTF8.
+        let utf8 = "Subject: caf\u{e9}\r\n\r\nna\u{ef}ve\r\n".as_bytes();
+        let e = envelope("<>", &rcpts[..1], utf8).unwrap();
+        assert_eq!(e.from, ReversePath::Null);
+        assert_eq!(e.params.body, Some(Body::EightBitMime));
+        assert!(!e.params.smtputf8);
+        assert!(envelope("<alice@a.test>", &["<not an address>".to_owned()], plain).is_err());
+    }
 }
