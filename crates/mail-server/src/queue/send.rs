@@ -3,7 +3,7 @@
 //! handshake when the machine asks, and feeds the body as the machine
 //! wants it.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -382,8 +382,13 @@ impl Session {
         let Stream::Plain(tcp) = std::mem::replace(&mut self.stream, Stream::Upgrading) else {
             return Err(self.lost("before the TLS handshake"));
         };
-        let name = ServerName::try_from(self.host.clone())
-            .unwrap_or_else(|_| ServerName::IpAddress(IpAddr::from([127, 0, 0, 1]).into()));
+        let Ok(name) = ServerName::try_from(self.host.clone()) else {
+            return Err(local_failure(
+                "4.7.5",
+                format!("{:?} is not a name TLS can verify", self.host),
+                Some(self.host.clone()),
+            ));
+        };
         let connector = TlsConnector::from(config.clone());
         let handshake =
             tokio::time::timeout(self.handshake_timeout, connector.connect(name, tcp)).await;
