@@ -234,6 +234,50 @@ struct Entry {
     held: bool,
 }
 
+/// A message queued by a transaction that has not answered yet: it is
+/// [`release`](Self::release)d to the runner with the `250`, or
+/// [`discard`](Self::discard)ed with a failure. Dropped without either
+/// (the session was cut off before its reply, so the client will send it
+/// again), it is discarded.
+#[derive(Debug)]
+pub(crate) struct Held {
+    outbound: Arc<Outbound>,
+    id: String,
+    settled: bool,
+}
+
+impl Held {
+    /// The queue id.
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The transaction succeeded: the runner may send the message.
+    pub(crate) fn release(mut self) {
+        self.settled = true;
+        self.outbound.release(&self.id);
+    }
+
+    /// The transaction failed: the message is removed.
+    pub(crate) async fn discard(mut self) {
+        self.settled = true;
+        self.outbound.discard(&self.id).await;
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if self.settled {
+            return;
+        }
+        tracing::info!(id = %self.id, "queue: the transaction ended without a reply; discarded");
+        self.outbound.lock().remove(&self.id);
+        if let Err(e) = self.outbound.dir.remove(&self.id) {
+            tracing::warn!(error = %e, "queue: cannot remove a discarded message");
+        }
+    }
+}
+
 /// The queue as the server's sessions and the runner share it.
 #[derive(Debug)]
 pub(crate) struct Outbound {
@@ -275,15 +319,14 @@ impl Outbound {
 
     /// Queues `message` from `from` (a reverse path, `<>` for a bounce) to
     /// `recipients` (forward paths), durably, under `id` or a variant of it
-    /// if that is taken; returns the id. It is held until
-    /// [`release`](Self::release)d.
+    /// if that is taken. It is held until [`Held::release`]d.
     pub(crate) async fn enqueue(
         self: &Arc<Self>,
         id: &str,
         from: String,
         recipients: Vec<String>,
         message: Bytes,
-    ) -> std::io::Result<String> {
+    ) -> std::io::Result<Held> {
         let now = now_ms();
         let id = self.fresh_id(id);
         let queued = QueuedMessage {
@@ -321,12 +364,16 @@ impl Outbound {
             let _ = self.dir.remove(&id);
             return Err(e);
         }
-        Ok(id)
+        Ok(Held {
+            outbound: self.clone(),
+            id,
+            settled: false,
+        })
     }
 
     /// The transaction that queued `id` answered `250`: the runner may send
     /// it.
-    pub(crate) fn release(&self, id: &str) {
+    fn release(&self, id: &str) {
         if let Some(entry) = self.lock().get_mut(id) {
             entry.held = false;
         }
@@ -334,7 +381,7 @@ impl Outbound {
     }
 
     /// The transaction that queued `id` failed after all: it is removed.
-    pub(crate) async fn discard(&self, id: &str) {
+    async fn discard(&self, id: &str) {
         self.lock().remove(id);
         let dir = self.dir.clone();
         let id = id.to_owned();
@@ -391,6 +438,63 @@ impl Outbound {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_held_message_is_released_discarded_or_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let outbound =
+            Arc::new(Outbound::open(QueueSettings::new(dir.path()), "mx.a.test").unwrap());
+        let queue = |o: &Outbound| {
+            let mut ids: Vec<(String, bool)> = o
+                .lock()
+                .iter()
+                .map(|(id, e)| (id.clone(), e.held))
+                .collect();
+            ids.sort();
+            ids
+        };
+        rt.block_on(async {
+            let enqueue = |id: &'static str| {
+                outbound.enqueue(
+                    id,
+                    "<a@a.test>".into(),
+                    vec!["<b@b.test>".into()],
+                    "x".into(),
+                )
+            };
+            let released = enqueue("A").await.unwrap();
+            let discarded = enqueue("B").await.unwrap();
+            let dropped = enqueue("C").await.unwrap();
+            // The same id again: another name, not the first's files.
+            let again = enqueue("A").await.unwrap();
+            assert_eq!(again.id(), "A-1");
+            assert_eq!(list_queue(dir.path()).unwrap().len(), 4);
+            released.release();
+            discarded.discard().await;
+            drop(dropped);
+            again.release();
+        });
+        assert_eq!(
+            queue(&outbound),
+            [("A".into(), false), ("A-1".into(), false)]
+        );
+        let on_disk: Vec<String> = list_queue(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        assert_eq!(on_disk, ["A", "A-1"]);
+        // A restart finds what was queued.
+        drop(outbound);
+        let reopened = Outbound::open(QueueSettings::new(dir.path()), "mx.a.test").unwrap();
+        assert_eq!(
+            queue(&reopened),
+            [("A".into(), false), ("A-1".into(), false)]
+        );
+    }
 
     #[test]
     fn backoff_doubles_between_postfix_limits() {

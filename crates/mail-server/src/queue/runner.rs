@@ -365,9 +365,9 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
             )
             .await
         {
-            Ok(id) => {
-                info!(id = %message.id, bounce = %id, "sender notified of non-delivery (queued)");
-                self.outbound.release(&id);
+            Ok(held) => {
+                info!(id = %message.id, bounce = %held.id(), "sender notified of non-delivery (queued)");
+                held.release();
             }
             Err(e) => warn!(id = %message.id, error = %e, "the bounce could not be queued"),
         }

@@ -460,12 +460,12 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> SmtpHandler<S, A> {
             }
             return Ok(());
         }
-        if let (Some(queue), Some(queued)) = (&self.shared.outbound, &queued) {
+        if let Some(queued) = queued {
             if failed.is_empty() {
-                info!(%id, queued = %queued, remote = t.remote().len(), "queued for delivery");
-                queue.release(queued);
+                info!(%id, queued = %queued.id(), remote = t.remote().len(), "queued for delivery");
+                queued.release();
             } else {
-                queue.discard(queued).await;
+                queued.discard().await;
             }
         }
         if failed.is_empty() {
@@ -510,7 +510,11 @@ impl<S: MailStore + LocalDelivery, A> SmtpHandler<S, A> {
 
     /// Queues the message for the transaction's recipients in other
     /// domains; `Ok(None)` when there are none. Held until released.
-    async fn enqueue(&self, t: &Incoming, message: &bytes::Bytes) -> Result<Option<String>, ()> {
+    async fn enqueue(
+        &self,
+        t: &Incoming,
+        message: &bytes::Bytes,
+    ) -> Result<Option<crate::queue::Held>, ()> {
         let (Some(queue), false) = (&self.shared.outbound, t.remote().is_empty()) else {
             return Ok(None);
         };
@@ -523,7 +527,7 @@ impl<S: MailStore + LocalDelivery, A> SmtpHandler<S, A> {
             )
             .await;
         match queued {
-            Ok(id) => Ok(Some(id)),
+            Ok(held) => Ok(Some(held)),
             Err(e) => {
                 warn!(id = t.id(), error = %e, "cannot queue the message");
                 Err(())
