@@ -236,6 +236,7 @@ mod deflate;
 mod driver;
 mod error;
 mod imap;
+mod login;
 mod pop3;
 mod running;
 mod server;

@@ -23,8 +23,8 @@ use super::append::AppendJob;
 use super::fetching::FetchJob;
 use super::select::Selected;
 use super::view::Style;
-use crate::connection::{Connection, Outbox};
-use crate::driver::{self, End, Handler, Machine, Step};
+use crate::connection::Connection;
+use crate::driver::{self, End, Handler, Step};
 use crate::server::Shared;
 
 /// The account type of a store.
@@ -32,44 +32,7 @@ pub(super) type AccountOf<S> = <S as MailStore>::Account;
 /// The mailbox type of a store.
 pub(super) type MailboxOf<S> = <AccountOf<S> as Account>::Mailbox;
 
-impl Machine for Server {
-    type Event = Event;
-
-    fn handle_input(&mut self, data: &[u8]) {
-        Self::handle_input(self, data);
-    }
-
-    fn handle_timeout(&mut self, now: Instant) {
-        Self::handle_timeout(self, now);
-    }
-
-    fn poll_transmit(&mut self, out: &mut Outbox) -> bool {
-        // Bodies leave as the store's own `Bytes`, without a copy.
-        match self.poll_transmit_bytes() {
-            Some(piece) => {
-                out.push(piece);
-                true
-            }
-            None => false,
-        }
-    }
-
-    fn poll_event(&mut self) -> Option<Event> {
-        Self::poll_event(self)
-    }
-
-    fn poll_timeout(&self) -> Option<Instant> {
-        Self::poll_timeout(self)
-    }
-
-    fn wants_read(&self) -> bool {
-        Self::wants_read(self)
-    }
-
-    fn is_closed(&self) -> bool {
-        Self::is_closed(self)
-    }
-}
+driver::machine_by_bytes!(Server, Event);
 
 /// The driver's entry point for one accepted connection.
 pub(crate) fn serve<S: MailStore, A: Authenticator>(
