@@ -137,6 +137,13 @@ impl<S: MailStore, A: Authenticator> Handler<Server> for Pop3Handler<S, A> {
             }
             Event::BodyRequested { message, lines } => self.body(machine, message, lines).await,
             Event::UpdateRequested { deleted } => self.update(machine, &deleted).await,
+            Event::Reset => {
+                // Dovecot's RSET forgets the session's \Seen marks too.
+                if let Some(drop) = &mut self.maildrop {
+                    drop.retrieved.clear();
+                }
+                Ok(())
+            }
             Event::CommandRejected { reply } => {
                 debug!(%reply, "command rejected");
                 Ok(())
