@@ -453,9 +453,9 @@ impl DotUnstuffer {
 /// clean CRLF or a dot after one: "this is CR" and "the next is LF"
 /// disagree (a bare CR or LF), or an LF is followed by a dot. The test is
 /// written so the compiler makes vector compares of it, with one branch per
-/// 256 octets, then per 64 where something showed; windows of 16 give a
-/// mask whose first set bit is the first odd pair, and a last window of 16
-/// overlaps the rest. Only the last two octets are read one by one.
+/// 256 octets, then per 64 and per 16 where something showed, and a last
+/// window of 16 that overlaps the rest; only the octets where something
+/// showed, or the last two, are read one by one.
 fn clean_segment(buf: &[u8]) -> (usize, bool) {
     let Some(&first) = buf.first() else {
         return (0, false);
@@ -470,20 +470,13 @@ fn clean_segment(buf: &[u8]) -> (usize, bool) {
     while i + 64 + 2 <= buf.len() && !odd_pairs::<64>(buf, i) {
         i += 64;
     }
-    while i + 16 + 2 <= buf.len() {
-        match odd_mask(buf, i) {
-            0 => i += 16,
-            mask => return odd_pair_at(buf, i + mask.trailing_zeros() as usize),
-        }
+    while i + 16 + 2 <= buf.len() && !odd_pairs::<16>(buf, i) {
+        i += 16;
     }
     // Fewer than 18 octets left, none odd yet: the last 16 pairs at once,
-    // overlapping pairs known to be clean, leave two octets to read.
-    if buf.len() >= 16 + 2 {
-        let at = buf.len() - 18;
-        match odd_mask(buf, at) {
-            0 => i = buf.len() - 2,
-            mask => return odd_pair_at(buf, at + mask.trailing_zeros() as usize),
-        }
+    // overlapping what was checked, leave two octets to read.
+    if i + 16 + 2 > buf.len() && buf.len() >= 16 + 2 && !odd_pairs::<16>(buf, buf.len() - 18) {
+        i = buf.len() - 2;
     }
     // One by one from here: the pairs before `i` are clean.
     while let Some(&b) = buf.get(i) {
@@ -508,17 +501,6 @@ fn clean_segment(buf: &[u8]) -> (usize, bool) {
     (buf.len(), false)
 }
 
-/// What the first odd pair of neighbours, at `p` (with an octet after
-/// it), says: a CRLF that a dot follows ends the segment after the LF;
-/// anything else is a bare CR or LF.
-fn odd_pair_at(buf: &[u8], p: usize) -> (usize, bool) {
-    if buf[p] == b'\r' && buf[p + 1] == b'\n' {
-        (p + 2, false)
-    } else {
-        (0, true)
-    }
-}
-
 /// Whether, among the `N` pairs of neighbours from `at`, a CR is not
 /// followed by LF, an LF not preceded by CR, or an LF followed by a dot
 /// (`buf` holds `at + N + 2` octets).
@@ -533,22 +515,6 @@ fn odd_pairs<const N: usize>(buf: &[u8], at: usize) -> bool {
         odd |= u8::from((a == b'\r') ^ lf) | u8::from(lf & (c == b'.'));
     }
     odd != 0
-}
-
-/// [`odd_pairs`] for 16 pairs from `at`, as a mask with a bit per pair
-/// (`buf` holds `at + 18` octets).
-#[inline(always)]
-fn odd_mask(buf: &[u8], at: usize) -> u16 {
-    let this = &buf[at..at + 16];
-    let next = &buf[at + 1..at + 17];
-    let after = &buf[at + 2..at + 18];
-    let mut mask = 0u16;
-    for (j, ((&a, &b), &c)) in this.iter().zip(next).zip(after).enumerate() {
-        let lf = b == b'\n';
-        let odd = ((a == b'\r') ^ lf) | (lf & (c == b'.'));
-        mask |= u16::from(odd) << j;
-    }
-    mask
 }
 
 /// Reads the octets of one BDAT chunk (RFC 3030 §2): exactly as many as the
