@@ -54,6 +54,53 @@ pub(crate) trait Machine: Send {
     fn tls_started(&mut self) {}
 }
 
+/// [`Machine`] for a server machine whose methods have the trait's names
+/// and that hands its output out as `Bytes` (`poll_transmit_bytes`): the
+/// message bodies of POP3 and IMAP leave as the store's own buffers,
+/// without a copy.
+macro_rules! machine_by_bytes {
+    ($server:ty, $event:ty) => {
+        impl $crate::driver::Machine for $server {
+            type Event = $event;
+
+            fn handle_input(&mut self, data: &[u8]) {
+                Self::handle_input(self, data);
+            }
+
+            fn handle_timeout(&mut self, now: std::time::Instant) {
+                Self::handle_timeout(self, now);
+            }
+
+            fn poll_transmit(&mut self, out: &mut $crate::connection::Outbox) -> bool {
+                match self.poll_transmit_bytes() {
+                    Some(piece) => {
+                        out.push(piece);
+                        true
+                    }
+                    None => false,
+                }
+            }
+
+            fn poll_event(&mut self) -> Option<$event> {
+                Self::poll_event(self)
+            }
+
+            fn poll_timeout(&self) -> Option<std::time::Instant> {
+                Self::poll_timeout(self)
+            }
+
+            fn wants_read(&self) -> bool {
+                Self::wants_read(self)
+            }
+
+            fn is_closed(&self) -> bool {
+                Self::is_closed(self)
+            }
+        }
+    };
+}
+pub(crate) use machine_by_bytes;
+
 /// What the driver does after an event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Step {

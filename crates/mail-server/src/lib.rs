@@ -244,6 +244,7 @@ mod deflate;
 mod driver;
 mod error;
 mod imap;
+mod login;
 mod pop3;
 pub mod queue;
 mod running;

@@ -84,6 +84,12 @@ pub struct Settings {
     /// `["localhost"]`. The [`Users`](crate::Users) authenticator has its
     /// own list, for logins as `name@domain`; give both the same domains.
     pub local_domains: Vec<String>,
+    /// The local user who gets the mail for `postmaster` (RFC 5321 §4.5.1:
+    /// every server must take `<Postmaster>` and `postmaster@` its
+    /// domains) when no user has that name: Postfix's `postmaster: root`
+    /// alias. Default `None`: without a `postmaster` user such mail is
+    /// refused as for any unknown user.
+    pub postmaster: Option<String>,
     /// When passwords may cross without TLS. Default
     /// [`PlaintextAuth::TlsOrLoopback`], Dovecot's
     /// `disable_plaintext_auth = yes` with loopback counted as secure.
@@ -152,6 +158,7 @@ impl Default for Settings {
         Self {
             hostname: "localhost".to_owned(),
             local_domains: vec!["localhost".to_owned()],
+            postmaster: None,
             plaintext_auth: PlaintextAuth::default(),
             auth_failure_delay: Duration::from_secs(2),
             max_connections: 1000,
@@ -284,6 +291,12 @@ impl<S: MailStore, A: Authenticator> MailServerBuilder<S, A> {
             addr,
             imap::serve::<S, A>,
         );
+        self
+    }
+
+    /// Who gets the mail for `postmaster` ([`Settings::postmaster`]).
+    pub fn postmaster(mut self, user: impl Into<String>) -> Self {
+        self.settings.postmaster = Some(user.into());
         self
     }
 

@@ -584,3 +584,41 @@ async fn envelope_and_bodystructure_as_dovecot_gives_them() {
     c.imap("z", "LOGOUT").await;
     server.shutdown().await;
 }
+
+/// RFC 2180 §3.3: a session whose selected mailbox another session deletes
+/// cannot be told in any other way, so it ends with Dovecot's BYE, in IDLE
+/// at once, and at the next command otherwise.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_the_selected_mailbox_elsewhere_ends_the_session_with_bye() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path(), Setup::default()).await;
+    let bye = "* BYE Selected mailbox was deleted, have to disconnect.";
+    let mut b = alice(&server).await;
+    for name in ["Work", "Play"] {
+        assert_eq!(
+            b.imap("c", &format!("CREATE {name}")).await,
+            ["c OK Create completed."]
+        );
+    }
+
+    // In IDLE: the BYE comes without the client asking.
+    let mut a = alice(&server).await;
+    a.imap("s", "SELECT Work").await;
+    a.send(b"i IDLE\r\n").await;
+    assert_eq!(a.imap_line().await.unwrap(), "+ idling");
+    assert_eq!(b.imap("d", "DELETE Work").await, ["d OK Delete completed."]);
+    let line = a.line_within(Duration::from_secs(2)).await.unwrap();
+    assert_eq!(line.as_deref(), Some(bye));
+    assert_eq!(a.line_within(Duration::from_secs(2)).await, Ok(None));
+
+    // Between commands: at the next one, which gets no tagged answer.
+    let mut a = alice(&server).await;
+    a.imap("s", "SELECT Play").await;
+    assert_eq!(b.imap("d", "DELETE Play").await, ["d OK Delete completed."]);
+    a.send(b"n NOOP\r\n").await;
+    let line = a.line_within(Duration::from_secs(2)).await.unwrap();
+    assert_eq!(line.as_deref(), Some(bye));
+    assert_eq!(a.line_within(Duration::from_secs(2)).await, Ok(None));
+    // The other session goes on.
+    assert_eq!(b.imap("n", "NOOP").await, ["n OK NOOP completed"]);
+}

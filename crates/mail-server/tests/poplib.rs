@@ -315,4 +315,18 @@ async fn retr_marks_seen_at_the_end_of_the_session_as_dovecot_does() {
     drop(pop);
     server.wait_idle().await;
     assert_eq!(seen().await, [true, true]);
+
+    // RSET forgets the session's marks with its DELEs (Dovecot's cmd_rset
+    // clears its seen bitmask): what was read before it stays unread.
+    server
+        .deliver("alice", b"Subject: 4\r\n\r\nbody 4\r\n")
+        .await;
+    let mut pop = Raw::connect(server.pop3).await;
+    pop.line().await.unwrap();
+    assert_eq!(pop.login(ALICE).await, "+OK Logged in.");
+    assert!(pop.multiline("RETR 3").await.0.starts_with("+OK "));
+    assert_eq!(pop.command("RSET").await, "+OK");
+    assert!(pop.multiline("RETR 1").await.0.starts_with("+OK "));
+    assert_eq!(pop.command("QUIT").await, "+OK Logging out.");
+    assert_eq!(seen().await, [true, true, false]);
 }

@@ -658,3 +658,18 @@ fn refusals_are_reported() {
         .collect();
     assert_eq!(replies, ["There's no message 7.", "Unknown command: FROB"]);
 }
+
+/// RSET (RFC 1939 §5) unmarks every DELE, and tells the application, which
+/// may hold marks of its own for the session (Dovecot forgets the \Seen
+/// flags RETR would set).
+#[test]
+fn rset_unmarks_and_reports_it() {
+    let mut h = logged_in(&[5, 7]);
+    h.take_events();
+    assert_eq!(h.send("DELE 1\r\n"), "+OK Marked to be deleted.\r\n");
+    assert_eq!(h.send("STAT\r\n"), "+OK 1 7\r\n");
+    assert!(h.take_events().is_empty());
+    assert_eq!(h.send("RSET\r\n"), "+OK\r\n");
+    assert!(matches!(&h.take_events()[..], [Event::Reset]));
+    assert_eq!(h.send("STAT\r\n"), "+OK 2 12\r\n");
+}

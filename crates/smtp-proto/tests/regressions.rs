@@ -184,3 +184,30 @@ fn auth_response_of_12000_octets() {
     assert_eq!(h.send(&format!("AUTH PLAIN {response}\r\n")), "");
     assert!(matches!(events(&mut h)[..], [Event::AuthRequested { .. }]));
 }
+
+/// Found by the `smtp_reply` fuzz target: an EHLO reply from a server named
+/// `2.0.0`, one of whose later lines starts with `2.0.0` too. The code
+/// is not on every line, so it is no code (RFC 2034 §4) and each line keeps
+/// its text; the reply encodes and reads back the same.
+#[test]
+fn ehlo_reply_from_a_server_named_like_a_status_code() {
+    let wire = b"250-2.0.0 greets you\r\n250-PIPELINING\r\n250 2.0.0 SIZE 100\r\n";
+    let (reply, used) = smtp_proto::decode::reply(wire).unwrap();
+    assert_eq!(used, wire.len());
+    assert_eq!(reply.enhanced(), None);
+    let ehlo = smtp_proto::EhloReply::from_reply(&reply).unwrap();
+    assert_eq!(ehlo.domain(), "2.0.0");
+    assert_eq!(ehlo.greeting(), "greets you");
+    let lines: Vec<String> = ehlo
+        .capabilities()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(lines, ["PIPELINING", "2.0.0 SIZE 100"]);
+
+    let mut out = bytes::BytesMut::new();
+    smtp_proto::encode::ehlo_reply(&ehlo, &mut out);
+    assert_eq!(&out[..], &wire[..]);
+    let (again, _) = smtp_proto::decode::reply(&out).unwrap();
+    assert_eq!(smtp_proto::EhloReply::from_reply(&again).unwrap(), ehlo);
+}

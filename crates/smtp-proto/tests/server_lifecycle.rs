@@ -105,17 +105,8 @@ fn message_waiting(
     h.output();
     h.send(if lmtp { "LHLO c\r\n" } else { "EHLO c\r\n" });
     h.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\nRCPT TO:<c@example.org>\r\nDATA\r\n");
-    h.answers = Answers::Manual;
-    h.events.clear();
-    h.send("hi\r\n.\r\n");
-    let events = h.take_events();
-    let Some(Event::MessageReceived {
-        txn, recipients, ..
-    }) = events.last()
-    else {
-        panic!("{events:?}")
-    };
-    (h, *txn, recipients.clone())
+    let (txn, recipients) = h.message_waiting("hi\r\n.\r\n");
+    (h, txn, recipients)
 }
 
 #[test]

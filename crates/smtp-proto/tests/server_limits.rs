@@ -102,17 +102,8 @@ fn lmtp_message(
     }
     batch.push_str("DATA\r\n");
     h.send(&batch);
-    h.answers = Answers::Manual;
-    h.events.clear();
-    h.send("hello\r\n.\r\n");
-    let events = h.take_events();
-    let Some(Event::MessageReceived {
-        txn, recipients, ..
-    }) = events.last()
-    else {
-        panic!("{events:?}")
-    };
-    (h, *txn, recipients.clone())
+    let (txn, recipients) = h.message_waiting("hello\r\n.\r\n");
+    (h, txn, recipients)
 }
 
 #[test]

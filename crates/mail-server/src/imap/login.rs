@@ -11,6 +11,7 @@ use mailbox_traits::{
 use tracing::{debug, info, warn};
 
 use super::session::{Session, log_refusal};
+use crate::login::{Attempt, Verdict};
 
 /// The mailboxes every account has, with their special use (RFC 6154),
 /// made at first login if missing, as Dovecot's `auto = create` does;
@@ -27,39 +28,30 @@ impl<S: MailStore, A: Authenticator> Session<S, A> {
     /// LOGIN or AUTHENTICATE PLAIN: checked by the authenticator; a failure
     /// is answered after [`Settings::auth_failure_delay`](crate::Settings).
     pub(super) async fn login(&mut self, m: &mut Server, credentials: Credentials) {
-        let auth = &self.shared.auth;
-        let (login, verified) = match credentials {
-            Credentials::Login { username, password } => {
-                let password = Password::new(password.into_inner());
-                let verified = auth.verify_password(&username, &password).await;
-                (username, verified)
-            }
+        let attempt = match credentials {
+            Credentials::Login { username, password } => Attempt::Password {
+                login: username,
+                password: Password::new(password.into_inner()),
+            },
             Credentials::Plain {
                 authzid,
                 authcid,
                 password,
-            } => {
-                let password = Password::new(password.into_inner());
-                let verified = auth
-                    .authenticate_plain(authzid.as_deref(), &authcid, &password)
-                    .await;
-                (authcid, verified)
-            }
-            _ => (String::new(), Ok(None)),
+            } => Attempt::Plain {
+                authzid,
+                authcid,
+                password: Password::new(password.into_inner()),
+            },
+            _ => Attempt::Unverifiable {
+                login: String::new(),
+            },
         };
-        let user = match verified {
-            Ok(Some(user)) => user,
-            Ok(None) => {
-                // `?`: the name is the client's; escaped, it cannot forge a
-                // log line.
-                info!(login = ?login, "login failed");
-                tokio::time::sleep(self.shared.settings.auth_failure_delay).await;
+        let user = match self.shared.verify(attempt).await {
+            Verdict::User(user) => user,
+            Verdict::Refused => {
                 return log_refusal(m.login_failed(LoginFailure::InvalidCredentials));
             }
-            Err(e) => {
-                warn!(login = ?login, error = %e, "authentication backend failed");
-                return log_refusal(m.login_failed(LoginFailure::Unavailable));
-            }
+            Verdict::Unavailable => return log_refusal(m.login_failed(LoginFailure::Unavailable)),
         };
         match self.open_account(&user).await {
             Ok(account) => {

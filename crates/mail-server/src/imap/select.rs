@@ -32,9 +32,11 @@ pub(super) struct Selected<M> {
     /// Opened by EXAMINE.
     pub(super) read_only: bool,
     pub(super) view: View,
-    /// The store's change feed; `None` once it ended (the mailbox was
-    /// deleted) or could not be had.
+    /// The store's change feed; `None` once it ended or could not be had.
     feed: Option<Feed>,
+    /// The feed ended: the store says the mailbox was deleted (or renamed
+    /// away) under the session.
+    pub(super) gone: bool,
     /// What `$` stands for (RFC 5182): the UIDs the last SEARCH saved.
     pub(super) saved: Vec<Uid>,
 }
@@ -61,8 +63,9 @@ impl<M: Mailbox> Selected<M> {
             match tokio::task::unconstrained(feed.stream().next()).now_or_never() {
                 Some(Some(change)) => self.view.apply(change),
                 Some(None) => {
-                    debug!(mailbox = %self.name, "change feed ended");
+                    debug!(mailbox = %self.name, "change feed ended: the mailbox is gone");
                     self.feed = None;
+                    self.gone = true;
                     return;
                 }
                 None => return,
@@ -99,7 +102,9 @@ impl<M: Mailbox> Selected<M> {
                     got = true;
                 }
                 Poll::Ready(None) => {
+                    debug!(mailbox = %self.name, "change feed ended: the mailbox is gone");
                     self.feed = None;
+                    self.gone = true;
                     return Poll::Ready(());
                 }
                 Poll::Pending => break,
@@ -186,6 +191,7 @@ impl<S: MailStore, A: Authenticator> Session<S, A> {
             read_only: examine,
             view,
             feed,
+            gone: false,
             saved: Vec::new(),
         });
         log_refusal(m.ok(tag));

@@ -23,8 +23,8 @@ use super::append::AppendJob;
 use super::fetching::FetchJob;
 use super::select::Selected;
 use super::view::Style;
-use crate::connection::{Connection, Outbox};
-use crate::driver::{self, End, Handler, Machine, Step};
+use crate::connection::Connection;
+use crate::driver::{self, End, Handler, Step};
 use crate::server::Shared;
 
 /// The account type of a store.
@@ -32,44 +32,7 @@ pub(super) type AccountOf<S> = <S as MailStore>::Account;
 /// The mailbox type of a store.
 pub(super) type MailboxOf<S> = <AccountOf<S> as Account>::Mailbox;
 
-impl Machine for Server {
-    type Event = Event;
-
-    fn handle_input(&mut self, data: &[u8]) {
-        Self::handle_input(self, data);
-    }
-
-    fn handle_timeout(&mut self, now: Instant) {
-        Self::handle_timeout(self, now);
-    }
-
-    fn poll_transmit(&mut self, out: &mut Outbox) -> bool {
-        // Bodies leave as the store's own `Bytes`, without a copy.
-        match self.poll_transmit_bytes() {
-            Some(piece) => {
-                out.push(piece);
-                true
-            }
-            None => false,
-        }
-    }
-
-    fn poll_event(&mut self) -> Option<Event> {
-        Self::poll_event(self)
-    }
-
-    fn poll_timeout(&self) -> Option<Instant> {
-        Self::poll_timeout(self)
-    }
-
-    fn wants_read(&self) -> bool {
-        Self::wants_read(self)
-    }
-
-    fn is_closed(&self) -> bool {
-        Self::is_closed(self)
-    }
-}
+driver::machine_by_bytes!(Server, Event);
 
 /// The driver's entry point for one accepted connection.
 pub(crate) fn serve<S: MailStore, A: Authenticator>(
@@ -206,7 +169,7 @@ impl<S: MailStore, A: Authenticator> Handler<Server> for Session<S, A> {
         }
         if self.fetch.is_some() {
             self.fetch_more(m).await;
-        } else if self.idle {
+        } else if self.idle || self.selected.as_ref().is_some_and(|sel| sel.gone) {
             self.sync(m).await;
         }
         Step::Continue
@@ -250,15 +213,18 @@ impl<S: MailStore, A: Authenticator> Session<S, A> {
             // As Dovecot, the view catches up with the store before each
             // command: messages another session added are announced, so
             // the command (a UID FETCH of a UID learnt elsewhere) sees them.
-            self.sync(m).await;
+            if !self.sync(m).await {
+                return;
+            }
         }
         match body {
             CommandBody::Noop | CommandBody::Check => {
                 if let Some(sel) = &mut self.selected {
                     sel.catch_up().await;
                 }
-                self.sync(m).await;
-                log_refusal(m.ok(&tag));
+                if self.sync(m).await {
+                    log_refusal(m.ok(&tag));
+                }
             }
             CommandBody::Id(params) => self.id(m, &tag, params.as_deref()),
             CommandBody::Namespace => self.namespace(m, &tag),
@@ -370,14 +336,23 @@ impl<S: MailStore, A: Authenticator> Session<S, A> {
         }
     }
 
-    /// Takes in what the change feed has, and sends the client every update
-    /// the machine allows now.
-    pub(super) async fn sync(&mut self, m: &mut Server) {
+    /// Sends the selected mailbox's pending updates, as far as the machine
+    /// allows now. If the mailbox was deleted under the session, ends it
+    /// with Dovecot's `* BYE Selected mailbox was deleted, have to
+    /// disconnect.` (RFC 2180 §3.3: a client cannot be told any other way)
+    /// and returns `false`.
+    pub(super) async fn sync(&mut self, m: &mut Server) -> bool {
         let style = self.style(m);
         let Some(sel) = &mut self.selected else {
-            return;
+            return true;
         };
         sel.absorb();
+        if sel.gone {
+            info!(mailbox = %sel.name, "the selected mailbox was deleted: disconnecting");
+            self.selected = None;
+            m.bye("Selected mailbox was deleted, have to disconnect.");
+            return false;
+        }
         if sel.view.lagged {
             match sel.mailbox.snapshot(mailbox_traits::Access::ReadOnly).await {
                 Ok(snapshot) => sel.view.resync(snapshot),
@@ -398,12 +373,14 @@ impl<S: MailStore, A: Authenticator> Session<S, A> {
             }
             sel.view.sent(update);
         }
+        true
     }
 
     /// Sends pending updates, then completes `tag`.
     pub(super) async fn finish(&mut self, m: &mut Server, tag: &Tag<'_>, c: Completion<'_>) {
-        self.sync(m).await;
-        log_refusal(m.complete(tag, c));
+        if self.sync(m).await {
+            log_refusal(m.complete(tag, c));
+        }
     }
 }
 

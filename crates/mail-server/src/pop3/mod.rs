@@ -34,50 +34,15 @@ use pop3_proto::MessageNumber;
 use pop3_proto::server::{BodyFailure, Credentials, Event, LoginFailure, Server};
 use tracing::{debug, info, warn};
 
-use crate::connection::{Connection, Outbox};
-use crate::driver::{self, End, Handler, Machine, Step};
+use crate::connection::Connection;
+use crate::driver::{self, End, Handler, Step};
+use crate::login::{Attempt, Verdict};
 use crate::server::Shared;
 
 use lock::Pop3Lock;
 pub(crate) use lock::Pop3Locks;
 
-impl Machine for Server {
-    type Event = Event;
-
-    fn handle_input(&mut self, data: &[u8]) {
-        Self::handle_input(self, data);
-    }
-
-    fn handle_timeout(&mut self, now: Instant) {
-        Self::handle_timeout(self, now);
-    }
-
-    fn poll_transmit(&mut self, out: &mut Outbox) -> bool {
-        match self.poll_transmit_bytes() {
-            Some(piece) => {
-                out.push(piece);
-                true
-            }
-            None => false,
-        }
-    }
-
-    fn poll_event(&mut self) -> Option<Event> {
-        Self::poll_event(self)
-    }
-
-    fn poll_timeout(&self) -> Option<Instant> {
-        Self::poll_timeout(self)
-    }
-
-    fn wants_read(&self) -> bool {
-        Self::wants_read(self)
-    }
-
-    fn is_closed(&self) -> bool {
-        Self::is_closed(self)
-    }
-}
+driver::machine_by_bytes!(Server, Event);
 
 /// The driver's entry point for one accepted connection.
 pub(crate) fn serve<S: MailStore, A: Authenticator>(
@@ -172,6 +137,13 @@ impl<S: MailStore, A: Authenticator> Handler<Server> for Pop3Handler<S, A> {
             }
             Event::BodyRequested { message, lines } => self.body(machine, message, lines).await,
             Event::UpdateRequested { deleted } => self.update(machine, &deleted).await,
+            Event::Reset => {
+                // Dovecot's RSET forgets the session's \Seen marks too.
+                if let Some(drop) = &mut self.maildrop {
+                    drop.retrieved.clear();
+                }
+                Ok(())
+            }
             Event::CommandRejected { reply } => {
                 debug!(%reply, "command rejected");
                 Ok(())
@@ -197,40 +169,29 @@ impl<S: MailStore, A: Authenticator> Pop3Handler<S, A> {
         machine: &mut Server,
         credentials: Credentials,
     ) -> Result<(), pop3_proto::ServerError> {
-        let auth = &self.shared.auth;
-        let (login, verified) = match credentials {
-            Credentials::User { user, password } => {
-                let password = Password::new(password.into_inner());
-                let verified = auth.verify_password(&user, &password).await;
-                (user, verified)
-            }
+        let attempt = match credentials {
+            Credentials::User { user, password } => Attempt::Password {
+                login: user,
+                password: Password::new(password.into_inner()),
+            },
             Credentials::Plain {
                 authzid,
                 authcid,
                 password,
-            } => {
-                let password = Password::new(password.into_inner());
-                let verified = auth
-                    .authenticate_plain(authzid.as_deref(), &authcid, &password)
-                    .await;
-                (authcid, verified)
-            }
-            Credentials::Apop { user, .. } => (user, Ok(None)),
-            _ => (String::new(), Ok(None)),
+            } => Attempt::Plain {
+                authzid,
+                authcid,
+                password: Password::new(password.into_inner()),
+            },
+            Credentials::Apop { user, .. } => Attempt::Unverifiable { login: user },
+            _ => Attempt::Unverifiable {
+                login: String::new(),
+            },
         };
-        let user = match verified {
-            Ok(Some(user)) => user,
-            Ok(None) => {
-                // `?`: the name is the client's; escaped, it cannot forge a
-                // log line.
-                info!(login = ?login, "login failed");
-                tokio::time::sleep(self.shared.settings.auth_failure_delay).await;
-                return machine.login_failed(LoginFailure::InvalidCredentials);
-            }
-            Err(e) => {
-                warn!(login = ?login, error = %e, "authentication backend failed");
-                return machine.login_failed(LoginFailure::TemporaryFailure);
-            }
+        let user = match self.shared.verify(attempt).await {
+            Verdict::User(user) => user,
+            Verdict::Refused => return machine.login_failed(LoginFailure::InvalidCredentials),
+            Verdict::Unavailable => return machine.login_failed(LoginFailure::TemporaryFailure),
         };
         let Some(lock) = self.shared.pop3_locks.try_lock(&user) else {
             info!(%user, "login refused: maildrop in use");

@@ -38,6 +38,7 @@ use tracing::{debug, info, warn};
 use crate::Settings;
 use crate::connection::{Connection, Outbox};
 use crate::driver::{self, End, Handler, Machine, Step};
+use crate::login::{Attempt, Verdict};
 use crate::server::Shared;
 
 use incoming::{Failure, Incoming};
@@ -289,43 +290,32 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> SmtpHandler<S, A> {
         m: &mut Server,
         credentials: Credentials,
     ) -> Result<(), smtp_proto::ServerError> {
-        let auth = &self.shared.auth;
-        let (login, verified) = match credentials {
+        let attempt = match credentials {
             Credentials::Plain {
                 authzid,
                 authcid,
                 password,
-            } => {
-                let password = Password::new(password.into_inner());
-                let verified = auth
-                    .authenticate_plain(authzid.as_deref(), &authcid, &password)
-                    .await;
-                (authcid, verified)
-            }
-            Credentials::Login { username, password } => {
-                let password = Password::new(password.into_inner());
-                let verified = auth.verify_password(&username, &password).await;
-                (username, verified)
-            }
-            _ => (String::new(), Ok(None)),
+            } => Attempt::Plain {
+                authzid,
+                authcid,
+                password: Password::new(password.into_inner()),
+            },
+            Credentials::Login { username, password } => Attempt::Password {
+                login: username,
+                password: Password::new(password.into_inner()),
+            },
+            _ => Attempt::Unverifiable {
+                login: String::new(),
+            },
         };
-        match verified {
-            Ok(Some(user)) => {
+        match self.shared.verify(attempt).await {
+            Verdict::User(user) => {
                 info!(%user, "authenticated");
                 self.user = Some(user);
                 m.auth_succeeded()
             }
-            Ok(None) => {
-                // `?`: the name is the client's; escaped, it cannot forge a
-                // log line.
-                info!(login = ?login, "authentication failed");
-                tokio::time::sleep(self.shared.settings.auth_failure_delay).await;
-                m.auth_failed(Reply::AUTH_INVALID_CREDENTIALS)
-            }
-            Err(e) => {
-                warn!(login = ?login, error = %e, "authentication backend failed");
-                m.auth_failed(Reply::AUTH_TEMPORARY_FAILURE)
-            }
+            Verdict::Refused => m.auth_failed(Reply::AUTH_INVALID_CREDENTIALS),
+            Verdict::Unavailable => m.auth_failed(Reply::AUTH_TEMPORARY_FAILURE),
         }
     }
 

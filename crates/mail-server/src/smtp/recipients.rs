@@ -38,7 +38,9 @@ pub(crate) struct Client {
 ///
 /// - a mailbox in a local domain is looked up with
 ///   [`LocalDelivery::resolve_recipient`] (local part and domain);
-///   `<Postmaster>` (RFC 5321 §4.5.1) is the local user `postmaster`;
+///   `<Postmaster>` (RFC 5321 §4.5.1) is the local user `postmaster`, and
+///   it and `postmaster@` a local domain go to
+///   [`Settings::postmaster`] when there is no such user;
 /// - an unknown local user gets Postfix's `550 5.1.1 <addr>: Recipient
 ///   address rejected: User unknown in local recipient table`;
 /// - a mailbox elsewhere (another domain, an address literal) is relaying:
@@ -56,16 +58,14 @@ pub(crate) async fn route<S: LocalDelivery>(
     client: Client,
     to: &ForwardPath<'_>,
 ) -> Route {
-    let (address, local) = match to {
-        ForwardPath::Postmaster => (Cow::Borrowed("postmaster"), true),
+    let (address, local, postmaster) = match to {
+        ForwardPath::Postmaster => (Cow::Borrowed("postmaster"), true, true),
         ForwardPath::Mailbox(m) => {
             let local = m.address_literal().is_none() && settings.is_local_domain(m.domain());
-            let address = format!(
-                "{}@{}",
-                m.local_part_unquoted(),
-                m.domain().to_ascii_lowercase()
-            );
-            (Cow::Owned(address), local)
+            let local_part = m.local_part_unquoted();
+            let address = format!("{local_part}@{}", m.domain().to_ascii_lowercase());
+            let postmaster = local_part.eq_ignore_ascii_case("postmaster");
+            (Cow::Owned(address), local, postmaster)
         }
     };
     let path = to.to_string();
@@ -81,7 +81,13 @@ pub(crate) async fn route<S: LocalDelivery>(
             relay_denied(&path)
         });
     }
-    match store.resolve_recipient(&address).await {
+    let mut found = store.resolve_recipient(&address).await;
+    if let (Ok(None), true, false, Some(alias)) =
+        (&found, postmaster, client.lmtp, &settings.postmaster)
+    {
+        found = store.resolve_recipient(alias).await;
+    }
+    match found {
         Ok(Some(user)) => Route::Local(user),
         Ok(None) if client.lmtp => Route::Refused(unknown_lmtp(&path)),
         Ok(None) => Route::Refused(unknown_user(&path)),
@@ -193,10 +199,19 @@ mod tests {
     }
 
     fn decide(store: &MemoryStore, client: Client, path: &ForwardPath<'_>) -> Route {
+        decide_with(&settings(), store, client, path)
+    }
+
+    fn decide_with(
+        settings: &Settings,
+        store: &MemoryStore,
+        client: Client,
+        path: &ForwardPath<'_>,
+    ) -> Route {
         tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap()
-            .block_on(route(store, &settings(), client, path))
+            .block_on(route(store, settings, client, path))
     }
 
     const ANONYMOUS: Client = Client {
@@ -297,6 +312,50 @@ mod tests {
         assert!(
             refused(decide(&store, ANONYMOUS, &ForwardPath::Postmaster))
                 .starts_with("550 5.1.1 <Postmaster>:")
+        );
+    }
+
+    /// RFC 5321 §4.5.1: `<Postmaster>`, and `postmaster@` a local domain
+    /// in any case, reach the user the postmaster alias names when no user
+    /// is called so (Postfix's `postmaster: root`); a real `postmaster`
+    /// user comes first. LMTP takes local users only.
+    #[test]
+    fn postmaster_goes_to_the_alias() {
+        let store = MemoryStore::new();
+        let alice = store.add_user("alice", "pw").unwrap();
+        let with_alias = Settings {
+            postmaster: Some("alice".into()),
+            ..settings()
+        };
+        for path in [
+            ForwardPath::Postmaster,
+            to("postmaster@example.org"),
+            to("PostMaster@mail.test"),
+        ] {
+            assert_eq!(
+                decide_with(&with_alias, &store, ANONYMOUS, &path),
+                Route::Local(alice.clone()),
+                "{path}"
+            );
+            assert!(refused(decide(&store, ANONYMOUS, &path)).starts_with("550 5.1.1"));
+            assert!(
+                refused(decide_with(&with_alias, &store, LMTP, &path)).starts_with("550 5.1.1")
+            );
+        }
+        // Elsewhere's postmaster is relaying, alias or not.
+        assert!(
+            refused(decide_with(
+                &with_alias,
+                &store,
+                ANONYMOUS,
+                &to("postmaster@elsewhere.net")
+            ))
+            .starts_with("554 5.7.1")
+        );
+        let postmaster = store.add_user("postmaster", "pw").unwrap();
+        assert_eq!(
+            decide_with(&with_alias, &store, ANONYMOUS, &ForwardPath::Postmaster),
+            Route::Local(postmaster)
         );
     }
 

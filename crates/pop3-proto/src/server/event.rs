@@ -67,6 +67,11 @@ pub enum Event {
         /// The messages marked by DELE, in order.
         deleted: Vec<MessageNumber>,
     },
+    /// RSET: the DELE marks are gone (the server has done that). An
+    /// application that marks what RETR downloaded as read when the
+    /// session ends, as Dovecot does, forgets those marks too. For
+    /// information: nothing to answer.
+    Reset,
     /// The server answered a command with `-ERR` on its own: unknown, out of
     /// state, malformed, or naming no message. For logs.
     CommandRejected {

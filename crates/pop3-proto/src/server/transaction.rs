@@ -175,6 +175,7 @@ impl Server {
             Command::Rset => {
                 self.good();
                 self.session.undelete_all();
+                self.events.push_back(Event::Reset);
                 self.ok("");
             }
             Command::Noop => {

@@ -61,7 +61,9 @@ pub fn reply_line(line: &[u8]) -> Result<ReplyLine<'_>, DecodeError> {
 /// The first whole reply in `input`, and how many octets it took. Lines end
 /// in CRLF or a bare LF. An enhanced status code at the start of the first
 /// line (whose class matches the reply code's first digit) is taken out of
-/// the text, and out of each further line that repeats it.
+/// the text of every line when every line starts with it, as RFC 2034 §4
+/// has it; otherwise the reply has none and every line keeps its text (an
+/// EHLO reply whose host name reads as a code stays as it came).
 pub fn reply(input: &[u8]) -> Result<(Reply, usize), DecodeError> {
     let mut assembler = ReplyAssembler::new(usize::MAX, usize::MAX);
     let mut used = 0;
@@ -99,6 +101,9 @@ pub struct ReplyAssembler {
     max_octets: usize,
     code: Option<ReplyCode>,
     enhanced: Option<EnhancedCode>,
+    /// Every line so far started with `enhanced`.
+    repeated: bool,
+    /// The lines as they came, codes and all, joined by LF.
     text: String,
     lines: usize,
 }
@@ -112,6 +117,7 @@ impl ReplyAssembler {
             max_octets,
             code: None,
             enhanced: None,
+            repeated: false,
             text: String::new(),
             lines: 0,
         }
@@ -128,29 +134,23 @@ impl ReplyAssembler {
                 return Err(e);
             }
         };
-        let mut text = parsed.text;
+        let text = parsed.text;
         match self.code {
             None => {
                 self.code = Some(parsed.code);
                 let class = (parsed.code.get() / 100) as u8;
-                if let Some((enhanced, len)) = EnhancedCode::parse_prefix(text.as_bytes())
-                    && enhanced.class() == class
-                {
-                    self.enhanced = Some(enhanced);
-                    text = text[len..].strip_prefix(' ').unwrap_or(&text[len..]);
-                }
+                self.enhanced = EnhancedCode::parse_prefix(text.as_bytes())
+                    .map(|(enhanced, _)| enhanced)
+                    .filter(|enhanced| enhanced.class() == class);
+                self.repeated = self.enhanced.is_some();
             }
             Some(code) if code != parsed.code => {
                 self.reset();
                 return Err(DecodeError::at(0, ErrorKind::ReplyCodeMismatch));
             }
             Some(_) => {
-                if let Some(enhanced) = self.enhanced
-                    && let Some((again, len)) = EnhancedCode::parse_prefix(text.as_bytes())
-                    && again == enhanced
-                {
-                    text = text[len..].strip_prefix(' ').unwrap_or(&text[len..]);
-                }
+                self.repeated &= EnhancedCode::parse_prefix(text.as_bytes())
+                    .is_some_and(|(again, _)| Some(again) == self.enhanced);
                 self.text.push('\n');
             }
         }
@@ -164,7 +164,13 @@ impl ReplyAssembler {
             return Ok(None);
         }
         let code = self.code.take().unwrap_or(parsed.code);
-        let reply = Reply::from_checked(code, self.enhanced.take(), std::mem::take(&mut self.text));
+        let text = std::mem::take(&mut self.text);
+        let enhanced = self.enhanced.take().filter(|_| self.repeated);
+        let text = match enhanced {
+            Some(_) => without_codes(&text),
+            None => text,
+        };
+        let reply = Reply::from_checked(code, enhanced, text);
         self.lines = 0;
         Ok(Some(reply))
     }
@@ -177,7 +183,22 @@ impl ReplyAssembler {
     fn reset(&mut self) {
         self.code = None;
         self.enhanced = None;
+        self.repeated = false;
         self.text.clear();
         self.lines = 0;
     }
+}
+
+/// `text`'s lines, each without the enhanced status code it starts with and
+/// the space after it.
+fn without_codes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let len = EnhancedCode::parse_prefix(line.as_bytes()).map_or(0, |(_, len)| len);
+        out.push_str(line[len..].strip_prefix(' ').unwrap_or(&line[len..]));
+    }
+    out
 }

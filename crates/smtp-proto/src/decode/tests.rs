@@ -536,12 +536,24 @@ fn whole_replies() {
             &["No such user here"],
             "550 5.1.1 No such user here\r\n",
         ),
+        // RFC 2034 §4: the same code begins each line of a multi-line
+        // reply, and comes out of each.
         (
-            "250-2.1.5 one\r\n250-two\r\n250 2.1.5 three\r\n",
+            "250-2.1.5 one\r\n250-2.1.5 two\r\n250 2.1.5 three\r\n",
             250,
             Some("2.1.5"),
             &["one", "two", "three"],
             "250-2.1.5 one\r\n250-2.1.5 two\r\n250 2.1.5 three\r\n",
+        ),
+        // A line without it: no code, and every line as it came (the
+        // fuzzer's EHLO reply from a server named 2.0.0 with a keyword line
+        // that starts 2.0.0 too).
+        (
+            "250-2.1.5 one\r\n250-two\r\n250 2.1.5 three\r\n",
+            250,
+            None,
+            &["2.1.5 one", "two", "2.1.5 three"],
+            "250-2.1.5 one\r\n250-two\r\n250 2.1.5 three\r\n",
         ),
         // A class that does not match the code is text, not a status.
         (

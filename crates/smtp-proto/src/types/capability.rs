@@ -301,11 +301,16 @@ impl EhloReply {
         let Some(code) = reply.enhanced() else {
             return Self::parse_lines(reply.lines());
         };
-        let first = match reply.first_line() {
-            "" => code.to_string(),
-            first => format!("{code} {first}"),
-        };
-        Self::parse_lines(std::iter::once(first.as_str()).chain(reply.lines().skip(1)))
+        // Every line began with what read as a code (a host name such as
+        // `2.0.0`, and keywords after it): the lines as they came.
+        let lines: Vec<String> = reply
+            .lines()
+            .map(|line| match line {
+                "" => code.to_string(),
+                line => format!("{code} {line}"),
+            })
+            .collect();
+        Self::parse_lines(lines.iter().map(String::as_str))
     }
 
     /// The reply as a [`Reply`]; fails if a part holds a control octet.

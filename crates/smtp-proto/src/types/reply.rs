@@ -318,14 +318,16 @@ impl EnhancedCode {
     }
 }
 
-/// One to three digits at the start of `text`, not followed by a fourth.
+/// One to three digits at the start of `text`, not followed by a fourth,
+/// and without a leading zero (RFC 3463 §2: "Each numeric sub-code ... MUST
+/// be expressed without leading zero digits"), so a code has one spelling.
 fn digits_1_3(text: &[u8]) -> Option<(u16, usize)> {
     let len = text
         .iter()
         .take(4)
         .take_while(|b| b.is_ascii_digit())
         .count();
-    if len == 0 || len > 3 {
+    if len == 0 || len > 3 || (len > 1 && text[0] == b'0') {
         return None;
     }
     let value = text[..len]
@@ -676,6 +678,9 @@ mod tests {
         );
         for bad in [
             "3.0.0", "2.0", "2..0", "2.1000.0", "2.0.0.", "x.0.0", "2.0.0x", "",
+            // RFC 3463 §2: no leading zeros (the fuzzer's `2.0.021`, which
+            // would have read back as `2.0.21`).
+            "2.0.021", "2.00.0", "5.07.1",
         ] {
             assert!(bad.parse::<EnhancedCode>().is_err(), "{bad}");
         }

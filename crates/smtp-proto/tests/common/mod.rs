@@ -177,6 +177,26 @@ impl Harness {
             .collect()
     }
 
+    /// Sends the last of a body with the application answering by hand
+    /// from now on; returns the transaction and recipients of the
+    /// `MessageReceived` that waits for its answer.
+    pub(crate) fn message_waiting(
+        &mut self,
+        body_end: &str,
+    ) -> (smtp_proto::server::TxnId, Vec<smtp_proto::server::RcptId>) {
+        self.answers = Answers::Manual;
+        self.events.clear();
+        self.send(body_end);
+        let events = self.take_events();
+        let Some(Event::MessageReceived {
+            txn, recipients, ..
+        }) = events.last()
+        else {
+            panic!("{events:?}")
+        };
+        (*txn, recipients.clone())
+    }
+
     pub(crate) fn advance(&mut self, by: Duration) -> String {
         self.now += by;
         self.server.handle_timeout(self.now);
