@@ -1,6 +1,7 @@
 //! A handle on one open folder.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -144,9 +145,10 @@ impl Mailbox for MaildirMailbox {
         );
         ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let folder = self.folder.clone();
+        let polling = Arc::new(AtomicBool::new(false));
         Ok(Box::pin(stream::unfold(
-            (rx, ticker, folder),
-            |(mut rx, mut ticker, folder)| async move {
+            (rx, ticker, folder, polling),
+            |(mut rx, mut ticker, folder, polling)| async move {
                 loop {
                     tokio::select! {
                         received = rx.recv() => {
@@ -155,13 +157,22 @@ impl Mailbox for MaildirMailbox {
                                 Err(broadcast::error::RecvError::Lagged(_)) => Change::Lagged,
                                 Err(broadcast::error::RecvError::Closed) => return None,
                             };
-                            return Some((change, (rx, ticker, folder)));
+                            return Some((change, (rx, ticker, folder, polling)));
                         }
                         _ = ticker.tick() => {
-                            let f = folder.clone();
-                            let _ = tokio::task::spawn_blocking(move || f.poll_changes()).await;
                             if folder.is_closed() {
                                 return None;
+                            }
+                            // The look at the disk runs on its own, one at a
+                            // time: what it finds comes through the channel,
+                            // and changes made in this process meanwhile are
+                            // handed out at once, not after it.
+                            if !polling.swap(true, Ordering::AcqRel) {
+                                let (f, done) = (folder.clone(), polling.clone());
+                                drop(tokio::task::spawn_blocking(move || {
+                                    f.poll_changes();
+                                    done.store(false, Ordering::Release);
+                                }));
                             }
                         }
                     }
