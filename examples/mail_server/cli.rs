@@ -50,6 +50,12 @@ pub(crate) struct Cli {
     #[arg(long, value_name = "FILE")]
     pub(crate) users_file: Option<PathBuf>,
 
+    /// The user who gets the mail for postmaster (`<Postmaster>` and
+    /// `postmaster@` each domain) when no user has that name. Default: the
+    /// first user in name order.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) postmaster: Option<String>,
+
     /// SMTP listener (STARTTLS offered), or `off`: mail for the local
     /// domains from anyone; authentication required to send to other
     /// domains (port 25 or 587 on a real server).

@@ -33,12 +33,14 @@ mod setup;
 mod table;
 
 use std::io::BufRead;
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::Parser;
-use mail_server::{MailServer, RunningServer};
+use mail_server::{MailServer, MailServerBuilder, RunningServer, Users};
+use mailbox_maildir::MaildirStore;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, Listen};
 use crate::setup::Setup;
 
 #[tokio::main]
@@ -88,6 +90,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// The example's server builder.
+type Builder = MailServerBuilder<MaildirStore, Users>;
+
 /// Sets up the data directory and starts the listeners; returns the server
 /// and the settings table to print.
 async fn start(cli: &Cli) -> Result<(RunningServer, String), Box<dyn std::error::Error>> {
@@ -98,46 +103,37 @@ async fn start(cli: &Cli) -> Result<(RunningServer, String), Box<dyn std::error:
         .tls(setup.tls.clone())
         .sender_login_match(cli.sender_login_match)
         .outbound(queue::settings(cli)?);
-    if let Some(addr) = cli.smtp.0 {
-        builder = builder.smtp(addr);
+    // The first user in name order gets postmaster's mail unless one is
+    // named (RFC 5321 §4.5.1: every server takes mail for postmaster).
+    let postmaster = cli
+        .postmaster
+        .clone()
+        .or_else(|| setup.users.users().first().map(ToString::to_string));
+    if let Some(user) = postmaster {
+        builder = builder.postmaster(user);
     }
-    if let Some(addr) = cli.submission.0 {
-        builder = builder.submission(addr);
-    }
-    if let Some(addr) = cli.smtps.0 {
-        builder = builder.smtps(addr);
-    }
-    if let Some(addr) = cli.lmtp.0 {
-        builder = builder.lmtp(addr);
-    }
-    if let Some(addr) = cli.pop3.0 {
-        builder = builder.pop3(addr);
-    }
-    if let Some(addr) = cli.pop3s.0 {
-        builder = builder.pop3s(addr);
-    }
-    if let Some(addr) = cli.imap.0 {
-        builder = builder.imap(addr);
-    }
-    if let Some(addr) = cli.imaps.0 {
-        builder = builder.imaps(addr);
-    }
-    let served = [
-        cli.smtp,
-        cli.submission,
-        cli.smtps,
-        cli.lmtp,
-        cli.pop3,
-        cli.pop3s,
-        cli.imap,
-        cli.imaps,
+    type Listener = fn(Builder, SocketAddr) -> Builder;
+    let listeners: [(Listen, Listener); 8] = [
+        (cli.smtp, Builder::smtp),
+        (cli.submission, Builder::submission),
+        (cli.smtps, Builder::smtps),
+        (cli.lmtp, Builder::lmtp),
+        (cli.pop3, Builder::pop3),
+        (cli.pop3s, Builder::pop3s),
+        (cli.imap, Builder::imap),
+        (cli.imaps, Builder::imaps),
     ];
-    if served.iter().all(|l| l.0.is_none()) {
+    if listeners.iter().all(|(listen, _)| listen.0.is_none()) {
         return Err(
             "every listener (--smtp, --submission, --smtps, --lmtp, --pop3, --pop3s, \
                     --imap, --imaps) is off"
                 .into(),
         );
+    }
+    for (listen, add) in listeners {
+        if let Some(addr) = listen.0 {
+            builder = add(builder, addr);
+        }
     }
     let server = builder.start().await?;
     let table = table::settings(cli, &setup, server.listeners());
@@ -181,7 +177,7 @@ mod tests {
     use super::*;
 
     /// A POP3 exchange on a socket: sends `script`, returns every line.
-    async fn exchange(addr: std::net::SocketAddr, script: &str) -> Vec<String> {
+    async fn exchange(addr: SocketAddr, script: &str) -> Vec<String> {
         let (read, mut write) = tokio::net::TcpStream::connect(addr)
             .await
             .unwrap()
@@ -388,9 +384,77 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// RFC 5321 §4.5.1: mail for postmaster is taken and reaches the first
+    /// user in name order, or the one `--postmaster` names.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postmaster_mail_reaches_a_user() {
+        let dir =
+            std::env::temp_dir().join(format!("mail-server-postmaster-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let data = dir.to_str().unwrap();
+        for (flag, who, other) in [(None, "bob", "carol"), (Some("carol"), "carol", "bob")] {
+            let mut args = vec![
+                "mail-server",
+                "--data-dir",
+                data,
+                "--smtp",
+                "127.0.0.1:0",
+                "--pop3",
+                "127.0.0.1:0",
+                "--pop3s",
+                "off",
+                "--submission",
+                "off",
+                "--smtps",
+                "off",
+                "--imap",
+                "off",
+                "--imaps",
+                "off",
+                "--user",
+                "carol:pw",
+                "--user",
+                "bob:pw",
+            ];
+            if let Some(name) = flag {
+                args.extend(["--postmaster", name]);
+            }
+            let (server, _) = start(&Cli::parse_from(args)).await.unwrap();
+            let smtp = server.local_addr(Protocol::Smtp, Security::Plain).unwrap();
+            let pop3 = server.local_addr(Protocol::Pop3, Security::Plain).unwrap();
+            let replies = smtp_session(
+                smtp,
+                &[
+                    "EHLO client.example",
+                    "MAIL FROM:<someone@example.net>",
+                    "RCPT TO:<Postmaster>",
+                    "RCPT TO:<POSTMASTER@localhost>",
+                    "DATA",
+                    "Subject: hello\r\n\r\nfor the postmaster\r\n.",
+                    "QUIT",
+                ],
+            )
+            .await;
+            assert!(replies[3].starts_with("250 2.1.5"), "{replies:?}");
+            assert!(replies[4].starts_with("250 2.1.5"), "{replies:?}");
+            assert!(replies[6].starts_with("250 2.0.0"), "{replies:?}");
+            // One copy for the one user both addresses reach.
+            let stat = |user: &str| format!("USER {user}\r\nPASS pw\r\nSTAT\r\nQUIT\r\n");
+            assert!(exchange(pop3, &stat(who)).await[3].starts_with("+OK 1 "));
+            assert_eq!(exchange(pop3, &stat(other)).await[3], "+OK 0 0");
+            // Delivered: empty the mailbox for the next round.
+            exchange(
+                pop3,
+                &format!("USER {who}\r\nPASS pw\r\nDELE 1\r\nQUIT\r\n"),
+            )
+            .await;
+            server.shutdown().await;
+        }
+    }
+
     /// An SMTP session on a socket, one command at a time: the greeting
     /// and each reply's last line.
-    async fn smtp_session(addr: std::net::SocketAddr, commands: &[&str]) -> Vec<String> {
+    async fn smtp_session(addr: SocketAddr, commands: &[&str]) -> Vec<String> {
         let (read, mut write) = tokio::net::TcpStream::connect(addr)
             .await
             .unwrap()
@@ -413,7 +477,7 @@ mod tests {
         replies
     }
 
-    async fn pop3_quit(addr: std::net::SocketAddr, password: &str) -> Vec<String> {
+    async fn pop3_quit(addr: SocketAddr, password: &str) -> Vec<String> {
         exchange(
             addr,
             &format!("USER demo\r\nPASS {password}\r\nSTAT\r\nQUIT\r\n"),
