@@ -228,6 +228,58 @@ fn rset_after_a_failed_transaction() {
     assert!(c.output().starts_with("MAIL FROM"));
 }
 
+/// RFC 2920 §3.1: with MAIL refused, the pipelined RCPTs' replies are the
+/// server's complaint about the missing MAIL (Postfix: `503 5.5.1 Error:
+/// need MAIL command`); each recipient's outcome is MAIL's reply, so a
+/// greylisting 451 stays a 451 and is never a 5.5.1 bounce, and a broken
+/// server's 250 to RCPT is never a delivery.
+#[test]
+fn mail_refused_gives_every_recipient_its_reply() {
+    let mut c = ready(&["PIPELINING"], Options::default());
+    c.client
+        .send_mail(envelope(
+            "a@example.org",
+            &["b@example.org", "c@example.org", "d@example.org"],
+        ))
+        .unwrap();
+    assert_eq!(
+        c.output(),
+        "MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n\
+         RCPT TO:<c@example.org>\r\nRCPT TO:<d@example.org>\r\nDATA\r\n"
+    );
+    c.feed(
+        "451 4.7.1 <a@example.org>: Sender address rejected: Greylisted\r\n\
+         503 5.5.1 Error: need MAIL command\r\n\
+         250 2.1.5 Ok\r\n\
+         503 5.5.1 Error: need MAIL command\r\n\
+         503 5.5.1 Error: need MAIL command\r\n",
+    );
+    let events = c.take_events();
+    assert_eq!(events.len(), 4, "{events:?}");
+    for (i, event) in events[..3].iter().enumerate() {
+        match event {
+            Event::RcptRejected { index, reply, .. } => {
+                assert_eq!(*index, i);
+                assert_eq!(reply.code().get(), 451);
+                assert_eq!(
+                    reply.first_line(),
+                    "<a@example.org>: Sender address rejected: Greylisted"
+                );
+            }
+            other => panic!("recipient {i}: {other:?}"),
+        }
+    }
+    assert!(
+        matches!(&events[3], Event::TransactionFailed { reply, .. } if reply.code().get() == 451),
+        "{events:?}"
+    );
+    // MAIL was refused: no transaction is open on the server, no RSET.
+    c.client
+        .send_mail(envelope("a@example.org", &["b@example.org"]))
+        .unwrap();
+    assert!(c.output().starts_with("MAIL FROM"));
+}
+
 #[test]
 fn body_backpressure_and_zero_copy() {
     let mut o = Options::default();

@@ -268,8 +268,14 @@ impl Session {
             match event {
                 Event::RcptAccepted { index, .. } => accepted.push(index),
                 Event::RcptRejected { index, reply, .. } => {
+                    let mut outcome = remote_outcome(&reply, &self.host);
+                    // A refused recipient is never delivered, whatever the
+                    // reply says: try it again.
+                    if outcome.is_success() {
+                        outcome = outcome.with_class(4);
+                    }
                     if let Some(o) = outcomes.get_mut(index) {
-                        *o = Some(remote_outcome(&reply, &self.host));
+                        *o = Some(outcome);
                     }
                 }
                 Event::MessageAccepted { reply, .. } | Event::TransactionFailed { reply, .. } => {

@@ -2,6 +2,7 @@
 //! PIPELINING, and a script for which transactions fail and how.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -22,6 +23,10 @@ pub(crate) enum Script {
     /// Every transaction gets `250` after the data, this many milliseconds
     /// late.
     Slow(u64),
+    /// The first `n` MAIL commands get Postfix's greylisting `451`, and the
+    /// RCPT and DATA pipelined after them `503 5.5.1 Error: need MAIL
+    /// command`; later transactions `250`.
+    GreylistMail(usize),
 }
 
 /// One transaction as the peer saw it.
@@ -51,11 +56,12 @@ impl Peer {
         let log = seen.clone();
         let sessions = Arc::new(Mutex::new((0, 0)));
         let count = sessions.clone();
+        let mails = Arc::new(AtomicUsize::new(0));
         let task = tokio::spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
                 let count = count.clone();
                 let log = log.clone();
-                tokio::spawn(session(tcp, script, log, count));
+                tokio::spawn(session(tcp, script, log, count, mails.clone()));
             }
         });
         Self {
@@ -95,12 +101,14 @@ async fn session(
     script: Script,
     log: Arc<Mutex<Vec<Seen>>>,
     in_flight: Arc<Mutex<(usize, usize)>>,
+    mails: Arc<AtomicUsize>,
 ) {
     let (read, mut write) = tcp.into_split();
     let mut lines = BufReader::new(read);
     send(&mut write, "220 peer.test ESMTP\r\n").await;
     let mut from = String::new();
     let mut rcpts = Vec::new();
+    let mut in_mail = false;
     let mut line = String::new();
     loop {
         line.clear();
@@ -117,7 +125,18 @@ async fn session(
         } else if upper.starts_with("MAIL FROM:") {
             from = path(&line);
             rcpts.clear();
+            let n = mails.fetch_add(1, Ordering::SeqCst);
+            if matches!(script, Script::GreylistMail(first) if n < first) {
+                let reply = format!(
+                    "451 4.7.1 {from}: Sender address rejected: Greylisted, try again later\r\n"
+                );
+                send(&mut write, &reply).await;
+                continue;
+            }
+            in_mail = true;
             send(&mut write, "250 2.1.0 Ok\r\n").await;
+        } else if !in_mail && (upper.starts_with("RCPT TO:") || upper.starts_with("DATA")) {
+            send(&mut write, "503 5.5.1 Error: need MAIL command\r\n").await;
         } else if upper.starts_with("RCPT TO:") {
             let to = path(&line);
             match script {
@@ -189,8 +208,10 @@ async fn session(
                 });
                 result
             };
+            in_mail = false;
             send(&mut write, &format!("{result}\r\n")).await;
         } else if upper.starts_with("RSET") || upper.starts_with("NOOP") {
+            in_mail &= upper.starts_with("NOOP");
             rcpts.clear();
             send(&mut write, "250 2.0.0 Ok\r\n").await;
         } else if upper.starts_with("QUIT") {

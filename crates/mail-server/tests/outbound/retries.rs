@@ -42,6 +42,48 @@ async fn a_4xx_then_250_delivers_once() {
     a.server.shutdown().await;
 }
 
+/// RFC 2920 §3.1: greylisting's 451 at MAIL, with the pipelined RCPT
+/// answered `503 5.5.1 need MAIL command`: the recipient is deferred with
+/// the 451 (not bounced with the 503), and delivered once when the peer
+/// takes the transaction.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_451_to_mail_defers_then_delivers_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::GreylistMail(1)).await;
+    let a = instance(
+        tmp.path(),
+        "a.test",
+        &[("alice", "wonderland")],
+        queue_settings(tmp.path(), &[("c.test", peer.addr)]),
+    )
+    .await;
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["carol@c.test", "dave@c.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    wait_for_empty_queue(&a.queue).await;
+    // The refused transaction never reached the data; the retry did, once,
+    // for both recipients.
+    let seen = peer.transactions();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].result, "250 2.0.0 Ok: queued as PEER");
+    assert_eq!(seen[0].rcpts, ["<carol@c.test>", "<dave@c.test>"]);
+    assert!(seen[0].data.ends_with(MESSAGE.as_bytes()));
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(peer.transactions().len(), 1);
+    // No bounce for alice.
+    assert!(inbox_of(&a.store, "alice").await.messages.is_empty());
+    a.server.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flush_retries_now_and_list_shows_the_state() {
     let tmp = tempfile::tempdir().unwrap();

@@ -142,7 +142,8 @@ pub enum Event {
     },
     /// A recipient was refused: by the server, or, when the session closed
     /// before its answer, with [`CloseReason::reply`] (a `4xx`: try it
-    /// again later).
+    /// again later). When MAIL was refused, every recipient gets MAIL's
+    /// reply, whatever the server answered to its RCPT (RFC 2920 §3.1).
     RcptRejected {
         /// The transaction.
         txn: TxnId,

@@ -245,7 +245,8 @@ impl Client {
         txn.envelope_pending -= 1;
         if reply.code().is_negative() {
             txn.mail_refused = true;
-            txn.failure.get_or_insert(reply);
+            // MAIL's reply is the one every recipient gets (`on_rcpt`).
+            txn.failure = Some(reply);
             // The recipients not sent yet need not be; the replies of those
             // sent (503) are still to come.
             let id = txn.id;
@@ -269,14 +270,22 @@ impl Client {
         if let Some(done) = txn.answered.get_mut(index) {
             *done = true;
         }
-        if reply.code().is_positive() && !txn.mail_refused {
+        if txn.mail_refused {
+            // RFC 2920 §3.1: with MAIL refused, the RCPT replies say nothing
+            // about the recipients (a 503, or even a 250 from a broken
+            // server); each one's outcome is MAIL's reply, as Postfix has it.
+            let reply = txn.failure.clone().unwrap_or(reply);
+            self.events.push_back(Event::RcptRejected {
+                txn: id,
+                index,
+                reply,
+            });
+        } else if reply.code().is_positive() {
             txn.accepted += 1;
             self.events
                 .push_back(Event::RcptAccepted { txn: id, index });
         } else {
-            if !txn.mail_refused {
-                txn.failure = Some(reply.clone());
-            }
+            txn.failure = Some(reply.clone());
             self.events.push_back(Event::RcptRejected {
                 txn: id,
                 index,
