@@ -193,7 +193,11 @@ async fn mx_hosts(resolver: &dyn MxResolver, domain: &str) -> Destination {
     }
     records.sort_by_key(|(preference, _)| *preference);
     let mut hops = Vec::with_capacity(records.len());
-    let mut last_error = None;
+    // With no usable host, a temporary lookup failure on any of them wins
+    // over a name not found on another: once soft, it stays soft (Postfix),
+    // so a DNS hiccup never bounces.
+    let mut temporary = None;
+    let mut permanent = None;
     for (_, host) in records {
         let host = host.trim_end_matches('.').to_owned();
         match resolver.addresses(&host).await {
@@ -203,11 +207,15 @@ async fn mx_hosts(resolver: &dyn MxResolver, domain: &str) -> Destination {
                 addrs: Some(addrs),
                 auth: None,
             }),
-            Ok(_) => last_error = Some(dns_failure(&host, "A", &ResolveError::NotFound)),
-            Err(e) => last_error = Some(dns_failure(&host, "A", &e)),
+            Ok(_) | Err(ResolveError::NotFound) => {
+                permanent = Some(dns_failure(&host, "A", &ResolveError::NotFound));
+            }
+            Err(e) => {
+                temporary.get_or_insert_with(|| dns_failure(&host, "A", &e));
+            }
         }
     }
-    match last_error {
+    match temporary.or(permanent) {
         Some(failure) if hops.is_empty() => Destination::Fail(failure),
         _ => Destination::Hosts(hops),
     }
@@ -249,6 +257,8 @@ mod tests {
     pub(crate) struct FakeDns {
         pub(crate) mx: HashMap<String, Result<Vec<(u16, String)>, ResolveError>>,
         pub(crate) a: HashMap<String, Vec<IpAddr>>,
+        /// Hosts whose address lookup fails temporarily.
+        pub(crate) a_timeout: Vec<String>,
     }
 
     impl MxResolver for FakeDns {
@@ -268,7 +278,11 @@ mod tests {
             &'a self,
             host: &'a str,
         ) -> BoxFuture<'a, Result<Vec<IpAddr>, ResolveError>> {
-            let answer = self.a.get(host).cloned().ok_or(ResolveError::NotFound);
+            let answer = if self.a_timeout.iter().any(|h| h == host) {
+                Err(ResolveError::Temporary("timeout".into()))
+            } else {
+                self.a.get(host).cloned().ok_or(ResolveError::NotFound)
+            };
             Box::pin(async move { answer })
         }
     }
@@ -370,6 +384,59 @@ mod tests {
             panic!()
         };
         assert_eq!(h[0].addrs, Some(vec![ip("2001:db8::1")]));
+    }
+
+    /// A temporary failure on one MX host's lookup and a name not found on
+    /// the next: temporary (4.4.3), whichever order they came in; a host
+    /// that resolves is used whatever failed.
+    #[test]
+    fn a_soft_lookup_failure_stays_soft() {
+        let mut dns = dns();
+        dns.mx.insert(
+            "mixed.test".into(),
+            Ok(vec![
+                (10, "slow.mixed.test.".into()),
+                (20, "gone.mixed.test.".into()),
+            ]),
+        );
+        dns.mx.insert(
+            "mixed2.test".into(),
+            Ok(vec![
+                (10, "gone.mixed.test.".into()),
+                (20, "slow.mixed.test.".into()),
+            ]),
+        );
+        dns.mx.insert(
+            "partly.test".into(),
+            Ok(vec![
+                (10, "slow.mixed.test.".into()),
+                (20, "mx1.b.test.".into()),
+            ]),
+        );
+        dns.a_timeout.push("slow.mixed.test".into());
+        let s = QueueSettings::new("q");
+        for domain in ["mixed.test", "mixed2.test"] {
+            let a = failure(block_on(destination(&s, &dns, domain)));
+            assert_eq!(a.status, "4.4.3", "{domain}");
+            assert_eq!(
+                a.text,
+                "Host or domain name not found. Name service error for \
+                 name=slow.mixed.test type=A: timeout"
+            );
+        }
+        assert_eq!(
+            hosts(block_on(destination(&s, &dns, "partly.test"))),
+            [("mx1.b.test".to_owned(), 25)]
+        );
+        // Only names not found: permanent.
+        dns.mx.insert(
+            "gone.test".into(),
+            Ok(vec![(10, "gone.mixed.test.".into())]),
+        );
+        assert_eq!(
+            failure(block_on(destination(&s, &dns, "gone.test"))).status,
+            "5.1.2"
+        );
     }
 
     #[test]
