@@ -264,14 +264,14 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                     let outcomes = session.send(&message.from, &paths, body.clone()).await;
                     return (session.relay.clone(), outcomes, Some(session));
                 }
+                // A hop that refused to talk (5xx greeting or HELO), or
+                // could not be reached: the next one is tried, and the last
+                // one's failure is the outcome (a 5xx from the final server
+                // bounces, as Postfix does).
                 Err(failure) => {
                     info!(host = %hop.host, "{}", failure.text);
                     relay = format!("{}:{}", hop.host, hop.port);
-                    let permanent = failure.is_permanent();
                     last = Some(failure);
-                    if permanent {
-                        break;
-                    }
                 }
             }
         }

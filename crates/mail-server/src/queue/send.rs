@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use rustls::ClientConfig;
 use rustls::pki_types::ServerName;
-use smtp_proto::client::{BodyDemand, BodyNeeds, Client, Envelope, Event, Options};
+use smtp_proto::client::{BodyDemand, BodyNeeds, Client, CloseReason, Envelope, Event, Options};
 use smtp_proto::{ForwardPath, Mailbox, Reply, ReversePath};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -214,6 +214,12 @@ impl Session {
                         return Ok(());
                     }
                 }
+                // A 5xx greeting or HELO refusal keeps its class: the caller
+                // tries the next hop, and bounces only when the last one
+                // refused to talk (Postfix).
+                Event::Closed {
+                    reason: CloseReason::Rejected(reply),
+                } => return Err(remote_outcome(&reply, &self.host)),
                 Event::Closed { reason } => {
                     return Err(remote_outcome(&reason.reply(), &self.host).with_class(4));
                 }

@@ -220,3 +220,50 @@ async fn expiry_bounces_and_a_bounce_never_bounces() {
     assert!(peer.transactions().iter().any(|t| t.from == "<>"));
     a.server.shutdown().await;
 }
+
+/// The only (so the last) hop refuses the session with a 5xx greeting:
+/// Postfix bounces ("refused to talk to me"), it does not retry for days.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_5xx_greeting_from_the_last_hop_bounces() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::RefuseGreeting).await;
+    let a = instance(
+        tmp.path(),
+        "a.test",
+        &[("alice", "wonderland")],
+        queue_settings(tmp.path(), &[("c.test", peer.addr)]),
+    )
+    .await;
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["carol@c.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    wait_for_mail(&a.store, "alice", 1).await;
+    wait_for_empty_queue(&a.queue).await;
+    assert!(peer.transactions().is_empty());
+    let (_, human, status, _) = dsn_of(&a.store).await;
+    assert!(human.contains("<carol@c.test>"), "{human}");
+    let fields: Vec<&str> = status.split("\r\n").collect();
+    assert_eq!(
+        fields[4..7],
+        [
+            "Final-Recipient: rfc822; carol@c.test",
+            "Action: failed",
+            "Status: 5.7.1",
+        ],
+        "{status}"
+    );
+    assert!(
+        status.contains("Diagnostic-Code: smtp; 554 5.7.1 peer.test No SMTP service here\r\n"),
+        "{status}"
+    );
+    a.server.shutdown().await;
+}

@@ -27,6 +27,8 @@ pub(crate) enum Script {
     /// RCPT and DATA pipelined after them `503 5.5.1 Error: need MAIL
     /// command`; later transactions `250`.
     GreylistMail(usize),
+    /// The session is refused at the greeting: `554 5.7.1`.
+    RefuseGreeting,
 }
 
 /// One transaction as the peer saw it.
@@ -105,7 +107,11 @@ async fn session(
 ) {
     let (read, mut write) = tcp.into_split();
     let mut lines = BufReader::new(read);
-    send(&mut write, "220 peer.test ESMTP\r\n").await;
+    if matches!(script, Script::RefuseGreeting) {
+        send(&mut write, "554 5.7.1 peer.test No SMTP service here\r\n").await;
+    } else {
+        send(&mut write, "220 peer.test ESMTP\r\n").await;
+    }
     let mut from = String::new();
     let mut rcpts = Vec::new();
     let mut in_mail = false;
