@@ -17,6 +17,15 @@ use crate::smtp::rfc5322_date;
 /// header this long is already abuse.
 const MAX_HEADERS: usize = 64 * 1024;
 
+/// The most octets of a reply (or local reason) quoted in a report: a
+/// multi-line reply of any length stays far below RFC 5322's 998-octet
+/// line limit (§2.1.1) once folded.
+const MAX_DIAGNOSTIC: usize = 900;
+
+/// Lines are folded before this width where a space allows (RFC 5322
+/// §2.1.1's 78).
+const FOLD_WIDTH: usize = 78;
+
 /// What a bounce says.
 #[derive(Debug)]
 pub(crate) struct Bounce<'a> {
@@ -81,8 +90,8 @@ impl Bounce<'_> {
                 || "delivery failed".to_owned(),
                 |a| {
                     let said = match (&a.remote, a.smtp) {
-                        (Some(remote), true) => format!("host {remote} said: {}", a.text),
-                        _ => a.text.clone(),
+                        (Some(remote), true) => format!("host {remote} said: {}", cut(&a.text)),
+                        _ => cut(&a.text).to_owned(),
                     };
                     // A failed recipient with a temporary status ran out
                     // of queue lifetime.
@@ -93,7 +102,8 @@ impl Bounce<'_> {
                     }
                 },
             );
-            let _ = write!(s, "\r\n{}: {}\r\n", ascii(&r.path), ascii(&why));
+            let line = format!("{}: {}", ascii(&r.path), ascii(&why));
+            let _ = write!(s, "\r\n{}\r\n", folded(0, &line));
         }
         let arrival =
             InternalDate::from_unix((self.message.arrival / 1000) as i64).unwrap_or(self.date);
@@ -122,7 +132,12 @@ impl Bounce<'_> {
                         let _ = write!(s, "Remote-MTA: dns; {}\r\n", ascii(remote));
                     }
                     let kind = if a.smtp { "smtp" } else { "X-mail-server" };
-                    let _ = write!(s, "Diagnostic-Code: {kind}; {}\r\n", ascii(&a.text));
+                    let lead = format!("Diagnostic-Code: {kind};");
+                    let _ = write!(
+                        s,
+                        "{lead} {}\r\n",
+                        folded(lead.len() + 1, &ascii(cut(&a.text)))
+                    );
                 }
                 None => s.push_str("Status: 5.0.0\r\n"),
             }
@@ -151,6 +166,40 @@ fn header_section(message: &[u8]) -> &[u8] {
         head = &head[..cut];
     }
     head
+}
+
+/// `text` cut to [`MAX_DIAGNOSTIC`] octets (at a character boundary).
+fn cut(text: &str) -> &str {
+    if text.len() <= MAX_DIAGNOSTIC {
+        return text;
+    }
+    let mut end = MAX_DIAGNOSTIC;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// `text` (ASCII) folded at its spaces (RFC 5322 §2.2.3, which RFC 3464 §2.1.1 allows for its fields):
+/// a CRLF goes before a space wherever the line, which has `lead` octets
+/// before `text`, would pass [`FOLD_WIDTH`]. Unfolding gives the text back.
+fn folded(lead: usize, text: &str) -> String {
+    let text = text.trim_end();
+    let mut out = String::with_capacity(text.len() + text.len() / FOLD_WIDTH * 2 + 2);
+    let mut width = lead;
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            if width + 1 + word.len() > FOLD_WIDTH && width > 1 {
+                out.push_str("\r\n");
+                width = 0;
+            }
+            out.push(' ');
+            width += 1;
+        }
+        out.push_str(word);
+        width += word.len();
+    }
+    out
 }
 
 /// Text for a us-ascii part: other characters (a UTF-8 address) become
@@ -238,7 +287,7 @@ mod tests {
         let (ct, human) = part(1);
         assert_eq!(ct, "text/plain");
         assert!(human.contains(
-            "<bob@b.test>: host mx.b.test said: 550 5.1.1 <bob@b.test>: Recipient address \
+            "<bob@b.test>: host mx.b.test said: 550 5.1.1 <bob@b.test>: Recipient address\r\n \
              rejected: User unknown\r\n"
         ));
         let (ct, status) = part(2);
@@ -253,18 +302,81 @@ mod tests {
              Action: failed\r\n\
              Status: 5.1.1\r\n\
              Remote-MTA: dns; mx.b.test\r\n\
-             Diagnostic-Code: smtp; 550 5.1.1 <bob@b.test>: Recipient address rejected: User \
-             unknown\r\n\
+             Diagnostic-Code: smtp; 550 5.1.1 <bob@b.test>: Recipient address rejected:\r\n \
+             User unknown\r\n\
              \r\n\
              Final-Recipient: rfc822; carol@null.test\r\n\
              Action: failed\r\n\
              Status: 5.1.10\r\n\
-             Diagnostic-Code: X-mail-server; 556 5.1.10 Domain null.test does not accept mail \
-             (nullMX)\r\n"
+             Diagnostic-Code: X-mail-server; 556 5.1.10 Domain null.test does not accept\r\n \
+             mail (nullMX)\r\n"
         );
         let (ct, headers) = part(3);
         assert_eq!(ct, "text/rfc822-headers");
         assert_eq!(headers, "Subject: hello\r\nFrom: alice@a.test\r\n");
+    }
+
+    /// A 256-line reply, joined on one line as the queue records it: the
+    /// report's lines stay within 78 octets (folded at spaces, RFC 5322
+    /// §2.1.1 and §2.2.3, allowed in RFC 3464 §2.1.1), and the diagnostic
+    /// is its first 900 octets, given back by unfolding.
+    #[test]
+    fn a_long_reply_is_folded_and_cut() {
+        let message = QueuedMessage {
+            id: "6553F10000002".into(),
+            from: "<alice@a.test>".into(),
+            arrival: 1_700_000_000_000,
+            recipients: Vec::new(),
+        };
+        let mut text = "550 5.7.1".to_owned();
+        for i in 1..=256 {
+            write!(
+                text,
+                " Line {i:03} of a policy that explains itself at length."
+            )
+            .unwrap();
+        }
+        assert!(text.len() > 13_000);
+        let bob = recipient(
+            "<bob@b.test>",
+            Attempt {
+                status: "5.7.1".into(),
+                smtp: true,
+                remote: Some("mx.b.test".into()),
+                text: text.clone(),
+            },
+        );
+        let bounce = Bounce {
+            hostname: "mail.a.test",
+            message: &message,
+            failed: vec![&bob],
+            original: b"Subject: hello\r\n\r\nbody\r\n",
+            date: InternalDate::from_unix(1_700_000_600).unwrap(),
+        };
+        let dsn = String::from_utf8(bounce.render()).unwrap();
+        for line in dsn.split("\r\n") {
+            assert!(line.len() <= FOLD_WIDTH, "{line:?}");
+            assert!(line.is_empty() || !line.trim().is_empty(), "{line:?}");
+        }
+        let unfolded = dsn.replace("\r\n ", " ");
+        let cut = text[..MAX_DIAGNOSTIC].trim_end();
+        assert!(cut.len() >= 890);
+        assert!(
+            unfolded.contains(&format!("\r\nDiagnostic-Code: smtp; {cut}\r\n")),
+            "{dsn}"
+        );
+        assert!(
+            unfolded.contains(&format!("\r\n<bob@b.test>: host mx.b.test said: {cut}\r\n")),
+            "{dsn}"
+        );
+        assert!(!unfolded.contains("Line 256"));
+        // The first line is filled before the fold.
+        assert!(dsn.contains(
+            "\r\nDiagnostic-Code: smtp; 550 5.7.1 Line 001 of a policy that explains itself at\r\n \
+             length. Line 002"
+        ));
+        // A short text is left alone.
+        assert_eq!(folded(22, "550 5.1.1 Ok"), "550 5.1.1 Ok");
     }
 
     #[test]
