@@ -399,7 +399,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> SmtpHandler<S, A> {
                     t.trace_len(),
                     missing,
                     &rfc5322_date(date),
-                    t.id(),
+                    &submission::message_id_left(t.id()),
                     &self.shared.settings.hostname,
                 );
             }

@@ -5,6 +5,7 @@
 //! adds when the client left them out (RFC 6409 §8.2 `Date`, §8.3
 //! `Message-ID`), and Postfix's opt-in `reject_sender_login_mismatch`.
 
+use argon2::password_hash::rand_core::{OsRng, RngCore};
 use bytes::{Bytes, BytesMut};
 use smtp_proto::{EnhancedCode, Reply, ReplyCode};
 
@@ -44,8 +45,17 @@ impl Missing {
     }
 }
 
+/// The left part of a `Message-ID` made for a message queued as
+/// `queue_id`: the queue id and 64 random bits from the OS, so that a
+/// restart within the same second, which reuses queue ids, never reuses a
+/// message identifier (RFC 5322 §3.6.4: it "MUST be globally unique").
+pub(crate) fn message_id_left(queue_id: &str) -> String {
+    format!("{queue_id}.{:016X}", OsRng.next_u64())
+}
+
 /// The message with the missing fields inserted at `at` (after the trace
-/// field): `Date:` now, `Message-ID: <id@hostname>`. This copies the
+/// field): `Date:` now, `Message-ID: <id@hostname>` (`id` from
+/// [`message_id_left`]). This copies the
 /// message once more, only for a client that left a field out (mail
 /// clients send both).
 pub(crate) fn add_fields(
@@ -126,6 +136,16 @@ mod tests {
               Message-ID: <6553F10000001@mail.a.test>\r\n\
               Subject: hi\r\n\r\nDate: not a header\r\nMessage-ID: nor this\r\n"
         );
+        // The same queue id (a restart within a second) makes new
+        // identifiers.
+        let a = message_id_left("6553F10000001");
+        let b = message_id_left("6553F10000001");
+        assert_ne!(a, b);
+        for left in [&a, &b] {
+            let random = left.strip_prefix("6553F10000001.").unwrap();
+            assert_eq!(random.len(), 16);
+            assert!(random.bytes().all(|c| c.is_ascii_hexdigit()), "{left}");
+        }
         assert_eq!(
             not_owned("<bob@a.test>", "alice").to_string(),
             "553 5.7.1 <bob@a.test>: Sender address rejected: not owned by user alice"
