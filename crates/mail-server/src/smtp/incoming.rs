@@ -55,9 +55,13 @@ impl Incoming {
         self.recipients.push((id, path, user));
     }
 
-    /// A recipient in another domain, for the outbound queue.
+    /// A recipient in another domain, for the outbound queue; one already
+    /// in the transaction is kept once, as Postfix's cleanup drops
+    /// duplicates (the client still gets its 250).
     pub(crate) fn add_remote(&mut self, path: String) {
-        self.remote.push(path);
+        if !self.remote.iter().any(|p| same_address(p, &path)) {
+            self.remote.push(path);
+        }
     }
 
     /// The recipients for the outbound queue, in order.
@@ -178,6 +182,18 @@ impl From<&StoreError> for Failure {
     }
 }
 
+/// Whether two paths (`<local@domain>`) name the same mailbox: the local
+/// part compared exactly (RFC 5321 §2.4: only its owner may fold case),
+/// the domain without regard to case.
+fn same_address(a: &str, b: &str) -> bool {
+    match (a.rsplit_once('@'), b.rsplit_once('@')) {
+        (Some((local_a, domain_a)), Some((local_b, domain_b))) => {
+            local_a == local_b && domain_a.eq_ignore_ascii_case(domain_b)
+        }
+        _ => a == b,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,6 +237,22 @@ mod tests {
             }
         }
         ids
+    }
+
+    #[test]
+    fn a_remote_recipient_is_queued_once() {
+        let mut t = incoming();
+        t.add_remote("<carol@c.test>".into());
+        t.add_remote("<carol@C.Test>".into());
+        t.add_remote("<Carol@c.test>".into());
+        t.add_remote("<carol@c.test>".into());
+        t.add_remote("<\"a@b\"@c.test>".into());
+        t.add_remote("<\"a@b\"@C.TEST>".into());
+        assert_eq!(
+            t.remote(),
+            ["<carol@c.test>", "<Carol@c.test>", "<\"a@b\"@c.test>"]
+        );
+        assert_eq!(t.recipient_count(), 3);
     }
 
     #[test]

@@ -110,3 +110,36 @@ async fn submission_requires_auth_and_adds_date_and_message_id() {
 
 const MESSAGE_WITH_DATE: &str = "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n\
                                  Message-ID: <dated@a.test>\r\nSubject: dated\r\n\r\nhi\r\n";
+
+/// The same recipient twice (the domain in another case): both RCPTs get
+/// 250, the message is queued and sent once, as Postfix's cleanup keeps
+/// one copy. A local part in another case is another mailbox.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_duplicate_recipient_is_sent_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::TempFailFirst(0)).await;
+    let a = instance(
+        tmp.path(),
+        "a.test",
+        &[("alice", "wonderland")],
+        queue_settings(tmp.path(), &[("c.test", peer.addr)]),
+    )
+    .await;
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["carol@c.test", "carol@C.TEST", "Carol@c.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    wait_for_empty_queue(&a.queue).await;
+    let seen = peer.transactions();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].rcpts, ["<carol@c.test>", "<Carol@c.test>"]);
+    a.server.shutdown().await;
+}
