@@ -80,6 +80,7 @@ fn list(messages: &[QueuedMessage], now: u64) -> String {
                 ),
                 RecipientState::Delivered => "delivered".to_owned(),
                 RecipientState::Failed => "failed (returned to sender)".to_owned(),
+                RecipientState::Bouncing => "failed, the bounce not sent yet".to_owned(),
             };
             let _ = writeln!(t, "  {}  {state}, attempts {}", r.path, r.attempts);
             if let Some(last) = &r.last {

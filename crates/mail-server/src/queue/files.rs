@@ -20,6 +20,10 @@
 //! end
 //! ```
 //!
+//! A recipient's state is `pending`, `delivered`, `failed` (the sender
+//! was told), or `bouncing` (failed for good, the sender's notice not
+//! stored yet: made at the next start if a crash came first).
+//!
 //! Times are milliseconds since the Unix epoch. A `reply` line belongs to
 //! the `rcpt` before it: the enhanced status, `smtp` when the text is the
 //! remote server's reply (RFC 3464's `smtp` diagnostic type) or `x`
@@ -68,6 +72,11 @@ pub enum RecipientState {
     /// It failed for good (`5xx`, or the queue lifetime ran out); the
     /// sender was told.
     Failed,
+    /// It failed for good, and the sender's notice is not stored yet: it
+    /// becomes [`Failed`](Self::Failed) once the bounce is in the sender's
+    /// mailbox or queued. A crash in between leaves it so on disk, and the
+    /// bounce is made at the next start.
+    Bouncing,
 }
 
 /// The outcome of one delivery attempt for a recipient.
@@ -91,6 +100,7 @@ impl RecipientState {
             Self::Pending => "pending",
             Self::Delivered => "delivered",
             Self::Failed => "failed",
+            Self::Bouncing => "bouncing",
         }
     }
 
@@ -99,6 +109,7 @@ impl RecipientState {
             "pending" => Self::Pending,
             "delivered" => Self::Delivered,
             "failed" => Self::Failed,
+            "bouncing" => Self::Bouncing,
             _ => return None,
         })
     }
@@ -193,6 +204,14 @@ impl QueuedMessage {
         self.recipients
             .iter()
             .any(|r| r.state == RecipientState::Pending)
+    }
+
+    /// Whether nothing is left to do for the message: no recipient to
+    /// deliver, no bounce to send. Such a message is removed.
+    pub fn is_settled(&self) -> bool {
+        self.recipients
+            .iter()
+            .all(|r| matches!(r.state, RecipientState::Delivered | RecipientState::Failed))
     }
 }
 
@@ -382,6 +401,18 @@ mod tests {
         let back = QueuedMessage::decode(&text).unwrap();
         assert_eq!(back, m);
         assert!(back.is_pending());
+        assert!(!back.is_settled());
+        // A failure whose bounce is not stored yet: not pending, not
+        // settled either.
+        let mut bouncing = m.clone();
+        bouncing.recipients[0].state = RecipientState::Bouncing;
+        let text2 = bouncing.encode();
+        assert!(text2.contains("\nrcpt bouncing 1 1700000300000 <bob@b.test>\n"));
+        let back = QueuedMessage::decode(&text2).unwrap();
+        assert_eq!(back, bouncing);
+        assert!(!back.is_pending() && !back.is_settled());
+        bouncing.recipients[0].state = RecipientState::Failed;
+        assert!(bouncing.is_settled());
         // A reply text cannot forge a line of the file.
         let mut forged = m;
         forged.recipients[0].last.as_mut().unwrap().text =

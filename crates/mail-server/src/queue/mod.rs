@@ -232,6 +232,10 @@ struct Entry {
     busy: bool,
     /// Queued but not released: its SMTP transaction has not answered yet.
     held: bool,
+    /// Found at start with a bounce not sent, or with nothing left to do
+    /// (what a crash between a permanent failure and its bounce leaves):
+    /// the runner takes it once, whatever its recipients' times.
+    recover: bool,
 }
 
 /// A message queued by a transaction that has not answered yet: it is
@@ -296,12 +300,18 @@ impl Outbound {
         let mut entries = HashMap::new();
         for message in dir.scan()? {
             tracing::info!(id = %message.id, from = %message.from, "queue: message found at start");
+            let recover = message
+                .recipients
+                .iter()
+                .any(|r| r.state == RecipientState::Bouncing)
+                || message.is_settled();
             entries.insert(
                 message.id.clone(),
                 Entry {
                     message,
                     busy: false,
                     held: false,
+                    recover,
                 },
             );
         }
@@ -350,6 +360,7 @@ impl Outbound {
                 message: queued.clone(),
                 busy: false,
                 held: true,
+                recover: false,
             },
         );
         let dir = self.dir.clone();

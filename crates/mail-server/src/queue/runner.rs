@@ -108,7 +108,8 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
         }
     }
 
-    /// The messages with a recipient due, marked busy.
+    /// The messages with a recipient due, or to recover (a bounce not
+    /// sent before a crash), marked busy.
     fn take_due(&self) -> Vec<QueuedMessage> {
         let now = now_ms();
         let mut due = Vec::new();
@@ -121,7 +122,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                 .recipients
                 .iter()
                 .any(|r| r.state == RecipientState::Pending && r.next_attempt <= now);
-            if ready {
+            if ready || std::mem::take(&mut entry.recover) {
                 entry.busy = true;
                 due.push(entry.message.clone());
             }
@@ -144,7 +145,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                         r.next_attempt = now + backoff_ms(&self.outbound, r.attempts.max(1));
                     }
                 }
-                return self.finish(message, Vec::new(), &[]).await;
+                return self.finish(message, &[]).await;
             }
         };
         let now = now_ms();
@@ -154,7 +155,6 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                 by_domain.entry(domain_of(&r.path)).or_default().push(i);
             }
         }
-        let mut failed_now = Vec::new();
         for (domain, indices) in by_domain {
             let limit = self.limit(&domain);
             let Ok(permit) = limit.acquire().await else {
@@ -183,8 +183,8 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                     r.state = RecipientState::Delivered;
                     "sent"
                 } else if outcome.is_permanent() {
-                    r.state = RecipientState::Failed;
-                    failed_now.push(i);
+                    // Failed once the sender's notice is stored (`finish`).
+                    r.state = RecipientState::Bouncing;
                     "bounced"
                 } else {
                     r.next_attempt = now + backoff_ms(&self.outbound, r.attempts);
@@ -215,9 +215,9 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
             u64::try_from(self.outbound.settings.lifetime.as_millis()).unwrap_or(u64::MAX);
         let now = now_ms();
         if now >= message.arrival.saturating_add(lifetime) {
-            for (i, r) in message.recipients.iter_mut().enumerate() {
+            for r in &mut message.recipients {
                 if r.state == RecipientState::Pending {
-                    r.state = RecipientState::Failed;
+                    r.state = RecipientState::Bouncing;
                     let last = r.last.get_or_insert_with(|| Attempt {
                         status: "4.4.7".into(),
                         smtp: false,
@@ -228,11 +228,10 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                         "to={}, status=expired, returned to sender ({})",
                         r.path, last.text
                     );
-                    failed_now.push(i);
                 }
             }
         }
-        self.finish(message, failed_now, &body).await;
+        self.finish(message, &body).await;
     }
 
     /// Sends `indices` of `message` to the first host that takes a session.
@@ -280,13 +279,26 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
         (relay, vec![failure; indices.len()], None)
     }
 
-    /// After a round: bounces for `failed`, and the message removed when
-    /// no recipient is pending, or recorded and put back otherwise.
-    async fn finish(&self, message: QueuedMessage, failed: Vec<usize>, body: &[u8]) {
+    /// After a round: the bounce for the recipients that failed for good
+    /// (recorded as [`Bouncing`](RecipientState::Bouncing) first, so a
+    /// crash before the bounce is stored does not lose it), then those
+    /// marked failed; the message is removed when nothing is left to do
+    /// for it, or recorded and put back otherwise.
+    async fn finish(&self, mut message: QueuedMessage, body: &[u8]) {
+        let failed: Vec<usize> = (0..message.recipients.len())
+            .filter(|&i| message.recipients[i].state == RecipientState::Bouncing)
+            .collect();
         if !failed.is_empty() {
-            self.bounce(&message, &failed, body).await;
+            // Durable before the bounce is made (an expiry has not been
+            // recorded yet).
+            self.record(&message).await;
+            if self.bounce(&message, &failed, body).await {
+                for &i in &failed {
+                    message.recipients[i].state = RecipientState::Failed;
+                }
+            }
         }
-        if message.is_pending() {
+        if !message.is_settled() {
             self.record(&message).await;
             if let Some(entry) = self.outbound.lock().get_mut(&message.id) {
                 entry.message = message;
@@ -317,11 +329,12 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
 
     /// Tells the sender that `failed` could not be delivered: into the
     /// sender's mailbox when it is a local user, else queued to the
-    /// sender's address. Never for a bounce.
-    async fn bounce(&self, message: &QueuedMessage, failed: &[usize], body: &[u8]) {
+    /// sender's address. Never for a bounce. `false` when the notice could
+    /// not be stored or queued (it is tried again at the next start).
+    async fn bounce(&self, message: &QueuedMessage, failed: &[usize], body: &[u8]) -> bool {
         if message.from == "<>" {
             info!(id = %message.id, "bounce of a bounce: dropped");
-            return;
+            return true;
         }
         let date = InternalDate::now();
         let dsn = Bounce {
@@ -338,21 +351,29 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
         if settings.is_local_domain(&domain) {
             let local = sender.rsplit_once('@').map_or(sender, |(l, _)| l);
             let address = format!("{local}@{domain}");
-            match self.shared.store.resolve_recipient(&address).await {
+            return match self.shared.store.resolve_recipient(&address).await {
                 Ok(Some(user)) => {
                     let stored = self.shared.store.deliver(dsn.into(), &[user], date).await;
                     match stored.as_ref().map(|r| r.iter().all(Result::is_ok)) {
                         Ok(true) => {
-                            info!(id = %message.id, to = %message.from, "sender notified of non-delivery")
+                            info!(id = %message.id, to = %message.from, "sender notified of non-delivery");
+                            true
                         }
-                        _ => warn!(id = %message.id, "the bounce could not be stored"),
+                        _ => {
+                            warn!(id = %message.id, "the bounce could not be stored");
+                            false
+                        }
                     }
                 }
-                _ => {
-                    warn!(id = %message.id, from = %message.from, "bounce: the local sender does not exist; dropped")
+                Ok(None) => {
+                    warn!(id = %message.id, from = %message.from, "bounce: the local sender does not exist; dropped");
+                    true
                 }
-            }
-            return;
+                Err(e) => {
+                    warn!(id = %message.id, error = %e, "bounce: the local sender cannot be looked up");
+                    false
+                }
+            };
         }
         let bounce_id = format!("{}B", message.id);
         match self
@@ -368,8 +389,12 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
             Ok(held) => {
                 info!(id = %message.id, bounce = %held.id(), "sender notified of non-delivery (queued)");
                 held.release();
+                true
             }
-            Err(e) => warn!(id = %message.id, error = %e, "the bounce could not be queued"),
+            Err(e) => {
+                warn!(id = %message.id, error = %e, "the bounce could not be queued");
+                false
+            }
         }
     }
 

@@ -267,3 +267,71 @@ async fn a_5xx_greeting_from_the_last_hop_bounces() {
     );
     a.server.shutdown().await;
 }
+
+/// What a crash between a permanent failure and its bounce leaves, written
+/// by hand: a recipient `bouncing` (failed, the notice not stored yet), and
+/// a message with nothing left to do. Neither has a recipient due; at start
+/// the first one's DSN reaches the sender, once, and both are removed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bounce_cut_off_by_a_crash_is_sent_at_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::TempFailFirst(0)).await;
+    let settings = queue_settings(tmp.path(), &[("c.test", peer.addr)]);
+    let dir = settings.dir.clone();
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |id: &str, rcpts: &str| {
+        std::fs::write(dir.join(format!("{id}.msg")), MESSAGE).unwrap();
+        let env = format!(
+            "mail-server-queue 1\nid {id}\nfrom <alice@a.test>\narrival {}\n{rcpts}end\n",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis()
+        );
+        std::fs::write(dir.join(format!("{id}.env")), env).unwrap();
+    };
+    write(
+        "6553F10000001",
+        "rcpt bouncing 1 0 <gone@c.test>\n\
+         reply 5.1.1 smtp 127.0.0.1 550 5.1.1 <gone@c.test>: Recipient address rejected: \
+         User unknown in local recipient table\n",
+    );
+    write(
+        "6553F10000002",
+        "rcpt delivered 1 0 <carol@c.test>\n\
+         reply 2.0.0 smtp 127.0.0.1 250 2.0.0 Ok: queued as PEER\n\
+         rcpt failed 1 0 <dave@c.test>\n\
+         reply 5.1.1 smtp 127.0.0.1 550 5.1.1 no\n",
+    );
+    assert_eq!(list_queue(&dir).unwrap().len(), 2);
+    let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], settings).await;
+    wait_for_mail(&a.store, "alice", 1).await;
+    wait_for_empty_queue(&a.queue).await;
+    assert!(!dir.join("6553F10000001.msg").exists());
+    assert!(!dir.join("6553F10000002.msg").exists());
+    // Nothing was sent again.
+    assert!(peer.transactions().is_empty());
+    let (_, human, status, headers) = dsn_of(&a.store).await;
+    assert!(
+        human.contains("<gone@c.test>: host 127.0.0.1 said: 550 5.1.1"),
+        "{human}"
+    );
+    assert!(
+        !human.contains("carol") && !human.contains("dave"),
+        "{human}"
+    );
+    assert!(
+        status.contains(
+            "\r\nFinal-Recipient: rfc822; gone@c.test\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        ),
+        "{status}"
+    );
+    assert!(
+        headers.ends_with("Message-ID: <across@a.test>\r\n"),
+        "{headers}"
+    );
+    // One notice only.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(inbox_of(&a.store, "alice").await.messages.len(), 1);
+    a.server.shutdown().await;
+}
