@@ -106,6 +106,9 @@ pub struct QueueSettings {
     /// How long a connection may take to open. Default 30 s, Postfix's
     /// `smtp_connect_timeout`.
     pub connect_timeout: Duration,
+    /// The port MX hosts and address literals are reached on (not static
+    /// routes, which name theirs). Default 25, Postfix's `smtp_tcp_port`.
+    pub smtp_port: u16,
     /// The client machine's options: timeouts, chunking, pipelining. The
     /// server sets the EHLO name to its host name. Default: smtp-proto's,
     /// but an 8-bit message goes as it is to a server without 8BITMIME
@@ -178,6 +181,7 @@ impl QueueSettings {
             smarthost: None,
             tls: OutboundTls::default(),
             connect_timeout: Duration::from_secs(30),
+            smtp_port: 25,
             client: {
                 let mut client = smtp_proto::client::Options::default();
                 client.send_8bit_without_8bitmime = true;

@@ -121,7 +121,7 @@ pub(crate) struct Hop {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Destination {
     /// These hosts, in order: the next is tried when one cannot be reached
-    /// or answers `4xx` to the session.
+    /// or refuses the session; the last one's failure is the outcome.
     Hosts(Vec<Hop>),
     /// Nowhere: every recipient gets this outcome.
     Fail(Attempt),
@@ -153,7 +153,7 @@ pub(crate) async fn destination(
         return match ip.parse::<IpAddr>() {
             Ok(ip) => Destination::Hosts(vec![Hop {
                 host: ip.to_string(),
-                port: 25,
+                port: settings.smtp_port,
                 addrs: Some(vec![ip]),
                 auth: None,
             }]),
@@ -165,13 +165,13 @@ pub(crate) async fn destination(
             }),
         };
     }
-    mx_hosts(resolver, domain).await
+    mx_hosts(resolver, domain, settings.smtp_port).await
 }
 
 /// RFC 5321 §5.1: MX hosts by preference (the order DNS gave for equal
 /// ones), the domain itself as an implicit MX when it has none, and RFC
 /// 7505's null MX as a permanent failure.
-async fn mx_hosts(resolver: &dyn MxResolver, domain: &str) -> Destination {
+async fn mx_hosts(resolver: &dyn MxResolver, domain: &str, port: u16) -> Destination {
     let mut records = match resolver.mx(domain).await {
         Ok(records) => records,
         Err(e) => return Destination::Fail(dns_failure(domain, "MX", &e)),
@@ -203,7 +203,7 @@ async fn mx_hosts(resolver: &dyn MxResolver, domain: &str) -> Destination {
         match resolver.addresses(&host).await {
             Ok(addrs) if !addrs.is_empty() => hops.push(Hop {
                 host,
-                port: 25,
+                port,
                 addrs: Some(addrs),
                 auth: None,
             }),

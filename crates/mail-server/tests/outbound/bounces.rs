@@ -335,3 +335,83 @@ async fn a_bounce_cut_off_by_a_crash_is_sent_at_start() {
     assert_eq!(inbox_of(&a.store, "alice").await.messages.len(), 1);
     a.server.shutdown().await;
 }
+
+/// MX hosts from a table: `c.test` has two, by preference.
+#[derive(Debug)]
+struct TwoMx;
+
+impl mail_server::queue::MxResolver for TwoMx {
+    fn mx<'a>(
+        &'a self,
+        domain: &'a str,
+    ) -> futures::future::BoxFuture<'a, Result<Vec<(u16, String)>, mail_server::queue::ResolveError>>
+    {
+        let answer = match domain {
+            "c.test" => Ok(vec![(20, "mx2.c.test.".into()), (10, "mx1.c.test.".into())]),
+            _ => Err(mail_server::queue::ResolveError::NotFound),
+        };
+        Box::pin(async move { answer })
+    }
+
+    fn addresses<'a>(
+        &'a self,
+        host: &'a str,
+    ) -> futures::future::BoxFuture<
+        'a,
+        Result<Vec<std::net::IpAddr>, mail_server::queue::ResolveError>,
+    > {
+        let answer = match host {
+            "mx1.c.test" => Ok(vec!["127.0.0.1".parse().unwrap()]),
+            "mx2.c.test" => Ok(vec!["127.0.0.2".parse().unwrap()]),
+            _ => Err(mail_server::queue::ResolveError::NotFound),
+        };
+        Box::pin(async move { answer })
+    }
+}
+
+/// The preferred MX refuses the session with a 5xx greeting: not the last
+/// hop, so the next MX is tried (Postfix), and it takes the message; no
+/// bounce.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_5xx_greeting_from_an_earlier_mx_tries_the_next() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Both MX hosts on one port (the queue's `smtp_port`), on two loopback
+    // addresses.
+    let (refusing, accepting) = {
+        let mut tries = 0;
+        loop {
+            let refusing = Peer::start(Script::RefuseGreeting).await;
+            let at = SocketAddr::new("127.0.0.2".parse().unwrap(), refusing.addr.port());
+            match Peer::start_at(at, Script::TempFailFirst(0)).await {
+                Ok(accepting) => break (refusing, accepting),
+                Err(e) => {
+                    tries += 1;
+                    assert!(tries < 10, "{e}");
+                }
+            }
+        }
+    };
+    let mut settings = queue_settings(tmp.path(), &[]);
+    settings.smtp_port = refusing.addr.port();
+    settings.resolver = Some(std::sync::Arc::new(TwoMx));
+    let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], settings).await;
+    let lines = submit(
+        a.smtp,
+        tmp.path(),
+        "alice@a.test",
+        &["carol@c.test"],
+        MESSAGE,
+    )
+    .await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+    wait_for_empty_queue(&a.queue).await;
+    assert!(refusing.transactions().is_empty());
+    let seen = accepting.transactions();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].rcpts, ["<carol@c.test>"]);
+    assert!(inbox_of(&a.store, "alice").await.messages.is_empty());
+    a.server.shutdown().await;
+}

@@ -52,7 +52,14 @@ pub(crate) struct Peer {
 
 impl Peer {
     pub(crate) async fn start(script: Script) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_at("127.0.0.1:0".parse().unwrap(), script)
+            .await
+            .unwrap()
+    }
+
+    /// A peer listening on `addr`.
+    pub(crate) async fn start_at(addr: SocketAddr, script: Script) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr().unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
@@ -66,12 +73,12 @@ impl Peer {
                 tokio::spawn(session(tcp, script, log, count, mails.clone()));
             }
         });
-        Self {
+        Ok(Self {
             addr,
             seen,
             sessions,
             task,
-        }
+        })
     }
 
     /// The most transactions that waited for their reply at once
