@@ -94,6 +94,11 @@ pub struct QueueSettings {
     /// Connections to one destination at once. Default 20, Postfix's
     /// `default_destination_concurrency_limit`.
     pub destination_concurrency: usize,
+    /// Messages being delivered at once, over every destination; a message's
+    /// file is read only once it has its slot, so a flush of a long queue
+    /// holds this many bodies at most. Default 100, Postfix's
+    /// `default_process_limit`.
+    pub delivery_concurrency: usize,
     /// Static routes: mail for a domain goes to this relay, without DNS
     /// (Postfix's `transport_maps` with `smtp:[host]:port`).
     pub routes: Vec<(String, Relay)>,
@@ -177,6 +182,7 @@ impl QueueSettings {
             maximal_backoff: Duration::from_secs(4000),
             lifetime: Duration::from_secs(5 * 24 * 3600),
             destination_concurrency: 20,
+            delivery_concurrency: 100,
             routes: Vec::new(),
             smarthost: None,
             tls: OutboundTls::default(),

@@ -104,6 +104,10 @@ impl MxResolver for Unavailable {
     }
 }
 
+/// The most MX host addresses one delivery tries: Postfix's
+/// `smtp_mx_address_limit`.
+const MX_ADDRESS_LIMIT: usize = 5;
+
 /// One host to try.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Hop {
@@ -198,15 +202,25 @@ async fn mx_hosts(resolver: &dyn MxResolver, domain: &str, port: u16) -> Destina
     // so a DNS hiccup never bounces.
     let mut temporary = None;
     let mut permanent = None;
+    // At most MX_ADDRESS_LIMIT addresses in all, in preference order, so a
+    // hostile zone with many dead hosts cannot hold a delivery for long.
+    let mut room = MX_ADDRESS_LIMIT;
     for (_, host) in records {
+        if room == 0 {
+            break;
+        }
         let host = host.trim_end_matches('.').to_owned();
         match resolver.addresses(&host).await {
-            Ok(addrs) if !addrs.is_empty() => hops.push(Hop {
-                host,
-                port,
-                addrs: Some(addrs),
-                auth: None,
-            }),
+            Ok(mut addrs) if !addrs.is_empty() => {
+                addrs.truncate(room);
+                room -= addrs.len();
+                hops.push(Hop {
+                    host,
+                    port,
+                    addrs: Some(addrs),
+                    auth: None,
+                });
+            }
             Ok(_) | Err(ResolveError::NotFound) => {
                 permanent = Some(dns_failure(&host, "A", &ResolveError::NotFound));
             }
@@ -384,6 +398,37 @@ mod tests {
             panic!()
         };
         assert_eq!(h[0].addrs, Some(vec![ip("2001:db8::1")]));
+    }
+
+    /// A zone with many hosts and addresses: five addresses in all, in
+    /// preference order (Postfix's `smtp_mx_address_limit`).
+    #[test]
+    fn mx_addresses_are_capped() {
+        let mut dns = FakeDns::default();
+        let names: Vec<(u16, String)> = (0..10).map(|i| (i, format!("mx{i}.many.test"))).collect();
+        for i in 0..10u8 {
+            dns.a.insert(
+                format!("mx{i}.many.test"),
+                vec![ip(&format!("192.0.2.{i}")), ip(&format!("198.51.100.{i}"))],
+            );
+        }
+        dns.mx.insert("many.test".into(), Ok(names));
+        let s = QueueSettings::new("q");
+        let Destination::Hosts(h) = block_on(destination(&s, &dns, "many.test")) else {
+            panic!()
+        };
+        let addrs: Vec<IpAddr> = h.iter().flat_map(|h| h.addrs.clone().unwrap()).collect();
+        assert_eq!(
+            addrs,
+            [
+                ip("192.0.2.0"),
+                ip("198.51.100.0"),
+                ip("192.0.2.1"),
+                ip("198.51.100.1"),
+                ip("192.0.2.2")
+            ]
+        );
+        assert_eq!(h.len(), 3);
     }
 
     /// A temporary failure on one MX host's lookup and a name not found on

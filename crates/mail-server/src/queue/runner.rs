@@ -28,6 +28,9 @@ struct Runner<S, A> {
     tls: Arc<rustls::ClientConfig>,
     /// One semaphore per destination domain.
     limits: Mutex<HashMap<String, Arc<Semaphore>>>,
+    /// Deliveries in flight over all destinations
+    /// ([`QueueSettings::delivery_concurrency`](super::QueueSettings::delivery_concurrency)).
+    deliveries: Semaphore,
 }
 
 /// Starts the runner on `tasks`: it stops picking up messages when `stop`
@@ -45,12 +48,14 @@ pub(crate) fn spawn_runner<S: MailStore + LocalDelivery, A: Authenticator>(
     let tls = super::tls::client_config(&outbound.settings.tls)
         .map_err(|e| crate::Error::Tls(e.to_string()))?;
     let resolver = outbound.resolver();
+    let deliveries = Semaphore::new(outbound.settings.delivery_concurrency.max(1));
     let runner = Arc::new(Runner {
         shared,
         outbound,
         resolver,
         tls,
         limits: Mutex::new(HashMap::new()),
+        deliveries,
     });
     let tracker = tasks.clone();
     tasks.spawn(async move { runner.run(stop, close, tracker).await });
@@ -74,8 +79,15 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                 tasks.spawn(
                     async move {
                         let id = message.id.clone();
+                        let delivery = async {
+                            // The body is read only with a slot.
+                            match runner.deliveries.acquire().await {
+                                Ok(_slot) => runner.deliver(message).await,
+                                Err(_) => runner.outbound.unbusy(&message.id),
+                            }
+                        };
                         tokio::select! {
-                            () = runner.deliver(message) => {}
+                            () = delivery => {}
                             () = close.cancelled() => {
                                 info!("shutdown: delivery cut off, recipients left pending");
                                 runner.outbound.unbusy(&id);

@@ -229,3 +229,45 @@ async fn connections_to_a_destination_are_capped() {
     assert_eq!(peer.max_in_flight(), 2);
     a.server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deliveries_in_flight_are_capped_over_all_destinations() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::Slow(300)).await;
+    // Three domains, one peer: the per-destination limit does not bind.
+    let mut q = queue_settings(
+        tmp.path(),
+        &[
+            ("c.test", peer.addr),
+            ("d.test", peer.addr),
+            ("e.test", peer.addr),
+        ],
+    );
+    q.delivery_concurrency = 1;
+    let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], q).await;
+    let mut raw = common::Raw::connect(a.smtp).await;
+    raw.reply().await.unwrap();
+    raw.smtp("EHLO cap.test").await;
+    // "\0alice\0wonderland"
+    assert!(
+        raw.smtp("AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=")
+            .await
+            .starts_with("235")
+    );
+    for (n, domain) in ["c.test", "d.test", "e.test"].iter().enumerate() {
+        assert!(
+            raw.smtp("MAIL FROM:<alice@a.test>")
+                .await
+                .starts_with("250")
+        );
+        let rcpt = format!("RCPT TO:<carol@{domain}>");
+        assert!(raw.smtp(&rcpt).await.starts_with("250"));
+        assert!(raw.smtp("DATA").await.starts_with("354"));
+        let message = format!("Message-ID: <{n}@a.test>\r\n\r\nhi\r\n.");
+        assert!(raw.smtp(&message).await.starts_with("250"));
+    }
+    wait_for_empty_queue(&a.queue).await;
+    assert_eq!(peer.transactions().len(), 3);
+    assert_eq!(peer.max_in_flight(), 1);
+    a.server.shutdown().await;
+}
