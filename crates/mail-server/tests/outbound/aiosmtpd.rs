@@ -31,13 +31,7 @@ async fn aiosmtpd_receives_what_the_queue_sends() {
     );
 
     let peer: SocketAddr = ([127, 0, 0, 1], port).into();
-    let a = instance(
-        tmp.path(),
-        "a.test",
-        &[("alice", "wonderland")],
-        queue_settings(tmp.path(), &[("c.test", peer)]),
-    )
-    .await;
+    let a = alice_server(tmp.path(), &[("c.test", peer)]).await;
     // An 8-bit body: sent with BODY=8BITMIME, which aiosmtpd offers.
     let message = "From: alice@a.test\r\nTo: carol@c.test\r\nSubject: 8 bits\r\n\
                    Content-Type: text/plain; charset=utf-8\r\n\r\nGr\u{fc}\u{df}e, Carol.\r\n.dot\r\n";

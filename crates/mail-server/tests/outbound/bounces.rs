@@ -52,25 +52,8 @@ async fn dsn_of(store: &MaildirStore) -> (String, String, String, String) {
 async fn a_5xx_for_one_of_two_bounces_that_one() {
     let tmp = tempfile::tempdir().unwrap();
     let peer = Peer::start(Script::RejectRcpt("gone")).await;
-    let a = instance(
-        tmp.path(),
-        "a.test",
-        &[("alice", "wonderland")],
-        queue_settings(tmp.path(), &[("c.test", peer.addr)]),
-    )
-    .await;
-    let lines = submit(
-        a.smtp,
-        tmp.path(),
-        "alice@a.test",
-        &["carol@c.test", "gone@c.test"],
-        MESSAGE,
-    )
-    .await;
-    assert!(
-        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
-        "{lines:?}"
-    );
+    let a = alice_server(tmp.path(), &[("c.test", peer.addr)]).await;
+    submit_queued(&a, tmp.path(), &["carol@c.test", "gone@c.test"]).await;
     wait_for_mail(&a.store, "alice", 1).await;
     wait_for_empty_queue(&a.queue).await;
     // Carol got it, in one transaction for both.
@@ -174,18 +157,7 @@ async fn expiry_bounces_and_a_bounce_never_bounces() {
     let mut q = queue_settings(tmp.path(), &[("c.test", peer.addr)]);
     q.lifetime = Duration::from_millis(500);
     let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], q).await;
-    let lines = submit(
-        a.smtp,
-        tmp.path(),
-        "alice@a.test",
-        &["carol@c.test"],
-        MESSAGE,
-    )
-    .await;
-    assert!(
-        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
-        "{lines:?}"
-    );
+    submit_queued(&a, tmp.path(), &["carol@c.test"]).await;
     wait_for_mail(&a.store, "alice", 1).await;
     wait_for_empty_queue(&a.queue).await;
     assert!(peer.transactions().len() >= 2);
@@ -227,25 +199,8 @@ async fn expiry_bounces_and_a_bounce_never_bounces() {
 async fn a_5xx_greeting_from_the_last_hop_bounces() {
     let tmp = tempfile::tempdir().unwrap();
     let peer = Peer::start(Script::RefuseGreeting).await;
-    let a = instance(
-        tmp.path(),
-        "a.test",
-        &[("alice", "wonderland")],
-        queue_settings(tmp.path(), &[("c.test", peer.addr)]),
-    )
-    .await;
-    let lines = submit(
-        a.smtp,
-        tmp.path(),
-        "alice@a.test",
-        &["carol@c.test"],
-        MESSAGE,
-    )
-    .await;
-    assert!(
-        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
-        "{lines:?}"
-    );
+    let a = alice_server(tmp.path(), &[("c.test", peer.addr)]).await;
+    submit_queued(&a, tmp.path(), &["carol@c.test"]).await;
     wait_for_mail(&a.store, "alice", 1).await;
     wait_for_empty_queue(&a.queue).await;
     assert!(peer.transactions().is_empty());
@@ -395,18 +350,7 @@ async fn a_5xx_greeting_from_an_earlier_mx_tries_the_next() {
     settings.smtp_port = refusing.addr.port();
     settings.resolver = Some(std::sync::Arc::new(TwoMx));
     let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], settings).await;
-    let lines = submit(
-        a.smtp,
-        tmp.path(),
-        "alice@a.test",
-        &["carol@c.test"],
-        MESSAGE,
-    )
-    .await;
-    assert!(
-        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
-        "{lines:?}"
-    );
+    submit_queued(&a, tmp.path(), &["carol@c.test"]).await;
     wait_for_empty_queue(&a.queue).await;
     assert!(refusing.transactions().is_empty());
     let seen = accepting.transactions();

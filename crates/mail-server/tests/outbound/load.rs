@@ -22,25 +22,10 @@ async fn queue_throughput() {
         .map(|c| {
             let (addr, body) = (a.smtp, body.clone());
             tokio::spawn(async move {
-                let mut raw = common::Raw::connect(addr).await;
-                raw.reply().await.unwrap();
-                raw.smtp("EHLO load.test").await;
-                // "\0alice\0wonderland"
-                assert!(
-                    raw.smtp("AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=")
-                        .await
-                        .starts_with("235")
-                );
+                let mut raw = alice_session(addr).await;
                 for n in 0..EACH {
-                    assert!(
-                        raw.smtp("MAIL FROM:<alice@a.test>")
-                            .await
-                            .starts_with("250")
-                    );
-                    assert!(raw.smtp("RCPT TO:<carol@c.test>").await.starts_with("250"));
-                    assert!(raw.smtp("DATA").await.starts_with("354"));
                     let message = format!("Message-ID: <{c}.{n}@a.test>\r\n\r\n{body}.");
-                    assert!(raw.smtp(&message).await.starts_with("250"));
+                    send_one(&mut raw, "carol@c.test", &message).await;
                 }
             })
         })

@@ -162,6 +162,57 @@ async fn submit(
     smtplib(smtp, "send", &args).await
 }
 
+/// A server for alice@a.test with these static routes.
+async fn alice_server(dir: &Path, routes: &[(&str, SocketAddr)]) -> Instance {
+    instance(
+        dir,
+        "a.test",
+        &[("alice", "wonderland")],
+        queue_settings(dir, routes),
+    )
+    .await
+}
+
+/// Alice submits [`MESSAGE`] to `to` through `a`; it must be queued.
+async fn submit_queued(a: &Instance, dir: &Path, to: &[&str]) {
+    let lines = submit(a.smtp, dir, "alice@a.test", to, MESSAGE).await;
+    assert!(
+        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
+        "{lines:?}"
+    );
+}
+
+/// Alice on a bare SMTP session of `smtp`, past EHLO and AUTH PLAIN.
+async fn alice_session(smtp: SocketAddr) -> common::Raw {
+    let mut raw = common::Raw::connect(smtp).await;
+    raw.reply().await.unwrap();
+    raw.smtp("EHLO alice.test").await;
+    // "\0alice\0wonderland"
+    assert!(
+        raw.smtp("AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=")
+            .await
+            .starts_with("235")
+    );
+    raw
+}
+
+/// One transaction on `raw`: from Alice to `to`, with `message` (its last
+/// line the lone dot); each reply must be positive.
+async fn send_one(raw: &mut common::Raw, to: &str, message: &str) {
+    assert!(
+        raw.smtp("MAIL FROM:<alice@a.test>")
+            .await
+            .starts_with("250")
+    );
+    assert!(
+        raw.smtp(&format!("RCPT TO:<{to}>"))
+            .await
+            .starts_with("250")
+    );
+    assert!(raw.smtp("DATA").await.starts_with("354"));
+    assert!(raw.smtp(message).await.starts_with("250"));
+}
+
 const MESSAGE: &str = "From: alice@a.test\r\nTo: bob@b.test\r\nSubject: across\r\n\
                        Message-ID: <across@a.test>\r\n\r\nHello, Bob.\r\n.dot line\r\n";
 
@@ -275,18 +326,7 @@ async fn a_smarthost_with_auth_over_starttls() {
     let mut q = queue_settings(&dir_a, &[]);
     q.smarthost = Some(Relay::new("127.0.0.1", b.smtp.port()).with_auth("bob", "builder"));
     let a = instance(&dir_a, "a.test", &[("alice", "wonderland")], q).await;
-    let lines = submit(
-        a.smtp,
-        tmp.path(),
-        "alice@a.test",
-        &["carol@c.test"],
-        MESSAGE,
-    )
-    .await;
-    assert!(
-        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
-        "{lines:?}"
-    );
+    submit_queued(&a, tmp.path(), &["carol@c.test"]).await;
     wait_for_empty_queue(&a.queue).await;
     wait_for_empty_queue(&b.queue).await;
     let seen = peer.transactions();

@@ -6,25 +6,8 @@ use super::*;
 async fn a_4xx_then_250_delivers_once() {
     let tmp = tempfile::tempdir().unwrap();
     let peer = Peer::start(Script::TempFailFirst(1)).await;
-    let a = instance(
-        tmp.path(),
-        "a.test",
-        &[("alice", "wonderland")],
-        queue_settings(tmp.path(), &[("c.test", peer.addr)]),
-    )
-    .await;
-    let lines = submit(
-        a.smtp,
-        tmp.path(),
-        "alice@a.test",
-        &["carol@c.test"],
-        MESSAGE,
-    )
-    .await;
-    assert!(
-        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
-        "{lines:?}"
-    );
+    let a = alice_server(tmp.path(), &[("c.test", peer.addr)]).await;
+    submit_queued(&a, tmp.path(), &["carol@c.test"]).await;
     wait_for_empty_queue(&a.queue).await;
     let seen = peer.transactions();
     // The first transaction was refused with 451 at the end of the data;
@@ -50,25 +33,8 @@ async fn a_4xx_then_250_delivers_once() {
 async fn a_451_to_mail_defers_then_delivers_once() {
     let tmp = tempfile::tempdir().unwrap();
     let peer = Peer::start(Script::GreylistMail(1)).await;
-    let a = instance(
-        tmp.path(),
-        "a.test",
-        &[("alice", "wonderland")],
-        queue_settings(tmp.path(), &[("c.test", peer.addr)]),
-    )
-    .await;
-    let lines = submit(
-        a.smtp,
-        tmp.path(),
-        "alice@a.test",
-        &["carol@c.test", "dave@c.test"],
-        MESSAGE,
-    )
-    .await;
-    assert!(
-        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
-        "{lines:?}"
-    );
+    let a = alice_server(tmp.path(), &[("c.test", peer.addr)]).await;
+    submit_queued(&a, tmp.path(), &["carol@c.test", "dave@c.test"]).await;
     wait_for_empty_queue(&a.queue).await;
     // The refused transaction never reached the data; the retry did, once,
     // for both recipients.
@@ -92,18 +58,7 @@ async fn flush_retries_now_and_list_shows_the_state() {
     q.minimal_backoff = Duration::from_secs(3600);
     q.maximal_backoff = Duration::from_secs(3600);
     let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], q).await;
-    let lines = submit(
-        a.smtp,
-        tmp.path(),
-        "alice@a.test",
-        &["carol@c.test"],
-        MESSAGE,
-    )
-    .await;
-    assert!(
-        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
-        "{lines:?}"
-    );
+    submit_queued(&a, tmp.path(), &["carol@c.test"]).await;
     // Deferred for an hour after the first 451.
     let start = Instant::now();
     let queued = loop {
@@ -141,25 +96,8 @@ async fn flush_retries_now_and_list_shows_the_state() {
 async fn shutdown_leaves_a_delivery_in_flight_pending() {
     let tmp = tempfile::tempdir().unwrap();
     let stall = Peer::start(Script::Stall).await;
-    let a = instance(
-        tmp.path(),
-        "a.test",
-        &[("alice", "wonderland")],
-        queue_settings(tmp.path(), &[("c.test", stall.addr)]),
-    )
-    .await;
-    let lines = submit(
-        a.smtp,
-        tmp.path(),
-        "alice@a.test",
-        &["carol@c.test"],
-        MESSAGE,
-    )
-    .await;
-    assert!(
-        lines.contains(&"data: 250 2.0.0 Ok: queued".to_owned()),
-        "{lines:?}"
-    );
+    let a = alice_server(tmp.path(), &[("c.test", stall.addr)]).await;
+    submit_queued(&a, tmp.path(), &["carol@c.test"]).await;
     let start = Instant::now();
     while stall.transactions().is_empty() {
         assert!(
@@ -183,13 +121,7 @@ async fn shutdown_leaves_a_delivery_in_flight_pending() {
 
     // After a restart, with a peer that answers, it goes out.
     let peer = Peer::start(Script::TempFailFirst(0)).await;
-    let a = instance(
-        tmp.path(),
-        "a.test",
-        &[("alice", "wonderland")],
-        queue_settings(tmp.path(), &[("c.test", peer.addr)]),
-    )
-    .await;
+    let a = alice_server(tmp.path(), &[("c.test", peer.addr)]).await;
     wait_for_empty_queue(&a.queue).await;
     assert_eq!(peer.transactions().len(), 1);
     assert!(peer.transactions()[0].data.ends_with(MESSAGE.as_bytes()));
@@ -204,25 +136,10 @@ async fn connections_to_a_destination_are_capped() {
     q.destination_concurrency = 2;
     let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], q).await;
     // Six messages queued at once, each its own transaction.
-    let mut raw = common::Raw::connect(a.smtp).await;
-    raw.reply().await.unwrap();
-    raw.smtp("EHLO cap.test").await;
-    // "\0alice\0wonderland"
-    assert!(
-        raw.smtp("AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=")
-            .await
-            .starts_with("235")
-    );
+    let mut raw = alice_session(a.smtp).await;
     for n in 0..6 {
-        assert!(
-            raw.smtp("MAIL FROM:<alice@a.test>")
-                .await
-                .starts_with("250")
-        );
-        assert!(raw.smtp("RCPT TO:<carol@c.test>").await.starts_with("250"));
-        assert!(raw.smtp("DATA").await.starts_with("354"));
         let message = format!("Message-ID: <{n}@a.test>\r\n\r\nhi\r\n.");
-        assert!(raw.smtp(&message).await.starts_with("250"));
+        send_one(&mut raw, "carol@c.test", &message).await;
     }
     wait_for_empty_queue(&a.queue).await;
     assert_eq!(peer.transactions().len(), 6);
@@ -245,26 +162,10 @@ async fn deliveries_in_flight_are_capped_over_all_destinations() {
     );
     q.delivery_concurrency = 1;
     let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], q).await;
-    let mut raw = common::Raw::connect(a.smtp).await;
-    raw.reply().await.unwrap();
-    raw.smtp("EHLO cap.test").await;
-    // "\0alice\0wonderland"
-    assert!(
-        raw.smtp("AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=")
-            .await
-            .starts_with("235")
-    );
+    let mut raw = alice_session(a.smtp).await;
     for (n, domain) in ["c.test", "d.test", "e.test"].iter().enumerate() {
-        assert!(
-            raw.smtp("MAIL FROM:<alice@a.test>")
-                .await
-                .starts_with("250")
-        );
-        let rcpt = format!("RCPT TO:<carol@{domain}>");
-        assert!(raw.smtp(&rcpt).await.starts_with("250"));
-        assert!(raw.smtp("DATA").await.starts_with("354"));
         let message = format!("Message-ID: <{n}@a.test>\r\n\r\nhi\r\n.");
-        assert!(raw.smtp(&message).await.starts_with("250"));
+        send_one(&mut raw, &format!("carol@{domain}"), &message).await;
     }
     wait_for_empty_queue(&a.queue).await;
     assert_eq!(peer.transactions().len(), 3);
