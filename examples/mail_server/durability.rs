@@ -102,27 +102,8 @@ impl Server {
     /// Starts the example on `dir` with a user and its plain listeners on
     /// free ports, which it reads from the settings table the example prints.
     fn start(dir: &Path) -> Self {
-        Self::spawn(&[
-            "mail-server",
-            "--data-dir",
-            dir.to_str().unwrap(),
-            "--user",
-            &format!("{USER}:pw"),
-            "--smtp",
-            "127.0.0.1:0",
-            "--pop3",
-            "127.0.0.1:0",
-            "--submission",
-            "off",
-            "--smtps",
-            "off",
-            "--pop3s",
-            "off",
-            "--imap",
-            "off",
-            "--imaps",
-            "off",
-        ])
+        let user = format!("{USER}:pw");
+        Self::spawn(&crate::test_args(dir.to_str().unwrap(), &["--user", &user]))
     }
 
     /// Starts the example with `args` (its SMTP and POP3 listeners on);

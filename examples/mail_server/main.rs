@@ -169,6 +169,33 @@ fn hash_password(password: Option<String>) -> ExitCode {
     }
 }
 
+/// The example's arguments in a test: data in `data_dir`, SMTP and POP3 on
+/// free ports of 127.0.0.1, every other listener off, then `extra`.
+#[cfg(test)]
+fn test_args<'a>(data_dir: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "mail-server",
+        "--data-dir",
+        data_dir,
+        "--smtp",
+        "127.0.0.1:0",
+        "--pop3",
+        "127.0.0.1:0",
+        "--submission",
+        "off",
+        "--smtps",
+        "off",
+        "--pop3s",
+        "off",
+        "--imap",
+        "off",
+        "--imaps",
+        "off",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 #[cfg(test)]
 mod tests {
     use mail_server::{Protocol, Security};
@@ -393,29 +420,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let data = dir.to_str().unwrap();
         for (flag, who, other) in [(None, "bob", "carol"), (Some("carol"), "carol", "bob")] {
-            let mut args = vec![
-                "mail-server",
-                "--data-dir",
-                data,
-                "--smtp",
-                "127.0.0.1:0",
-                "--pop3",
-                "127.0.0.1:0",
-                "--pop3s",
-                "off",
-                "--submission",
-                "off",
-                "--smtps",
-                "off",
-                "--imap",
-                "off",
-                "--imaps",
-                "off",
-                "--user",
-                "carol:pw",
-                "--user",
-                "bob:pw",
-            ];
+            let mut args = test_args(data, &["--user", "carol:pw", "--user", "bob:pw"]);
             if let Some(name) = flag {
                 args.extend(["--postmaster", name]);
             }

@@ -99,35 +99,21 @@ fn queued_mail_survives_kill_9_and_goes_out_once() {
 /// c.test routed to the peer, retried every 200 ms.
 fn start(dir: &Path, peer: SocketAddr) -> Server {
     let route = format!("c.test={peer}");
-    Server::spawn(&[
-        "mail-server",
-        "--data-dir",
+    Server::spawn(&crate::test_args(
         dir.to_str().unwrap(),
-        "--domain",
-        "a.test",
-        "--user",
-        "alice:pw",
-        "--smtp",
-        "127.0.0.1:0",
-        "--pop3",
-        "127.0.0.1:0",
-        "--submission",
-        "off",
-        "--smtps",
-        "off",
-        "--pop3s",
-        "off",
-        "--imap",
-        "off",
-        "--imaps",
-        "off",
-        "--relay-route",
-        &route,
-        "--min-backoff",
-        "0.2",
-        "--max-backoff",
-        "0.4",
-    ])
+        &[
+            "--domain",
+            "a.test",
+            "--user",
+            "alice:pw",
+            "--relay-route",
+            &route,
+            "--min-backoff",
+            "0.2",
+            "--max-backoff",
+            "0.4",
+        ],
+    ))
 }
 
 fn wait(mut done: impl FnMut() -> bool, what: &str) {

@@ -2,40 +2,13 @@
 //! dsn=..., status=...` line in a span per message and per attempt, and
 //! never the smarthost's password.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use super::*;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deliveries_are_logged_as_postfix_does() {
-    let captured = Captured::default();
-    let writer = captured.clone();
     // The other tests of this binary log here too once it is set; this one
     // looks for its own lines.
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .try_init()
-        .unwrap();
+    let captured = common::capture_logs();
 
     let tmp = tempfile::tempdir().unwrap();
     let peer = Peer::start(Script::RejectRcpt("gone")).await;
@@ -48,7 +21,7 @@ async fn deliveries_are_logged_as_postfix_does() {
     submit_queued(&a, tmp.path(), &["logs@d.test"]).await;
     let start = Instant::now();
     loop {
-        let text = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+        let text = captured.text();
         if text.contains("to=<logs@d.test>") {
             break;
         }
@@ -57,7 +30,7 @@ async fn deliveries_are_logged_as_postfix_does() {
     }
     a.server.shutdown().await;
 
-    let text = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let text = captured.text();
     let line = text
         .lines()
         .find(|l| l.contains("to=<logs@d.test>"))
