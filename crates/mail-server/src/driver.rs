@@ -160,6 +160,27 @@ pub(crate) enum End {
     ClientGone,
 }
 
+impl End {
+    /// How a session ended, for its last log line: `closed`, `client left`
+    /// or `connection lost: <error>`.
+    pub(crate) fn describe(end: &io::Result<Self>) -> String {
+        match end {
+            Ok(Self::Closed) => "closed".to_owned(),
+            Ok(Self::ClientGone) => "client left".to_owned(),
+            Err(e) => format!("connection lost: {e}"),
+        }
+    }
+}
+
+/// Logs a decision the machine refused. Each handler answers an event with
+/// the decision it asks for, so the machine cannot refuse it; if it does,
+/// the bug is logged, not hidden.
+pub(crate) fn log_refused<E: std::fmt::Display>(protocol: &str, result: Result<(), E>) {
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "the {protocol} machine refused a decision");
+    }
+}
+
 /// Runs `machine` on `conn` until the session ends.
 pub(crate) async fn drive<M: Machine, H: Handler<M>>(
     conn: &mut Connection,

@@ -57,11 +57,7 @@ async fn run<S: MailStore, A: Authenticator>(shared: Arc<Shared<S, A>>, mut conn
     debug!(local = %conn.local(), tls = conn.is_tls(), "connected");
     let mut session = Session::new(shared);
     let end = driver::drive(&mut conn, &mut machine, &mut session, tls.as_ref(), &limits).await;
-    let how = match &end {
-        Ok(End::Closed) => "closed".to_owned(),
-        Ok(End::ClientGone) => "client left".to_owned(),
-        Err(e) => format!("connection lost: {e}"),
-    };
+    let how = End::describe(&end);
     // One line per session, as Dovecot's "Logged out in=.. out=.. deleted=..".
     let s = &session.stats;
     match &session.user {
@@ -384,12 +380,9 @@ impl<S: MailStore, A: Authenticator> Session<S, A> {
     }
 }
 
-/// A decision the machine refused: each answer here matches the event it
-/// follows, so this is a bug to see in the logs, not to hide.
+/// A decision the machine refused ([`driver::log_refused`]).
 pub(super) fn log_refusal(result: Result<(), imap_proto::ServerError>) {
-    if let Err(e) = result {
-        warn!(error = %e, "the IMAP machine refused an answer");
-    }
+    driver::log_refused("IMAP", result);
 }
 
 /// `NO` with Dovecot's text for a store failure, and its response code

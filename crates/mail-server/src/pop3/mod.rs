@@ -75,11 +75,7 @@ async fn session<S: MailStore, A: Authenticator>(shared: Arc<Shared<S, A>>, mut 
     // A session that ended without UPDATE still marks what it downloaded
     // (Dovecot's client_destroy does the same).
     handler.mark_seen(&[]).await;
-    let how = match &end {
-        Ok(End::Closed) => "closed".to_owned(),
-        Ok(End::ClientGone) => "client left".to_owned(),
-        Err(e) => format!("connection lost: {e}"),
-    };
+    let how = End::describe(&end);
     // One line per session, as Dovecot's "Disconnected: Logged out
     // top=0/0, retr=1/120, del=0/1".
     let s = &handler.stats;
@@ -154,11 +150,7 @@ impl<S: MailStore, A: Authenticator> Handler<Server> for Pop3Handler<S, A> {
             }
             _ => Ok(()),
         };
-        if let Err(e) = answered {
-            // Each answer above matches the event it follows, so the machine
-            // cannot refuse it; if it does, the bug is logged, not hidden.
-            warn!(error = %e, "the POP3 machine refused a decision");
-        }
+        driver::log_refused("POP3", answered);
         Step::Continue
     }
 }

@@ -187,11 +187,7 @@ async fn session<S: MailStore + LocalDelivery, A: Authenticator>(
         delivered: 0,
     };
     let end = driver::drive(&mut conn, &mut machine, &mut handler, tls.as_ref(), &limits).await;
-    let how = match &end {
-        Ok(End::Closed) => "closed".to_owned(),
-        Ok(End::ClientGone) => "client left".to_owned(),
-        Err(e) => format!("connection lost: {e}"),
-    };
+    let how = End::describe(&end);
     if let Some(t) = &handler.incoming {
         info!(from = %t.from, rcpts = t.recipient_count(), "transaction abandoned");
     }
@@ -275,11 +271,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Handler<SmtpMachine> for Sm
             }
             _ => Ok(()),
         };
-        if let Err(e) = answered {
-            // Each answer above matches the event it follows, so the machine
-            // cannot refuse it; if it does, the bug is logged, not hidden.
-            warn!(error = %e, "the SMTP machine refused a decision");
-        }
+        driver::log_refused("SMTP", answered);
         Step::Continue
     }
 }
