@@ -4,12 +4,9 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -52,18 +49,7 @@ async fn plaintext_pipelined_after_stls_is_discarded() {
     raw.send(b"STLS\r\nUSER alice\r\n").await;
     assert_eq!(raw.line().await.unwrap(), "+OK Begin TLS negotiation now.");
 
-    let mut roots = rustls::RootCertStore::empty();
-    roots
-        .add(CertificateDer::from_pem_file(&server.cert).unwrap())
-        .unwrap();
-    let config = rustls::ClientConfig::builder()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let tls = connector
-        .connect(ServerName::try_from("localhost").unwrap(), raw.into_inner())
-        .await
-        .unwrap();
+    let tls = tls_client(&server.cert, raw.into_inner()).await;
     let (read, mut write) = tokio::io::split(tls);
     let mut read = BufReader::new(read);
     let mut exchange = async |command: &str| {
@@ -186,18 +172,7 @@ async fn connection_cap_holds_further_clients_until_a_slot_frees() {
     // Slots go to waiting clients first come, first served: the POP3S
     // client, then the POP3 one.
     assert_eq!(first.command("QUIT").await, "+OK Logging out");
-    let mut roots = rustls::RootCertStore::empty();
-    roots
-        .add(CertificateDer::from_pem_file(&server.cert).unwrap())
-        .unwrap();
-    let config = rustls::ClientConfig::builder()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let tls = connector
-        .connect(ServerName::try_from("localhost").unwrap(), tls_waiting)
-        .await
-        .unwrap();
+    let tls = tls_client(&server.cert, tls_waiting).await;
     let mut tls = BufReader::new(tls);
     let mut greeting = String::new();
     tls.read_line(&mut greeting).await.unwrap();

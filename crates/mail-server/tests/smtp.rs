@@ -339,10 +339,6 @@ async fn garbage_and_an_unterminated_data_do_not_hurt_other_sessions() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn commands_pipelined_after_starttls_are_discarded() {
-    use std::sync::Arc;
-
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, ServerName};
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
     // A man in the middle appends an envelope to the client's STARTTLS
@@ -370,18 +366,7 @@ async fn commands_pipelined_after_starttls_are_discarded() {
     raw.send(injected).await;
     assert_eq!(raw.reply().await.unwrap(), "220 2.0.0 Ready to start TLS");
 
-    let mut roots = rustls::RootCertStore::empty();
-    roots
-        .add(CertificateDer::from_pem_file(&server.cert).unwrap())
-        .unwrap();
-    let config = rustls::ClientConfig::builder()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let tls = connector
-        .connect(ServerName::try_from("localhost").unwrap(), raw.into_inner())
-        .await
-        .unwrap();
+    let tls = tls_client(&server.cert, raw.into_inner()).await;
     let (read, mut write) = tokio::io::split(tls);
     let mut read = BufReader::new(read);
     let mut exchange = async |command: &str| {

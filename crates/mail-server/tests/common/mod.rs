@@ -639,3 +639,27 @@ pub(crate) fn capture_logs() -> Captured {
         .unwrap();
     captured
 }
+
+/// A TLS client on `stream` that trusts the test server's certificate
+/// (`cert`, made for `localhost`), after STARTTLS/STLS or on an implicit-TLS
+/// port.
+pub(crate) async fn tls_client(
+    cert: &Path,
+    stream: tokio::net::TcpStream,
+) -> tokio_rustls::client::TlsStream<tokio::net::TcpStream> {
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(rustls::pki_types::CertificateDer::from_pem_file(cert).unwrap())
+        .unwrap();
+    let config = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+        .connect(
+            rustls::pki_types::ServerName::try_from("localhost").unwrap(),
+            stream,
+        )
+        .await
+        .unwrap()
+}
