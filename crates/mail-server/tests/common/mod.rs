@@ -242,7 +242,21 @@ pub(crate) async fn poplib_at(
     (user, password): (&str, &str),
     args: &[&str],
 ) -> Vec<String> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/poplib_client.py");
+    python_client("poplib_client.py", addr, case, (user, password), args).await
+}
+
+/// Runs `case` of the Python client `script` (in tests/clients) against
+/// `addr` with a user and password; returns its `key: value` lines.
+async fn python_client(
+    script: &str,
+    addr: SocketAddr,
+    case: &str,
+    (user, password): (&str, &str),
+    args: &[&str],
+) -> Vec<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/clients")
+        .join(script);
     let port = addr.port().to_string();
     let mut all = vec![
         script.to_str().unwrap(),
@@ -253,8 +267,7 @@ pub(crate) async fn poplib_at(
         password,
     ];
     all.extend_from_slice(args);
-    let output = run("python3", &all).await;
-    lines(&output)
+    lines(&run("python3", &all).await)
 }
 
 /// Runs a program with a 60 s limit; fails the test if it exits non-zero.
@@ -582,18 +595,7 @@ pub(crate) async fn imaplib(
     (user, password): (&str, &str),
     args: &[&str],
 ) -> Vec<String> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/imaplib_client.py");
-    let port = addr.port().to_string();
-    let mut all = vec![
-        script.to_str().unwrap(),
-        case,
-        "127.0.0.1",
-        &port,
-        user,
-        password,
-    ];
-    all.extend_from_slice(args);
-    lines(&run("python3", &all).await)
+    python_client("imaplib_client.py", addr, case, (user, password), args).await
 }
 
 /// Everything the `tracing` subscriber of [`capture_logs`] writes.
