@@ -62,7 +62,7 @@ impl<'a> Parser<'a> {
 
     /// A fetch attribute's name: letters, digits and dots.
     fn fetch_name(&mut self) -> PResult<&'a [u8]> {
-        self.take1(|b| b.is_ascii_alphanumeric() || b == b'.', "fetch-att")
+        self.take1(crate::types::is_att_name_char, "fetch-att")
     }
 
     fn fetch_attr(&mut self) -> PResult<FetchAttr<'a>> {

@@ -531,22 +531,23 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Whether any octet of `v` is `"`, `\\`, a control, DEL or 8-bit: the
-/// octets a quoted string's fast path stops at (SWAR, as in "Bit Twiddling
-/// Hacks": a zero byte shows as a set high bit of `x - 0x01..01 & !x`).
+/// The octets of `v` (eight, little-endian) that a quoted string's fast path
+/// stops at: `"`, `\\`, a control, DEL or 8-bit. Each shows as the high bit
+/// of its byte in the result, and the lowest set bit is exact, so
+/// `trailing_zeros() / 8` is the index of the first (SWAR, as in "Bit
+/// Twiddling Hacks": a zero byte shows as a set high bit of
+/// `x - 0x01..01 & !x`; the borrow can only mark bytes above a real hit).
 #[inline]
-pub(crate) fn needs_look(v: u64) -> bool {
+pub(crate) fn look_mask(v: u64) -> u64 {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
-    let eight_bit = v & HI;
-    let control = v.wrapping_sub(LO * 0x20) & !v & HI;
-    eight_bit
-        | control
+    let has_zero = |x: u64| x.wrapping_sub(LO) & !x;
+    let control = v.wrapping_sub(LO * 0x20) & !v;
+    (v | control
         | has_zero(v ^ (LO * u64::from(b'"')))
         | has_zero(v ^ (LO * u64::from(b'\\')))
-        | has_zero(v ^ (LO * 0x7f))
-        != 0
+        | has_zero(v ^ (LO * 0x7f)))
+        & HI
 }
 
 /// Uppercases a keyword into `buf` for matching; empty if it does not fit.
@@ -555,10 +556,10 @@ pub(crate) fn upper<'b>(word: &[u8], buf: &'b mut [u8; 24]) -> &'b [u8] {
     if word.len() > buf.len() {
         return &[];
     }
-    let out = &mut buf[..word.len()];
-    out.copy_from_slice(word);
-    out.make_ascii_uppercase();
-    out
+    for (out, b) in buf.iter_mut().zip(word) {
+        *out = b.to_ascii_uppercase();
+    }
+    &buf[..word.len()]
 }
 
 #[cfg(test)]
@@ -748,15 +749,71 @@ mod tests {
     }
 
     #[test]
+    fn date_times_read_whole_and_stepwise_agree() {
+        let bases: [&[u8]; 3] = [
+            b"\"17-Jul-1996 02:44:25 -0700\" ",
+            b"\" 1-Feb-2024 23:59:60 +9959\" ",
+            b"\"29-feb-2023 00:00:00 +0000\" ",
+        ];
+        for base in bases {
+            for at in 0..base.len() {
+                for b in *b" 09-+:\"aJx\r" {
+                    let mut input = base.to_vec();
+                    input[at] = b;
+                    let (buf, o) = (Bytes::from(input), Options::default());
+                    let (mut whole, mut stepwise) =
+                        (Parser::new(&buf, &o, true), Parser::new(&buf, &o, true));
+                    let (a, b) = (whole.date_time(), stepwise.date_time_stepwise());
+                    assert_eq!(a, b, "{:?}", String::from_utf8_lossy(&buf));
+                    assert_eq!(whole.pos, stepwise.pos);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn upper_is_ascii_uppercase() {
+        for b in 0u8..=255 {
+            for at in 0..24 {
+                let mut word = *b"fetch-att.Name=x0123456z";
+                word[at] = b;
+                let mut buf = [0u8; 24];
+                assert_eq!(
+                    upper(&word, &mut buf),
+                    word.to_ascii_uppercase(),
+                    "{b:#x} at {at}"
+                );
+                let short = &word[..=at];
+                let mut buf = [0u8; 24];
+                assert_eq!(upper(short, &mut buf), short.to_ascii_uppercase(), "{b:#x}");
+            }
+        }
+        assert_eq!(upper(&[b'a'; 25], &mut [0; 24]), b"");
+    }
+
+    #[test]
     fn the_fast_path_stops_where_it_must() {
         for b in 0u8..=255 {
-            let v = u64::from_le_bytes([b'a', b'b', b, b'c', b'd', b'e', b'f', b'g']);
+            let stop = !(0x20..0x7f).contains(&b) || b == b'"' || b == b'\\';
             // Conservative: every octet the fast path must not pass is seen.
-            assert!(types::is_quoted_plain(b) || needs_look(v), "{b:#x}");
+            assert!(types::is_quoted_plain(b) || stop, "{b:#x}");
+            for at in 0..8 {
+                let mut octets = *b"abcdefgh";
+                octets[at] = b;
+                let mask = look_mask(u64::from_le_bytes(octets));
+                if stop {
+                    // The first stop is found exactly where it is.
+                    assert_eq!(mask.trailing_zeros() / 8, at as u32, "{b:#x} at {at}");
+                } else {
+                    assert_eq!(mask, 0, "{b:#x} at {at}");
+                }
+            }
+            // A stop after another is not reported before it.
+            let mut octets = *b"ab\"cdefg";
+            octets[5] = b;
             assert_eq!(
-                needs_look(v),
-                !(0x20..0x7f).contains(&b) || b == b'"' || b == b'\\',
-                "{b:#x}"
+                look_mask(u64::from_le_bytes(octets)).trailing_zeros() / 8,
+                2
             );
         }
     }

@@ -3,7 +3,7 @@
 
 use std::num::NonZeroUsize;
 
-use super::{INCOMPLETE, PResult, Parser, needs_look};
+use super::{INCOMPLETE, PResult, Parser, look_mask};
 use crate::error::{DecodeError, ErrorKind};
 use crate::types::{self, AString, AtomExt, IString, Literal, Mailbox, Quoted, Text};
 
@@ -16,27 +16,39 @@ impl<'a> Parser<'a> {
         let buf = self.buf;
         let start = self.pos;
         let mut i = start;
-        // Eight octets at a time while none of them needs a look.
+        // Eight octets at a time to the first one that needs a look; then
+        // that octet decides: the closing quote, or the slow path.
         while let Some(chunk) = buf.get(i..i + 8) {
-            let v = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            if needs_look(v) {
-                break;
+            let mask = look_mask(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+            if mask != 0 {
+                i += (mask.trailing_zeros() / 8) as usize;
+                return self.quoted_end(start, i);
             }
             i += 8;
         }
         while let Some(&b) = buf.get(i) {
             if types::is_quoted_plain(b) {
                 i += 1;
-            } else if b == b'"' {
-                self.pos = i + 1;
-                return Ok(Quoted::unchecked(std::borrow::Cow::Borrowed(
-                    &buf[start..i],
-                )));
             } else {
-                return self.quoted_slow(start, i);
+                return self.quoted_end(start, i);
             }
         }
         Err(INCOMPLETE)
+    }
+
+    /// The end of a quoted string's plain octets at `i`: the closing quote,
+    /// or an escape, 8-bit text or an error for the slow path.
+    #[inline(always)]
+    fn quoted_end(&mut self, start: usize, i: usize) -> PResult<Quoted<'a>> {
+        let buf = self.buf;
+        if buf[i] == b'"' {
+            self.pos = i + 1;
+            Ok(Quoted::unchecked(std::borrow::Cow::Borrowed(
+                &buf[start..i],
+            )))
+        } else {
+            self.quoted_slow(start, i)
+        }
     }
 
     #[cold]
@@ -182,7 +194,18 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn nil(&mut self) -> PResult<()> {
+        if self.buf.get(self.pos..self.pos + 3) == Some(b"NIL") {
+            self.pos += 3;
+            return Ok(());
+        }
+        self.nil_any_case()
+    }
+
+    /// `nil` in another case than servers write it, or not there at all.
+    #[cold]
+    fn nil_any_case(&mut self) -> PResult<()> {
         let rest = &self.buf[self.pos..];
         if rest.len() < 3 {
             if b"NIL"[..rest.len()].eq_ignore_ascii_case(rest) {

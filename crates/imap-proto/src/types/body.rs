@@ -65,6 +65,7 @@ impl<'a> Envelope<'a> {
     }
 
     /// Builds an envelope while decoding: `push` then `end_list` six times.
+    #[inline]
     pub(crate) fn push_address(&mut self, a: Address<'a>) {
         if self.addresses.capacity() == 0 {
             // Most envelopes hold a handful of addresses: one allocation.

@@ -5,6 +5,7 @@ const ASTRING: u8 = 2;
 const TAG: u8 = 4;
 const LIST: u8 = 8;
 const TEXT: u8 = 16;
+const ATT_NAME: u8 = 32;
 const FETCH_NAME: u8 = 64;
 const QUOTED_PLAIN: u8 = 128;
 
@@ -48,6 +49,10 @@ static TABLE: [u8; 256] = {
         // The letters, digits and dots of fetch attribute and keyword names.
         if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'=' {
             c |= FETCH_NAME;
+        }
+        // The letters, digits and dots of fetch attribute names alone.
+        if b.is_ascii_alphanumeric() || b == b'.' {
+            c |= ATT_NAME;
         }
         t[i] = c;
         i += 1;
@@ -95,6 +100,12 @@ pub(crate) fn is_quoted_plain(b: u8) -> bool {
 #[inline]
 pub(crate) fn is_name_char(b: u8) -> bool {
     TABLE[b as usize] & FETCH_NAME != 0
+}
+
+/// Letters, digits and `.`: what fetch attribute names are made of.
+#[inline]
+pub(crate) fn is_att_name_char(b: u8) -> bool {
+    TABLE[b as usize] & ATT_NAME != 0
 }
 
 #[cfg(test)]
