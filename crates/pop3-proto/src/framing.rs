@@ -10,8 +10,8 @@
 //! Bodies never pass through here whole. [`DotStuffer`] copies each chunk
 //! once, adding a `.` where a line starts with one; [`DotUnstuffer`] hands out
 //! [`Bytes`] slices of the input buffer without copying, dropping the stuffed
-//! dots between them. Both find the lines that start with `.` with one
-//! `memmem` scan for `"\n."`, so a body costs about one pass over its octets.
+//! dots between them. Both find the lines that start with `.` in one vector
+//! scan for `"\n."`, so a body costs about one pass over its octets.
 //!
 //! ```
 //! use bytes::BytesMut;
@@ -35,13 +35,9 @@
 //! assert_eq!(body, b"Subject: dots\r\n\r\n.hidden\r\n..two\r\n.\r\n");
 //! ```
 
-use std::sync::LazyLock;
-
 use bytes::{Buf, Bytes, BytesMut};
-use memchr::memmem::Finder;
 
-/// `"\n."`: where a line starts with the termination octet.
-static LINE_DOT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\n."));
+use crate::scan::{find_line_dot, line_dots};
 
 /// A line was longer than the limit in force. The reader has dropped what it
 /// had of it and skips the rest, up to and including its LF.
@@ -192,7 +188,7 @@ impl DotStuffer {
             out.extend_from_slice(b".");
         }
         let mut start = 0;
-        for pos in LINE_DOT.find_iter(chunk) {
+        for pos in line_dots(chunk) {
             out.extend_from_slice(&chunk[start..=pos]);
             out.extend_from_slice(b".");
             start = pos + 1;
@@ -222,7 +218,7 @@ impl DotStuffer {
             emit(chunk.slice(..1));
         }
         let mut start = 0;
-        for pos in LINE_DOT.find_iter(&chunk) {
+        for pos in line_dots(&chunk) {
             emit(chunk.slice(start..pos + 2));
             start = pos + 1;
         }
@@ -333,7 +329,7 @@ impl DotUnstuffer {
                 return None;
             }
         }
-        let data = match LINE_DOT.find(buf) {
+        let data = match find_line_dot(buf) {
             Some(pos) => {
                 self.at_line_start = true;
                 buf.split_to(pos + 1)

@@ -115,6 +115,7 @@ pub mod encode;
 mod error;
 pub mod framing;
 mod quirks;
+mod scan;
 pub mod server;
 mod types;
 
