@@ -19,10 +19,11 @@
 )]
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use benches::hot;
 use bytes::{Bytes, BytesMut};
-use criterion::{Bencher, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use memchr::memmem::Finder;
 use pop3_proto::framing::{BodyFrame, DotStuffer, DotUnstuffer};
 use pop3_proto::server::{Event, Maildrop, MaildropEntry, Options, Server};
@@ -64,35 +65,6 @@ fn stuffed(body: &Bytes) -> Bytes {
     s.encode(body, &mut wire);
     s.finish(&mut wire);
     wire.freeze()
-}
-
-/// Times `routine` on inputs made by `setup` just before, a few at a time,
-/// so the inputs are as hot in the cache as the `memcpy` limit's source is;
-/// outputs are dropped outside the timing. (`iter_batched` makes whole
-/// batches of inputs up front, cold by the time they are used.)
-fn hot<I, O>(
-    b: &mut Bencher<'_>,
-    batch: u64,
-    mut setup: impl FnMut() -> I,
-    mut routine: impl FnMut(I) -> O,
-) {
-    b.iter_custom(|iters| {
-        let mut total = Duration::ZERO;
-        let mut done = 0;
-        while done < iters {
-            let n = batch.min(iters - done);
-            let inputs: Vec<I> = (0..n).map(|_| setup()).collect();
-            let mut outputs = Vec::with_capacity(inputs.len());
-            let start = Instant::now();
-            for input in inputs {
-                outputs.push(routine(input));
-            }
-            total += start.elapsed();
-            drop(black_box(outputs));
-            done += n;
-        }
-        total
-    });
 }
 
 fn commands(c: &mut Criterion) {
@@ -217,9 +189,6 @@ fn retr(c: &mut Criterion) {
         let wire = stuffed(&body);
         let mut group = c.benchmark_group(format!("pop3/retr {name}"));
         group.throughput(Throughput::Bytes(size as u64));
-        // Inputs per timed batch: a few hot ones for the small bodies, one
-        // at a time for 10 MiB, which no cache holds anyway.
-        let batch = if size > 1 << 20 { 1 } else { 4 };
         if size > 1 << 20 {
             group.sample_size(20);
         }
@@ -242,7 +211,7 @@ fn retr(c: &mut Criterion) {
         group.bench_function("encode: zero-copy Bytes slices", |b| {
             hot(
                 b,
-                batch,
+                size,
                 || (body.clone(), Vec::with_capacity(64)),
                 |(body, mut out)| {
                     let mut s = DotStuffer::new();
@@ -265,7 +234,7 @@ fn retr(c: &mut Criterion) {
         group.bench_function("encode: Server send_body, poll_transmit_bytes", |b| {
             hot(
                 b,
-                batch,
+                size,
                 || (server_at_retr(size), body.clone(), Vec::with_capacity(64)),
                 |(mut server, body, mut out)| {
                     server.send_body(body).expect("body");
@@ -280,7 +249,7 @@ fn retr(c: &mut Criterion) {
         group.bench_function("encode: Server send_body, poll_transmit (copy)", |b| {
             hot(
                 b,
-                batch,
+                size,
                 || (server_at_retr(size), body.clone()),
                 |(mut server, body)| {
                     server.send_body(body).expect("body");
@@ -307,10 +276,20 @@ fn retr(c: &mut Criterion) {
             drop(buf.split_to(0));
             buf
         };
+        // What `hot` itself costs per input: the part of the figures of the
+        // routines timed with it that is measurement.
+        group.bench_function("harness: hot inputs passed through", |b| {
+            hot(
+                b,
+                size,
+                || (shared(&wire), Vec::<Bytes>::with_capacity(64)),
+                |x| x,
+            );
+        });
         group.bench_function("decode: zero-copy from BytesMut", |b| {
             hot(
                 b,
-                batch,
+                size,
                 || (shared(&wire), Vec::with_capacity(64)),
                 |(mut buf, mut chunks)| {
                     let mut u = DotUnstuffer::new();
@@ -330,7 +309,7 @@ fn retr(c: &mut Criterion) {
         group.bench_function("decode: Client handle_input_buf", |b| {
             hot(
                 b,
-                batch,
+                size,
                 || (client_at_retr(), shared(&response), Vec::with_capacity(64)),
                 |((mut client, earlier), mut read, mut chunks)| {
                     client.handle_input_buf(&mut read);
@@ -346,7 +325,7 @@ fn retr(c: &mut Criterion) {
         group.bench_function("decode: Client handle_input (copy), 64 KiB reads", |b| {
             hot(
                 b,
-                batch,
+                size,
                 || (client_at_retr(), Vec::with_capacity(256)),
                 |((mut client, earlier), mut chunks)| {
                     for read in response.chunks(64 << 10) {
