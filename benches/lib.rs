@@ -39,6 +39,9 @@ use criterion::Bencher;
 /// as many inputs of `input_len` octets as fit in 32 KiB, under the L1 data
 /// cache of current x86 cores, and at most 32, which spreads the two clock
 /// reads of a batch over its inputs; an input larger than that is timed alone.
+/// What `setup` makes besides the input should be small for the same reason
+/// (the benches give their chunk lists room for 8, not 64: 32 lists of 64
+/// `Bytes` would be 64 KiB).
 pub fn hot<I, O>(
     b: &mut Bencher<'_>,
     input_len: usize,

@@ -212,7 +212,7 @@ fn retr(c: &mut Criterion) {
             hot(
                 b,
                 size,
-                || (body.clone(), Vec::with_capacity(64)),
+                || (body.clone(), Vec::with_capacity(8)),
                 |(body, mut out)| {
                     let mut s = DotStuffer::new();
                     s.encode_bytes(body, |piece| out.push(piece));
@@ -235,7 +235,7 @@ fn retr(c: &mut Criterion) {
             hot(
                 b,
                 size,
-                || (server_at_retr(size), body.clone(), Vec::with_capacity(64)),
+                || (server_at_retr(size), body.clone(), Vec::with_capacity(8)),
                 |(mut server, body, mut out)| {
                     server.send_body(body).expect("body");
                     while let Some(piece) = server.poll_transmit_bytes() {
@@ -282,7 +282,7 @@ fn retr(c: &mut Criterion) {
             hot(
                 b,
                 size,
-                || (shared(&wire), Vec::<Bytes>::with_capacity(64)),
+                || (shared(&wire), Vec::<Bytes>::with_capacity(8)),
                 |x| x,
             );
         });
@@ -290,7 +290,7 @@ fn retr(c: &mut Criterion) {
             hot(
                 b,
                 size,
-                || (shared(&wire), Vec::with_capacity(64)),
+                || (shared(&wire), Vec::with_capacity(8)),
                 |(mut buf, mut chunks)| {
                     let mut u = DotUnstuffer::new();
                     while let Some(frame) = u.decode(&mut buf) {
@@ -310,7 +310,7 @@ fn retr(c: &mut Criterion) {
             hot(
                 b,
                 size,
-                || (client_at_retr(), shared(&response), Vec::with_capacity(64)),
+                || (client_at_retr(), shared(&response), Vec::with_capacity(8)),
                 |((mut client, earlier), mut read, mut chunks)| {
                     client.handle_input_buf(&mut read);
                     while let Some(event) = client.poll_event() {

@@ -177,7 +177,7 @@ fn data(c: &mut Criterion) {
             hot(
                 b,
                 size,
-                || (shared(&wire), Vec::<Bytes>::with_capacity(64)),
+                || (shared(&wire), Vec::<Bytes>::with_capacity(8)),
                 |x| x,
             );
         });
@@ -198,7 +198,7 @@ fn data(c: &mut Criterion) {
             hot(
                 b,
                 size,
-                || (shared(&wire), Vec::with_capacity(64)),
+                || (shared(&wire), Vec::with_capacity(8)),
                 |(mut buf, mut chunks)| {
                     let mut u = DotUnstuffer::new(BareLineEndings::Reject);
                     while let Some(frame) = u.decode(&mut buf) {
@@ -219,7 +219,7 @@ fn data(c: &mut Criterion) {
                 hot(
                     b,
                     size,
-                    || (shared(&wire), Vec::with_capacity(64)),
+                    || (shared(&wire), Vec::with_capacity(8)),
                     |(mut buf, mut chunks)| {
                         let mut u = DotUnstuffer::new(BareLineEndings::Allow);
                         while let Some(frame) = u.decode(&mut buf) {
@@ -256,7 +256,7 @@ fn data(c: &mut Criterion) {
             hot(
                 b,
                 size,
-                || (server_in_data(size), shared(&wire), Vec::with_capacity(64)),
+                || (server_in_data(size), shared(&wire), Vec::with_capacity(8)),
                 |(mut server, mut read, mut chunks)| {
                     server.handle_input_buf(&mut read);
                     while let Some(event) = server.poll_event() {
