@@ -36,19 +36,21 @@ use criterion::Bencher;
 /// so the inputs are as hot in the cache as the `memcpy` limit's source is;
 /// outputs are dropped outside the timing. (`iter_batched` makes whole
 /// batches of inputs up front, cold by the time they are used.) A batch holds
-/// as many inputs of `input_len` octets as fit in 32 KiB, under the L1 data
-/// cache of current x86 cores, and at most 32, which spreads the two clock
-/// reads of a batch over its inputs; an input larger than that is timed alone.
-/// What `setup` makes besides the input should be small for the same reason
-/// (the benches give their chunk lists room for 8, not 64: 32 lists of 64
-/// `Bytes` would be 64 KiB).
+/// as many inputs of `input_len` octets as fit in 16 KiB, and at most 32,
+/// which spreads the two clock reads of a batch over its inputs; an input
+/// larger than that is timed alone. 16 KiB is a third of the 48 KiB L1 data
+/// cache of current x86 cores, leaving room for what the setup and the
+/// routine touch besides: with 32 KiB batches, 1 KiB DATA bodies measured
+/// about 35 ns slower each, read from L2. What `setup` makes besides the
+/// input should be small for the same reason (the benches give their chunk
+/// lists room for 8, not 64: 64 `Bytes` are 2 KiB).
 pub fn hot<I, O>(
     b: &mut Bencher<'_>,
     input_len: usize,
     mut setup: impl FnMut() -> I,
     mut routine: impl FnMut(I) -> O,
 ) {
-    let batch = ((32 << 10) / input_len.max(1)).clamp(1, 32) as u64;
+    let batch = ((16 << 10) / input_len.max(1)).clamp(1, 32) as u64;
     b.iter_custom(|iters| {
         let mut total = Duration::ZERO;
         let mut done = 0;
