@@ -5,8 +5,8 @@
 //! its successor with `.`, as plain Rust loops that the compiler turns into
 //! vector compares. `multiversion` builds the window scan again for AVX2 and
 //! for AVX-512 and picks, once, the widest the CPU has. On an AVX-512 machine
-//! a 4 KiB body takes this scan about 1.7 times as long as a memcpy of it
-//! (memchr's memmem search for `"\n."`: about 2.5 times), and from 64 KiB
+//! a 4 KiB body takes this scan about 1.8 times as long as a memcpy of it
+//! (memchr's memmem search for `"\n."`: 2.5 to 3 times), and from 64 KiB
 //! about as long as the memcpy. The workspace forbids `unsafe`; calling a
 //! function compiled for features the build does not assume needs it, and
 //! that call is made by `multiversion`'s dispatcher once it has detected the
