@@ -30,7 +30,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::Bencher;
+use bytes::{Bytes, BytesMut};
+use criterion::measurement::WallTime;
+use criterion::{Bencher, BenchmarkGroup};
 
 /// Times `routine` on inputs made by `setup` just before, a batch at a time,
 /// so the inputs are as hot in the cache as the `memcpy` limit's source is;
@@ -67,5 +69,30 @@ pub fn hot<I, O>(
             done += n;
         }
         total
+    });
+}
+
+/// A copy of `bytes` in a read buffer that is already shared, as a reader's
+/// is after its first read: splitting chunks off it allocates nothing
+/// (`BytesMut` promotes a buffer to shared once, on the first split).
+pub fn shared(bytes: &[u8]) -> BytesMut {
+    let mut buf = BytesMut::with_capacity(bytes.len());
+    buf.extend_from_slice(bytes);
+    drop(buf.split_to(0));
+    buf
+}
+
+/// Adds to `group` what [`hot`] itself costs per input (a shared read
+/// buffer holding `input` and a chunk list, passed through untouched), in
+/// batches sized for `input_len` as the group's routines are: the part of
+/// their figures that is measurement.
+pub fn bench_harness(group: &mut BenchmarkGroup<'_, WallTime>, input_len: usize, input: &[u8]) {
+    group.bench_function("harness: hot inputs passed through", |b| {
+        hot(
+            b,
+            input_len,
+            || (shared(input), Vec::<Bytes>::with_capacity(8)),
+            |x| x,
+        );
     });
 }

@@ -21,7 +21,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use benches::hot;
+use benches::{bench_harness, hot, shared};
 use bytes::{Bytes, BytesMut};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use memchr::memmem::Finder;
@@ -267,25 +267,9 @@ fn retr(c: &mut Criterion) {
             );
         });
 
-        // Client side: unstuffing. The read buffer is set up as a client's is
-        // after its first read: already shared, so splitting chunks off it
-        // allocates nothing (BytesMut promotes a buffer once).
-        let shared = |bytes: &[u8]| {
-            let mut buf = BytesMut::with_capacity(bytes.len());
-            buf.extend_from_slice(bytes);
-            drop(buf.split_to(0));
-            buf
-        };
-        // What `hot` itself costs per input: the part of the figures of the
-        // routines timed with it that is measurement.
-        group.bench_function("harness: hot inputs passed through", |b| {
-            hot(
-                b,
-                size,
-                || (shared(&wire), Vec::<Bytes>::with_capacity(8)),
-                |x| x,
-            );
-        });
+        // Client side: unstuffing, from a read buffer as a client's is after
+        // its first read (`benches::shared`).
+        bench_harness(&mut group, size, &wire);
         group.bench_function("decode: zero-copy from BytesMut", |b| {
             hot(
                 b,

@@ -29,7 +29,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use benches::hot;
+use benches::{bench_harness, hot, shared};
 use bytes::{Bytes, BytesMut};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use smtp_proto::decode;
@@ -165,22 +165,7 @@ fn data(c: &mut Criterion) {
             b.iter(|| black_box(memchr::memchr_iter(b'\n', black_box(&wire)).count()));
         });
 
-        let shared = |bytes: &[u8]| {
-            let mut buf = BytesMut::with_capacity(bytes.len());
-            buf.extend_from_slice(bytes);
-            drop(buf.split_to(0));
-            buf
-        };
-        // What `hot` itself costs per input: the part of the zero-copy
-        // figures below that is measurement.
-        group.bench_function("harness: hot inputs passed through", |b| {
-            hot(
-                b,
-                size,
-                || (shared(&wire), Vec::<Bytes>::with_capacity(8)),
-                |x| x,
-            );
-        });
+        bench_harness(&mut group, size, &wire);
         // Stalwart: into a reused Vec.
         let mut out = Vec::with_capacity(wire.len());
         group.bench_function("stalwart DataReceiver (copy into Vec)", |b| {
