@@ -184,15 +184,14 @@ fn data(c: &mut Criterion) {
                 b,
                 size,
                 || (shared(&wire), Vec::with_capacity(8)),
-                |(mut buf, mut chunks)| {
+                |(buf, chunks)| {
                     let mut u = DotUnstuffer::new(BareLineEndings::Reject);
-                    while let Some(frame) = u.decode(&mut buf) {
+                    while let Some(frame) = u.decode(buf) {
                         match frame {
                             DataFrame::Data(d) => chunks.push(d),
                             DataFrame::End => break,
                         }
                     }
-                    (buf, chunks)
                 },
             );
         });
@@ -205,15 +204,14 @@ fn data(c: &mut Criterion) {
                     b,
                     size,
                     || (shared(&wire), Vec::with_capacity(8)),
-                    |(mut buf, mut chunks)| {
+                    |(buf, chunks)| {
                         let mut u = DotUnstuffer::new(BareLineEndings::Allow);
-                        while let Some(frame) = u.decode(&mut buf) {
+                        while let Some(frame) = u.decode(buf) {
                             match frame {
                                 DataFrame::Data(d) => chunks.push(d),
                                 DataFrame::End => break,
                             }
                         }
-                        (buf, chunks)
                     },
                 );
             },
@@ -242,14 +240,13 @@ fn data(c: &mut Criterion) {
                 b,
                 size,
                 || (server_in_data(size), shared(&wire), Vec::with_capacity(8)),
-                |(mut server, mut read, mut chunks)| {
-                    server.handle_input_buf(&mut read);
+                |(server, read, chunks)| {
+                    server.handle_input_buf(read);
                     while let Some(event) = server.poll_event() {
                         if let Event::BodyChunkReceived { data, .. } = event {
                             chunks.push(data);
                         }
                     }
-                    (server, chunks)
                 },
             );
         });

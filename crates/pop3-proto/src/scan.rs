@@ -138,7 +138,7 @@ mod avx512 {
         };
         // Zero in exactly the octets of `block[..64]` that are an LF followed
         // by a dot; reads `block[..65]`.
-        let pairs = |block: &[u8]| -> __m512i {
+        let pairs = move |block: &[u8]| -> __m512i {
             let (here, next) = (load(block), load(&block[1..]));
             _mm512_ternarylogic_epi32::<A_OR_B_XOR_C>(_mm512_xor_si512(here, lf), next, dot)
         };
@@ -147,23 +147,42 @@ mod avx512 {
             (zeros != 0).then(|| zeros.trailing_zeros() as usize)
         };
 
-        // One block from the start, then blocks that start on 64-octet
+        // Four blocks folded by their minimum: one test for 256 octets.
+        let step = move |step: &[u8; 4 * LANES + 1]| -> Option<usize> {
+            let least = _mm512_min_epu8(
+                _mm512_min_epu8(pairs(step), pairs(&step[LANES..])),
+                _mm512_min_epu8(pairs(&step[2 * LANES..]), pairs(&step[3 * LANES..])),
+            );
+            first(least)?;
+            // Found: which block, computed again (once per search).
+            for k in 0..4 {
+                if let Some(i) = first(pairs(&step[k * LANES..])) {
+                    return Some(k * LANES + i);
+                }
+            }
+            None
+        };
+
+        // One block from the start, then steps that start on 64-octet
         // boundaries (the first at most 64 octets in, so none is skipped).
         if let Some(i) = first(pairs(hay)) {
             return Some(i);
         }
         let mut at = LANES - hay.as_ptr().addr() % LANES;
-        while let Some(step) = hay[at..].first_chunk::<{ 4 * LANES + 1 }>() {
-            let least = _mm512_min_epu8(
-                _mm512_min_epu8(pairs(step), pairs(&step[LANES..])),
-                _mm512_min_epu8(pairs(&step[2 * LANES..]), pairs(&step[3 * LANES..])),
-            );
-            if first(least).is_some() {
-                // Found: which block, computed again (once per search).
-                return (0..4)
-                    .find_map(|k| Some(at + k * LANES + first(pairs(&step[k * LANES..]))?));
+        while let Some(octets) = hay[at..].first_chunk() {
+            if let Some(i) = step(octets) {
+                return Some(at + i);
             }
             at += 4 * LANES;
+        }
+        if at + 1 >= len {
+            return None;
+        }
+        // The rest, shorter than a step, as the last step or, in a shorter
+        // `hay`, block by block and the last block: the octets read again
+        // before `at` are known to hold no pair.
+        if let Some(last) = hay.len().checked_sub(4 * LANES + 1) {
+            return Some(last + step(hay[last..].first_chunk()?)?);
         }
         while let Some(block) = hay[at..].first_chunk::<{ LANES + 1 }>() {
             if let Some(i) = first(pairs(block)) {
@@ -171,8 +190,6 @@ mod avx512 {
             }
             at += LANES;
         }
-        // The rest, shorter than a block, as the last block: the octets it
-        // reads again before `at` are known to hold no pair.
         let last = len - LANES - 1;
         if at + 1 < len {
             Some(last + first(pairs(&hay[last..]))?)
