@@ -21,7 +21,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use benches::{bench_harness, hot, shared};
+use benches::{bench_harness, bench_memcpy_hot, hot, shared};
 use bytes::{Bytes, BytesMut};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use memchr::memmem::Finder;
@@ -265,6 +265,7 @@ fn retr(c: &mut Criterion) {
         // Client side: unstuffing, from a read buffer as a client's is after
         // its first read (`benches::shared`).
         bench_harness(&mut group, size, &wire);
+        bench_memcpy_hot(&mut group, size, &wire);
         group.bench_function("decode: zero-copy from BytesMut", |b| {
             hot(
                 b,

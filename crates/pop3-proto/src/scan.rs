@@ -8,19 +8,21 @@
 //!   cores, which slow their clock for it): each block of 64 octets `v` and
 //!   its successors `w` make `(v ^ LF) | (w ^ '.')`, zero exactly where an LF
 //!   is followed by a dot; four blocks are folded by their minimum and tested
-//!   for a zero octet once. That is three vector operations per 64 octets,
-//!   which run on two ports, and one mask test per 256: compares into mask
-//!   registers, two per block, all run on one port and are what bound the
-//!   plain form below. Blocks start on 64-octet boundaries, so only the
-//!   successors' loads straddle two cache lines.
+//!   for a zero octet once. That is three vector operations per block, on
+//!   the two ports that take 512-bit operations, and one mask test per four
+//!   blocks: compares into mask registers, two per block in the plain form
+//!   below, all run on one port. Blocks start on 64-octet boundaries, so only
+//!   the successors' loads straddle two cache lines (a straddling load takes
+//!   two of the load ports' slots: three per block, again 1.5 cycles on two
+//!   ports, which is where the search stands).
 //! - AVX2, and any other CPU: windows of 128 octets, each octet compared with
 //!   LF and its successor with `.`, as a plain Rust fold that the compiler
 //!   vectorizes; the window that holds a pair is then searched with `memchr`.
 //!
 //! On this workspace's AVX-512 bench machine a 4 KiB body takes the search
-//! about 1.3 times as long as a memcpy of it (the plain form 1.8 times,
-//! memchr's memmem search for `"\n."` 2.5 to 3 times), and from 64 KiB about
-//! as long as the memcpy.
+//! about 1.25 times as long as a memcpy of it (the plain form 1.8 times,
+//! memchr's memmem search for `"\n."` 2.5 to 3 times); from 64 KiB, where
+//! the copy no longer fits the L1 cache, less time than the memcpy.
 //!
 //! The workspace forbids `unsafe`: the AVX-512 form is a safe
 //! `#[target_feature]` function, called only from the clone that
