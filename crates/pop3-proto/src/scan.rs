@@ -183,7 +183,7 @@ mod avx512 {
         // The rest, shorter than a step, as the last step or, in a shorter
         // `hay`, block by block and the last block: the octets read again
         // before `at` are known to hold no pair.
-        if let Some(last) = hay.len().checked_sub(4 * LANES + 1) {
+        if let Some(last) = len.checked_sub(4 * LANES + 1) {
             return Some(last + step(hay[last..].first_chunk()?)?);
         }
         while let Some(block) = hay[at..].first_chunk::<{ LANES + 1 }>() {
