@@ -41,8 +41,10 @@ use criterion::{Bencher, BenchmarkGroup};
 /// the inputs are dropped outside the timing, after `black_box`. (Criterion's
 /// `iter_batched` makes whole batches of inputs up front, cold by the time
 /// they are used, and moves each input in and each output out.) A batch
-/// holds as many inputs of `input_len` octets as fit in 16 KiB, and at most
-/// 32, which spreads the two clock reads of a batch over its inputs; an
+/// holds as many inputs of `input_len` octets (the memory each input has
+/// to itself: inputs that share one body count only their handles) as fit
+/// in 16 KiB, and at most 32, which spreads the two clock reads of a batch
+/// over its inputs; an
 /// input larger than that is timed alone. 16 KiB is a third of the 48 KiB L1
 /// data cache of current x86 cores, leaving room for what the setup and the
 /// routine touch besides: with 32 KiB batches, 1 KiB DATA bodies measured
