@@ -221,6 +221,16 @@ mod tests {
     use super::*;
     use crate::queue::files::{Attempt, RecipientState};
 
+    /// A message from alice@a.test that arrived at 2023-11-14 22:13:20 UTC.
+    fn from_alice(id: &str) -> QueuedMessage {
+        QueuedMessage {
+            id: id.into(),
+            from: "<alice@a.test>".into(),
+            arrival: 1_700_000_000_000,
+            recipients: Vec::new(),
+        }
+    }
+
     fn recipient(path: &str, last: Attempt) -> QueuedRecipient {
         QueuedRecipient {
             path: path.into(),
@@ -233,12 +243,7 @@ mod tests {
 
     #[test]
     fn rfc3464_structure() {
-        let message = QueuedMessage {
-            id: "6553F10000001".into(),
-            from: "<alice@a.test>".into(),
-            arrival: 1_700_000_000_000,
-            recipients: Vec::new(),
-        };
+        let message = from_alice("6553F10000001");
         let bob = recipient(
             "<bob@b.test>",
             Attempt {
@@ -322,12 +327,7 @@ mod tests {
     /// is its first 900 octets, given back by unfolding.
     #[test]
     fn a_long_reply_is_folded_and_cut() {
-        let message = QueuedMessage {
-            id: "6553F10000002".into(),
-            from: "<alice@a.test>".into(),
-            arrival: 1_700_000_000_000,
-            recipients: Vec::new(),
-        };
+        let message = from_alice("6553F10000002");
         let mut text = "550 5.7.1".to_owned();
         for i in 1..=256 {
             write!(
