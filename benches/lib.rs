@@ -44,10 +44,9 @@ use criterion::{Bencher, BenchmarkGroup};
 /// holds as many inputs of `input_len` octets (the memory each input has
 /// to itself: inputs that share one body count only their handles) as fit
 /// in 16 KiB, and at most 32, which spreads the two clock reads of a batch
-/// over its inputs; an
-/// input larger than that is timed alone. 16 KiB is a third of the 48 KiB L1
-/// data cache of current x86 cores, leaving room for what the setup and the
-/// routine touch besides: with 32 KiB batches, 1 KiB DATA bodies measured
+/// over its inputs; an input larger than that is timed alone. 16 KiB is a
+/// third of the 48 KiB L1 data cache of current x86 cores, leaving room for
+/// what the setup and the routine touch besides: with 32 KiB batches, 1 KiB DATA bodies measured
 /// about 35 ns slower each, read from L2. What `setup` makes besides the
 /// input should be small for the same reason (the benches give their chunk
 /// lists room for 8, not 64: 64 `Bytes` are 2 KiB).

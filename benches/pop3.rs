@@ -1,8 +1,8 @@
 //! `pop3-proto`: command parsing, and RETR bodies of 4 KiB, 64 KiB and
 //! 10 MiB through dot-stuffing (server side) and unstuffing (client side),
 //! with a `memcpy` and a `memchr` scan of the same bytes as the limits. The
-//! decoders read read buffers written just before, as a client's are after
-//! each read; `limit: memcpy from the same hot inputs` copies those same
+//! decoders work on read buffers written just before, as a client's are
+//! after each read; `limit: memcpy from the same hot inputs` copies those same
 //! buffers, through the same harness, beside the plain `memcpy` of one hot
 //! buffer.
 //!

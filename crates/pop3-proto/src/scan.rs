@@ -130,7 +130,8 @@ mod avx512 {
     pub(super) fn find_line_dot(hay: &[u8]) -> Option<usize> {
         let len = hay.len();
         if len <= LANES {
-            return memchr::memchr_iter(b'\n', hay).find(|&i| hay.get(i + 1) == Some(&b'.'));
+            // Shorter than a block: the portable search's octet-by-octet end.
+            return super::windows::find_line_dot(hay);
         }
         let (lf, dot) = (_mm512_set1_epi8(b'\n' as i8), _mm512_set1_epi8(b'.' as i8));
         let load = |octets: &[u8]| -> __m512i {
