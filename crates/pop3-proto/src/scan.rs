@@ -5,24 +5,30 @@
 //! widest the CPU has:
 //!
 //! - AVX-512 (Ice Lake and later; `multiversion` leaves out the earlier
-//!   cores, which slow their clock for it): each block of 64 octets `v` and
-//!   its successors `w` make `(v ^ LF) | (w ^ '.')`, zero exactly where an LF
-//!   is followed by a dot; four blocks are folded by their minimum and tested
-//!   for a zero octet once. That is three vector operations per block, on
-//!   the two ports that take 512-bit operations, and one mask test per four
-//!   blocks: compares into mask registers, two per block in the plain form
-//!   below, all run on one port. Blocks start on 64-octet boundaries, so only
-//!   the successors' loads straddle two cache lines (a straddling load takes
-//!   two of the load ports' slots: three per block, again 1.5 cycles on two
-//!   ports, which is where the search stands).
+//!   cores, which slow their clock for it): blocks of 64 octets `v`, each
+//!   with its successors `w` (the same octets one further on), go through one
+//!   ternary-logic operation that is zero where `w` is a dot and `v` agrees
+//!   with LF on the four bits that LF and `.` both clear (0, 4, 6 and 7):
+//!   every LF followed by a dot, and the few other pairs whose first octet is
+//!   one of the 15 values that look like LF on those bits (among them space,
+//!   `,`, `"` and `.` itself: `" ."`, `",."`, `".."`). Four blocks are
+//!   folded by their minimum and tested for a zero octet once; only a step
+//!   with a candidate is searched again exactly, with one more XOR per block.
+//!   That is two vector operations per block on the two ports that take
+//!   512-bit work, and two loads, the successors' straddling two cache lines
+//!   (blocks start on 64-octet boundaries): the loads bound the search, at
+//!   about the time a memcpy of the same octets takes, whose every load
+//!   straddles too. Testing every block exactly took a tenth longer;
+//!   compares into mask registers (two per block, all on one port) took
+//!   about 1.5 times as long.
 //! - AVX2, and any other CPU: windows of 128 octets, each octet compared with
 //!   LF and its successor with `.`, as a plain Rust fold that the compiler
 //!   vectorizes; the window that holds a pair is then searched with `memchr`.
 //!
 //! On this workspace's AVX-512 bench machine a 4 KiB body takes the search
-//! about 1.25 times as long as a memcpy of it (the plain form 1.8 times,
-//! memchr's memmem search for `"\n."` 2.5 to 3 times); from 64 KiB, where
-//! the copy no longer fits the L1 cache, less time than the memcpy.
+//! about 1.1 times as long as a memcpy of it (memchr's memmem search for
+//! `"\n."` 2.5 to 3 times); from 64 KiB, where the copy no longer fits the
+//! L1 cache, less time than the memcpy.
 //!
 //! The workspace forbids `unsafe`: the AVX-512 form is a safe
 //! `#[target_feature]` function, called only from the clone that
@@ -125,6 +131,15 @@ mod avx512 {
     /// bit `a << 2 | b << 1 | c` of the table is the result for those bits.
     const A_OR_B_XOR_C: i32 = 0b1111_0110;
 
+    /// `c ? !b : a | b`, the candidates' test with `a` an octet, `b` its
+    /// successor and `c` a dot: zero on the bits where the dot is 1 (1, 2, 3
+    /// and 5) exactly when the successor's are 1, and on the others exactly
+    /// when both octets' are 0, as an LF's are (LF is 1 only on bits 1 and 3,
+    /// where the dot is 1 too, and on bits 2 and 5 LF is 0 and the dot 1:
+    /// those three kinds of bit cannot all be told apart by one constant, so
+    /// the first octet's bits 1, 2, 3 and 5 go untested).
+    const CANDIDATE: i32 = 0b0111_0110;
+
     /// The index of the first LF in `hay` that a `.` follows.
     #[target_feature(enable = "avx512f,avx512bw")]
     pub(super) fn find_line_dot(hay: &[u8]) -> Option<usize> {
@@ -145,6 +160,10 @@ mod avx512 {
             let (here, next) = (load(block), load(&block[1..]));
             _mm512_ternarylogic_epi32::<A_OR_B_XOR_C>(_mm512_xor_si512(here, lf), next, dot)
         };
+        // Zero in those octets and a few more (see `CANDIDATE`).
+        let candidates = move |block: &[u8]| -> __m512i {
+            _mm512_ternarylogic_epi32::<CANDIDATE>(load(block), load(&block[1..]), dot)
+        };
         let first = |pairs: __m512i| -> Option<usize> {
             let zeros = _mm512_testn_epi8_mask(pairs, pairs);
             (zeros != 0).then(|| zeros.trailing_zeros() as usize)
@@ -153,11 +172,14 @@ mod avx512 {
         // Four blocks folded by their minimum: one test for 256 octets.
         let step = move |step: &[u8; 4 * LANES + 1]| -> Option<usize> {
             let least = _mm512_min_epu8(
-                _mm512_min_epu8(pairs(step), pairs(&step[LANES..])),
-                _mm512_min_epu8(pairs(&step[2 * LANES..]), pairs(&step[3 * LANES..])),
+                _mm512_min_epu8(candidates(step), candidates(&step[LANES..])),
+                _mm512_min_epu8(
+                    candidates(&step[2 * LANES..]),
+                    candidates(&step[3 * LANES..]),
+                ),
             );
             first(least)?;
-            // Found: which block, computed again (once per search).
+            // A candidate: the first pair, if there is one, block by block.
             for k in 0..4 {
                 if let Some(i) = first(pairs(&step[k * LANES..])) {
                     return Some(k * LANES + i);
@@ -289,6 +311,28 @@ mod tests {
             assert_eq!(want.len(), 10);
             for (name, search) in SEARCHES {
                 assert_eq!(all(search, hay), want, "{name}: offset {offset}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_octet_before_a_dot() {
+        // Only an LF before a dot makes a pair, but the AVX-512 search stops
+        // at fifteen other octets before a dot too, and must go on past them.
+        for octet in 0..=u8::MAX {
+            let mut hay = vec![b'a'; 700];
+            for at in (3..600).step_by(37) {
+                hay[at] = octet;
+                hay[at + 1] = b'.';
+            }
+            hay[650] = b'\n';
+            hay[651] = b'.';
+            let (store, start) = placed(&hay, usize::from(octet));
+            let hay = &store[start..start + hay.len()];
+            let want = reference(hay);
+            assert_eq!(want.len(), if octet == b'\n' { 18 } else { 1 });
+            for (name, search) in SEARCHES {
+                assert_eq!(all(search, hay), want, "{name}: {octet:#04x}");
             }
         }
     }
