@@ -157,6 +157,22 @@ pub fn response_line(line: &[u8]) -> Result<ResponseLine<'_>, DecodeError> {
 
 /// One `+OK`/`-ERR` line, without its line end.
 pub fn status_line(line: &[u8]) -> Result<Response<'_>, DecodeError> {
+    let (status, text) = split_status(line)?;
+    let (code, text) = split_code(text);
+    Ok(Response {
+        status,
+        code,
+        text: String::from_utf8_lossy(text),
+    })
+}
+
+/// Whether `line` is a well-formed `+OK` line, its code and text unread.
+pub(crate) fn is_ok_line(line: &[u8]) -> bool {
+    matches!(split_status(line), Ok((Status::Ok, _)))
+}
+
+/// A status line's status and what follows it and its space.
+fn split_status(line: &[u8]) -> Result<(Status, &[u8]), DecodeError> {
     let (status, rest) = if starts_with_ignore_case(line, b"+OK") {
         (Status::Ok, &line[3..])
     } else if starts_with_ignore_case(line, b"-ERR") {
@@ -174,12 +190,7 @@ pub fn status_line(line: &[u8]) -> Result<Response<'_>, DecodeError> {
             ));
         }
     };
-    let (code, text) = split_code(text);
-    Ok(Response {
-        status,
-        code,
-        text: String::from_utf8_lossy(text),
-    })
+    Ok((status, text))
 }
 
 /// A greeting line (RFC 1939 §4, §7): a status line, and the APOP timestamp

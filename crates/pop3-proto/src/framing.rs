@@ -100,6 +100,18 @@ impl LineReader {
     /// The next whole line in `buf` without its line end, taken out of `buf`
     /// without copying; `None` when `buf` holds no whole line yet.
     pub fn read_line(&mut self, buf: &mut BytesMut) -> Option<Result<Bytes, LineTooLong>> {
+        Some(self.next_line(buf)?.map(|line| {
+            let mut octets = buf.split_to(line.end);
+            octets.truncate(line.len);
+            octets.freeze()
+        }))
+    }
+
+    /// The next whole line in `buf`, found as [`read_line`](Self::read_line)
+    /// finds it but left in `buf`, for a caller that reads it in place (and
+    /// so spares the shared buffer's count two atomic operations). Too long
+    /// a line is skipped all the same.
+    pub(crate) fn next_line(&mut self, buf: &mut BytesMut) -> Option<Result<Line, LineTooLong>> {
         if self.discarding {
             match memchr::memchr(b'\n', buf) {
                 Some(lf) => {
@@ -114,14 +126,14 @@ impl LineReader {
         }
         let window = &buf[..buf.len().min(self.limit)];
         match memchr::memchr(b'\n', window) {
-            Some(lf) => {
-                let mut line = buf.split_to(lf + 1);
-                line.truncate(lf);
-                if line.last() == Some(&b'\r') {
-                    line.truncate(lf - 1);
-                }
-                Some(Ok(line.freeze()))
-            }
+            Some(lf) => Some(Ok(Line {
+                len: if lf > 0 && buf[lf - 1] == b'\r' {
+                    lf - 1
+                } else {
+                    lf
+                },
+                end: lf + 1,
+            })),
             None if buf.len() >= self.limit => {
                 match memchr::memchr(b'\n', &buf[self.limit..]) {
                     // The whole of the long line is here: skip it.
@@ -141,6 +153,16 @@ impl LineReader {
     pub fn is_discarding(&self) -> bool {
         self.discarding
     }
+}
+
+/// Where [`LineReader::next_line`] found a line: at the front of the buffer,
+/// `len` octets without the line end, `end` with it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Line {
+    /// The line's length without its line end.
+    pub(crate) len: usize,
+    /// The line's length with its line end: how far to advance past it.
+    pub(crate) end: usize,
 }
 
 /// Dot-stuffs a multi-line response as it is written, chunk by chunk

@@ -228,4 +228,13 @@ fn arguments_the_encoder_refuses_are_api_errors() {
     // The session is untouched: the next command goes out.
     h.client.user("mrose").unwrap();
     assert_eq!(h.sent(), "USER mrose\r\n");
+
+    // Before the greeting, when commands wait to be sent, the same.
+    let mut client = Client::new(Options::default(), Instant::now());
+    assert_eq!(client.user("a\tb"), Err(ClientError::InvalidArgument));
+    client.capa().unwrap();
+    client.handle_input(b"+OK POP3 server ready\r\n");
+    let mut out = BytesMut::new();
+    client.poll_transmit(&mut out);
+    assert_eq!(&out[..], b"CAPA\r\n");
 }

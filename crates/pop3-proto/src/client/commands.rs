@@ -4,11 +4,11 @@
 
 use std::borrow::Cow;
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 
 use crate::{ApopDigest, ClientError, Mechanism, MessageNumber, Secret, encode};
 
-use super::{Client, Command, CommandId, Expect, State};
+use super::{Client, Command, CommandId, Expect, Queued, State};
 
 /// Which states a command is valid in.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -216,7 +216,7 @@ impl Client {
         if self
             .in_flight
             .iter()
-            .chain(&self.queued)
+            .chain(self.queued.iter().map(|q| &q.command))
             .any(|c| matches!(c.expect, Expect::Stls))
         {
             return Err(ClientError::StlsPipelined);
@@ -239,8 +239,21 @@ impl Client {
         if !ok {
             return Err(ClientError::WrongState(projected));
         }
-        let mut line = BytesMut::new();
-        encode::command(cmd, &mut line).map_err(|_| ClientError::InvalidArgument)?;
+        // A command that may go at once is written straight to the output;
+        // one that must wait keeps its own line until it may.
+        let now = self.state != State::Greeting && self.queued.is_empty() && self.may_send(&expect);
+        let line = if now {
+            let start = self.out.len();
+            let written = encode::command(cmd, &mut self.out);
+            if written.is_err() {
+                self.out.truncate(start);
+            }
+            written.map(|()| Bytes::new())
+        } else {
+            let mut line = BytesMut::new();
+            encode::command(cmd, &mut line).map(|()| line.freeze())
+        }
+        .map_err(|_| ClientError::InvalidArgument)?;
         let id = CommandId(self.next_id);
         self.next_id += 1;
         if expect.is_login() {
@@ -249,15 +262,13 @@ impl Client {
         if matches!(expect, Expect::Quit) {
             self.quit = true;
         }
-        self.queued.push_back(Command {
-            id,
-            line: line.freeze(),
-            expect,
-        });
-        self.active = true;
-        if self.state != State::Greeting {
-            self.flush();
+        let command = Command { id, expect };
+        if now {
+            self.in_flight.push_back(command);
+        } else {
+            self.queued.push_back(Queued { command, line });
         }
+        self.active = true;
         Ok(id)
     }
 }

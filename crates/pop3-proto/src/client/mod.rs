@@ -112,11 +112,18 @@ impl Expect {
     }
 }
 
+/// A command sent, or to be sent, and what its response will be.
 #[derive(Debug)]
 struct Command {
     id: CommandId,
-    line: Bytes,
     expect: Expect,
+}
+
+/// A command waiting to be sent, with its line (dropped once sent).
+#[derive(Debug)]
+struct Queued {
+    command: Command,
+    line: Bytes,
 }
 
 #[derive(Debug)]
@@ -166,13 +173,15 @@ pub struct Client {
     state: State,
     input: BytesMut,
     lines: LineReader,
+    /// The line being read, copied out of `input`; kept for its capacity.
+    line: Vec<u8>,
     reading: Reading,
     out: BytesMut,
     events: VecDeque<Event>,
     /// Sent, awaiting a response, oldest first.
     in_flight: VecDeque<Command>,
-    /// Not sent yet: waiting for pipelining or a barrier.
-    queued: VecDeque<Command>,
+    /// Not sent yet: waiting for the greeting, pipelining or a barrier.
+    queued: VecDeque<Queued>,
     next_id: u64,
     capabilities: Option<Vec<Capability>>,
     timestamp: Option<ApopTimestamp>,
@@ -194,6 +203,7 @@ impl Client {
     pub fn new(options: Options, now: Instant) -> Self {
         Self {
             lines: LineReader::new(options.max_response_line),
+            line: Vec::new(),
             deadline: now + options.timeout,
             armed_at: now,
             tls: options.implicit_tls,
@@ -351,20 +361,23 @@ impl Client {
     /// Sends queued commands as far as pipelining and barriers allow.
     fn flush(&mut self) {
         while let Some(next) = self.queued.front() {
-            let may_send = match self.in_flight.back() {
-                None => true,
-                Some(last) => {
-                    self.is_pipelining() && !last.expect.is_barrier() && !next.expect.is_barrier()
-                }
-            };
-            if !may_send {
+            if !self.may_send(&next.command.expect) {
                 break;
             }
-            let Some(cmd) = self.queued.pop_front() else {
+            let Some(Queued { command, line }) = self.queued.pop_front() else {
                 break;
             };
-            self.out.extend_from_slice(&cmd.line);
-            self.in_flight.push_back(cmd);
+            self.out.extend_from_slice(&line);
+            self.in_flight.push_back(command);
+        }
+    }
+
+    /// Whether a command answered by `next` may follow those in flight now:
+    /// after none, or pipelined with no barrier on either side.
+    fn may_send(&self, next: &Expect) -> bool {
+        match self.in_flight.back() {
+            None => true,
+            Some(last) => self.is_pipelining() && !last.expect.is_barrier() && !next.is_barrier(),
         }
     }
 }

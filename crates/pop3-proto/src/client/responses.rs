@@ -2,7 +2,7 @@
 
 use std::mem;
 
-use bytes::Bytes;
+use bytes::Buf;
 
 use crate::framing::{BodyFrame, DotUnstuffer, LineTooLong};
 use crate::{
@@ -45,14 +45,21 @@ impl Client {
                         _ => self.options.max_response_line,
                     };
                     self.lines.set_limit(limit);
-                    match self.lines.read_line(&mut self.input) {
+                    match self.lines.next_line(&mut self.input) {
                         None => false,
                         Some(Err(LineTooLong { .. })) => {
                             self.close(CloseReason::ProtocolError);
                             false
                         }
-                        Some(Ok(line)) => {
-                            self.line(line);
+                        Some(Ok(found)) => {
+                            // Copied out (a line is short) and read from the
+                            // copy, while the input stays the client's own.
+                            let mut line = mem::take(&mut self.line);
+                            line.clear();
+                            line.extend_from_slice(&self.input[..found.len]);
+                            self.input.advance(found.end);
+                            self.line(&line);
+                            self.line = line;
                             true
                         }
                     }
@@ -85,11 +92,11 @@ impl Client {
             .map_or(super::CommandId(u64::MAX), |c| c.id)
     }
 
-    fn line(&mut self, line: Bytes) {
+    fn line(&mut self, line: &[u8]) {
         match mem::replace(&mut self.reading, Reading::Status) {
-            Reading::Greeting => self.greeting(&line),
-            Reading::Status => self.status(&line),
-            Reading::Lines(gathered) => self.listing_line(gathered, &line),
+            Reading::Greeting => self.greeting(line),
+            Reading::Status => self.status(line),
+            Reading::Lines(gathered) => self.listing_line(gathered, line),
             body @ Reading::Body(_) => self.reading = body,
         }
     }
@@ -115,6 +122,13 @@ impl Client {
 
     /// The first line of the front command's response.
     fn status(&mut self, line: &[u8]) {
+        // RETR and TOP: the `+OK` line's text goes unread; the body follows.
+        if matches!(self.in_flight.front(), Some(front) if matches!(front.expect, Expect::Body))
+            && decode::is_ok_line(line)
+        {
+            self.reading = Reading::Body(DotUnstuffer::new());
+            return;
+        }
         let response = match decode::response_line(line) {
             Ok(ResponseLine::Status(response)) => response,
             Ok(ResponseLine::Challenge(_)) => return self.challenge(),
