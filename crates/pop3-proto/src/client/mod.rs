@@ -174,7 +174,7 @@ pub struct Client {
     input: BytesMut,
     lines: LineReader,
     /// The line being read, copied out of `input`; kept for its capacity.
-    line: Vec<u8>,
+    line_buf: Vec<u8>,
     reading: Reading,
     out: BytesMut,
     events: VecDeque<Event>,
@@ -203,7 +203,7 @@ impl Client {
     pub fn new(options: Options, now: Instant) -> Self {
         Self {
             lines: LineReader::new(options.max_response_line),
-            line: Vec::new(),
+            line_buf: Vec::new(),
             deadline: now + options.timeout,
             armed_at: now,
             tls: options.implicit_tls,

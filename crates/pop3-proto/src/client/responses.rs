@@ -54,12 +54,12 @@ impl Client {
                         Some(Ok(found)) => {
                             // Copied out (a line is short) and read from the
                             // copy, while the input stays the client's own.
-                            let mut line = mem::take(&mut self.line);
+                            let mut line = mem::take(&mut self.line_buf);
                             line.clear();
                             line.extend_from_slice(&self.input[..found.len]);
                             self.input.advance(found.end);
                             self.line(&line);
-                            self.line = line;
+                            self.line_buf = line;
                             true
                         }
                     }
