@@ -22,7 +22,8 @@
 //!
 //! A recipient's state is `pending`, `delivered`, `failed` (the sender
 //! was told), or `bouncing` (failed for good, the sender's notice not
-//! stored yet: made at the next start if a crash came first).
+//! stored yet: tried again after the shortest backoff, or made at the
+//! next start if a crash came first).
 //!
 //! Times are milliseconds since the Unix epoch. A `reply` line belongs to
 //! the `rcpt` before it: the enhanced status, `smtp` when the text is the
@@ -74,8 +75,9 @@ pub enum RecipientState {
     Failed,
     /// It failed for good, and the sender's notice is not stored yet: it
     /// becomes [`Failed`](Self::Failed) once the bounce is in the sender's
-    /// mailbox or queued. A crash in between leaves it so on disk, and the
-    /// bounce is made at the next start.
+    /// mailbox or queued. A bounce that cannot be stored is tried again
+    /// after the shortest backoff; a crash in between leaves it so on
+    /// disk, and the bounce is made at the next start.
     Bouncing,
 }
 

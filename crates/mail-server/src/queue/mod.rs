@@ -242,10 +242,12 @@ struct Entry {
     busy: bool,
     /// Queued but not released: its SMTP transaction has not answered yet.
     held: bool,
-    /// Found at start with a bounce not sent, or with nothing left to do
-    /// (what a crash between a permanent failure and its bounce leaves):
-    /// the runner takes it once, whatever its recipients' times.
-    recover: bool,
+    /// When the runner takes it once more, whatever its recipients' times
+    /// (milliseconds since the epoch): at start for a bounce not sent or
+    /// nothing left to do (what a crash between a permanent failure and its
+    /// bounce leaves), and a backoff after a bounce that could not be
+    /// stored or queued.
+    recover_at: Option<u64>,
 }
 
 /// A message queued by a transaction that has not answered yet: it is
@@ -321,7 +323,7 @@ impl Outbound {
                     message,
                     busy: false,
                     held: false,
-                    recover,
+                    recover_at: recover.then_some(0),
                 },
             );
         }
@@ -370,7 +372,7 @@ impl Outbound {
                 message: queued.clone(),
                 busy: false,
                 held: true,
-                recover: false,
+                recover_at: None,
             },
         );
         let dir = self.dir.clone();

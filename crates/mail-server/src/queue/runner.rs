@@ -121,7 +121,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
     }
 
     /// The messages with a recipient due, or to recover (a bounce not
-    /// sent before a crash), marked busy.
+    /// sent before a crash or not stored yet), marked busy.
     fn take_due(&self) -> Vec<QueuedMessage> {
         let now = now_ms();
         let mut due = Vec::new();
@@ -134,7 +134,9 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                 .recipients
                 .iter()
                 .any(|r| r.state == RecipientState::Pending && r.next_attempt <= now);
-            if ready || std::mem::take(&mut entry.recover) {
+            let recover = entry.recover_at.is_some_and(|at| at <= now);
+            if ready || recover {
+                entry.recover_at = None;
                 entry.busy = true;
                 due.push(entry.message.clone());
             }
@@ -312,9 +314,19 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
         }
         if !message.is_settled() {
             self.record(&message).await;
+            // A bounce not stored is tried again after the shortest backoff
+            // (the recipients still bouncing on disk are also picked up at
+            // the next start).
+            let bouncing = message
+                .recipients
+                .iter()
+                .any(|r| r.state == RecipientState::Bouncing);
             if let Some(entry) = self.outbound.lock().get_mut(&message.id) {
                 entry.message = message;
                 entry.busy = false;
+                if bouncing {
+                    entry.recover_at = Some(now_ms().saturating_add(backoff_ms(&self.outbound, 1)));
+                }
             }
             return;
         }
@@ -342,7 +354,8 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
     /// Tells the sender that `failed` could not be delivered: into the
     /// sender's mailbox when it is a local user, else queued to the
     /// sender's address. Never for a bounce. `false` when the notice could
-    /// not be stored or queued (it is tried again at the next start).
+    /// not be stored or queued (it is tried again after the shortest
+    /// backoff, and at the next start).
     async fn bounce(&self, message: &QueuedMessage, failed: &[usize], body: &[u8]) -> bool {
         if message.from == "<>" {
             info!(id = %message.id, "bounce of a bounce: dropped");

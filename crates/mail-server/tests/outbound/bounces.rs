@@ -1,6 +1,8 @@
 //! Permanent failures and expiry: RFC 3464 reports to the sender, in its
 //! mailbox or queued to its address, and none for a bounce.
 
+use mail_server::queue::RecipientState;
+
 use super::*;
 
 /// The DSN in alice's INBOX: its parts, parsed with mail-parser.
@@ -95,6 +97,45 @@ async fn a_5xx_for_one_of_two_bounces_that_one() {
     assert!(
         headers.ends_with("Message-ID: <across@a.test>\r\n"),
         "{headers}"
+    );
+    a.server.shutdown().await;
+}
+
+/// A bounce that cannot be stored (alice's Maildir broken: its `tmp` a
+/// file) leaves the recipient `bouncing` and is tried again after the
+/// shortest backoff: once the Maildir is mended it arrives, with no
+/// restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bounce_that_cannot_be_stored_is_tried_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::RejectRcpt("gone")).await;
+    let a = alice_server(tmp.path(), &[("c.test", peer.addr)]).await;
+    let maildir_tmp = tmp.path().join("mail").join("alice").join("tmp");
+    std::fs::remove_dir(&maildir_tmp).unwrap();
+    std::fs::write(&maildir_tmp, b"").unwrap();
+    submit_queued(&a, tmp.path(), &["gone@c.test"]).await;
+    let state = || {
+        list_queue(&a.queue)
+            .unwrap()
+            .first()
+            .map(|m| m.recipients[0].state)
+    };
+    let start = Instant::now();
+    while state() != Some(RecipientState::Bouncing) {
+        assert!(start.elapsed() < Duration::from_secs(15), "{:?}", state());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Tries at 200 ms intervals fail as the first did.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(state(), Some(RecipientState::Bouncing));
+    std::fs::remove_file(&maildir_tmp).unwrap();
+    std::fs::create_dir(&maildir_tmp).unwrap();
+    wait_for_mail(&a.store, "alice", 1).await;
+    wait_for_empty_queue(&a.queue).await;
+    let (_, _, status, _) = dsn_of(&a.store).await;
+    assert!(
+        status.contains("\r\nFinal-Recipient: rfc822; gone@c.test\r\nAction: failed\r\n"),
+        "{status}"
     );
     a.server.shutdown().await;
 }
