@@ -22,8 +22,8 @@
 //!
 //! A recipient's state is `pending`, `delivered`, `failed` (the sender
 //! was told), or `bouncing` (failed for good, the sender's notice not
-//! stored yet: tried again after the shortest backoff, or made at the
-//! next start if a crash came first).
+//! stored yet: tried again after a backoff, or made at the next start if
+//! a crash came first).
 //!
 //! Times are milliseconds since the Unix epoch. A `reply` line belongs to
 //! the `rcpt` before it: the enhanced status, `smtp` when the text is the
@@ -76,8 +76,8 @@ pub enum RecipientState {
     /// It failed for good, and the sender's notice is not stored yet: it
     /// becomes [`Failed`](Self::Failed) once the bounce is in the sender's
     /// mailbox or queued. A bounce that cannot be stored is tried again
-    /// after the shortest backoff; a crash in between leaves it so on
-    /// disk, and the bounce is made at the next start.
+    /// after a backoff; a crash in between leaves it so on disk, and the
+    /// bounce is made at the next start.
     Bouncing,
 }
 

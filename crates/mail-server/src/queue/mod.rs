@@ -245,9 +245,13 @@ struct Entry {
     /// When the runner takes it once more, whatever its recipients' times
     /// (milliseconds since the epoch): at start for a bounce not sent or
     /// nothing left to do (what a crash between a permanent failure and its
-    /// bounce leaves), and a backoff after a bounce that could not be
-    /// stored or queued.
+    /// bounce leaves), at a flush, and a backoff after a bounce that could
+    /// not be stored or queued.
     recover_at: Option<u64>,
+    /// Bounces not made in a row: the backoff before the next doubles with
+    /// them, from [`QueueSettings::minimal_backoff`] to
+    /// [`QueueSettings::maximal_backoff`].
+    bounce_failures: u32,
 }
 
 /// A message queued by a transaction that has not answered yet: it is
@@ -324,6 +328,7 @@ impl Outbound {
                     busy: false,
                     held: false,
                     recover_at: recover.then_some(0),
+                    bounce_failures: 0,
                 },
             );
         }
@@ -373,6 +378,7 @@ impl Outbound {
                 busy: false,
                 held: true,
                 recover_at: None,
+                bounce_failures: 0,
             },
         );
         let dir = self.dir.clone();

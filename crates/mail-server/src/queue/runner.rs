@@ -116,6 +116,14 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                 for r in &mut entry.message.recipients {
                     r.next_attempt = 0;
                 }
+                if entry
+                    .message
+                    .recipients
+                    .iter()
+                    .any(|r| r.state == RecipientState::Bouncing)
+                {
+                    entry.recover_at = Some(0);
+                }
             }
         }
     }
@@ -159,7 +167,8 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                         r.next_attempt = now + backoff_ms(&self.outbound, r.attempts.max(1));
                     }
                 }
-                return self.finish(message, &[]).await;
+                // No original to return: a bounce due waits for a later round.
+                return self.finish(message, None).await;
             }
         };
         let now = now_ms();
@@ -245,7 +254,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                 }
             }
         }
-        self.finish(message, &body).await;
+        self.finish(message, Some(&body)).await;
     }
 
     /// Sends `indices` of `message` to the first host that takes a session.
@@ -298,7 +307,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
     /// crash before the bounce is stored does not lose it), then those
     /// marked failed; the message is removed when nothing is left to do
     /// for it, or recorded and put back otherwise.
-    async fn finish(&self, mut message: QueuedMessage, body: &[u8]) {
+    async fn finish(&self, mut message: QueuedMessage, body: Option<&[u8]>) {
         let failed: Vec<usize> = (0..message.recipients.len())
             .filter(|&i| message.recipients[i].state == RecipientState::Bouncing)
             .collect();
@@ -306,7 +315,11 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
             // Durable before the bounce is made (an expiry has not been
             // recorded yet).
             self.record(&message).await;
-            if self.bounce(&message, &failed, body).await {
+            let bounced = match body {
+                Some(body) => self.bounce(&message, &failed, body).await,
+                None => false,
+            };
+            if bounced {
                 for &i in &failed {
                     message.recipients[i].state = RecipientState::Failed;
                 }
@@ -314,9 +327,9 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
         }
         if !message.is_settled() {
             self.record(&message).await;
-            // A bounce not stored is tried again after the shortest backoff
-            // (the recipients still bouncing on disk are also picked up at
-            // the next start).
+            // A bounce not made is tried again after a backoff that doubles
+            // as the recipients' does (the recipients still bouncing on
+            // disk are also picked up at the next start).
             let bouncing = message
                 .recipients
                 .iter()
@@ -325,7 +338,11 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                 entry.message = message;
                 entry.busy = false;
                 if bouncing {
-                    entry.recover_at = Some(now_ms().saturating_add(backoff_ms(&self.outbound, 1)));
+                    entry.bounce_failures = entry.bounce_failures.saturating_add(1);
+                    let wait = backoff_ms(&self.outbound, entry.bounce_failures);
+                    entry.recover_at = Some(now_ms().saturating_add(wait));
+                } else {
+                    entry.bounce_failures = 0;
                 }
             }
             return;
@@ -354,8 +371,8 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
     /// Tells the sender that `failed` could not be delivered: into the
     /// sender's mailbox when it is a local user, else queued to the
     /// sender's address. Never for a bounce. `false` when the notice could
-    /// not be stored or queued (it is tried again after the shortest
-    /// backoff, and at the next start).
+    /// not be stored or queued (it is tried again after a backoff, at a
+    /// flush, and at the next start).
     async fn bounce(&self, message: &QueuedMessage, failed: &[usize], body: &[u8]) -> bool {
         if message.from == "<>" {
             info!(id = %message.id, "bounce of a bounce: dropped");

@@ -107,6 +107,7 @@ async fn a_5xx_for_one_of_two_bounces_that_one() {
 /// restart.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bounce_that_cannot_be_stored_is_tried_again() {
+    let captured = common::capture_logs();
     let tmp = tempfile::tempdir().unwrap();
     let peer = Peer::start(Script::RejectRcpt("gone")).await;
     let a = alice_server(tmp.path(), &[("c.test", peer.addr)]).await;
@@ -125,8 +126,24 @@ async fn a_bounce_that_cannot_be_stored_is_tried_again() {
         assert!(start.elapsed() < Duration::from_secs(15), "{:?}", state());
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    // Tries at 200 ms intervals fail as the first did.
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // Tries after 200 and 400 ms backoffs fail as the first did.
+    let id = list_queue(&a.queue).unwrap()[0].id.clone();
+    let failures = || {
+        captured
+            .text()
+            .lines()
+            .filter(|l| l.contains(&format!("id={id}")))
+            .filter(|l| l.contains("the bounce could not be stored"))
+            .count()
+    };
+    while failures() < 3 {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "{}",
+            captured.text()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(state(), Some(RecipientState::Bouncing));
     std::fs::remove_file(&maildir_tmp).unwrap();
     std::fs::create_dir(&maildir_tmp).unwrap();
@@ -137,6 +154,39 @@ async fn a_bounce_that_cannot_be_stored_is_tried_again() {
         status.contains("\r\nFinal-Recipient: rfc822; gone@c.test\r\nAction: failed\r\n"),
         "{status}"
     );
+    a.server.shutdown().await;
+}
+
+/// A `queue flush` tries a bounce not stored at once, as it does pending
+/// recipients, whatever the backoff (a minute here).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flush_tries_a_bounce_not_stored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::RejectRcpt("gone")).await;
+    let mut q = queue_settings(tmp.path(), &[("c.test", peer.addr)]);
+    q.minimal_backoff = Duration::from_secs(60);
+    q.maximal_backoff = Duration::from_secs(60);
+    let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], q).await;
+    let maildir_tmp = tmp.path().join("mail").join("alice").join("tmp");
+    std::fs::remove_dir(&maildir_tmp).unwrap();
+    std::fs::write(&maildir_tmp, b"").unwrap();
+    submit_queued(&a, tmp.path(), &["gone@c.test"]).await;
+    let state = || {
+        list_queue(&a.queue)
+            .unwrap()
+            .first()
+            .map(|m| m.recipients[0].state)
+    };
+    let start = Instant::now();
+    while state() != Some(RecipientState::Bouncing) {
+        assert!(start.elapsed() < Duration::from_secs(15), "{:?}", state());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    std::fs::remove_file(&maildir_tmp).unwrap();
+    std::fs::create_dir(&maildir_tmp).unwrap();
+    mail_server::queue::request_flush(&a.queue).unwrap();
+    wait_for_mail(&a.store, "alice", 1).await;
+    wait_for_empty_queue(&a.queue).await;
     a.server.shutdown().await;
 }
 
