@@ -108,9 +108,11 @@ impl LineReader {
     }
 
     /// The next whole line in `buf`, found as [`read_line`](Self::read_line)
-    /// finds it but left in `buf`, for a caller that reads it in place (and
-    /// so spares the shared buffer's count two atomic operations). Too long
-    /// a line is skipped all the same.
+    /// finds it but left at the front of `buf`, for a caller that reads it in
+    /// place (and so spares the shared buffer's count two atomic
+    /// operations). What `read_line` takes out besides the line it takes out
+    /// here too: the rest of a line found too long earlier, and a line too
+    /// long now.
     pub(crate) fn next_line(&mut self, buf: &mut BytesMut) -> Option<Result<Line, LineTooLong>> {
         if self.discarding {
             match memchr::memchr(b'\n', buf) {

@@ -1,6 +1,7 @@
 //! The commands a client issues. Each checks that the session can take it
-//! (assuming every login already issued succeeds), queues it, and returns the
-//! id its response will carry.
+//! (assuming every login already issued succeeds), writes it to the output
+//! or, when it must wait, queues it, and returns the id its response will
+//! carry.
 
 use std::borrow::Cow;
 

@@ -173,7 +173,8 @@ pub struct Client {
     state: State,
     input: BytesMut,
     lines: LineReader,
-    /// The line being read, copied out of `input`; kept for its capacity.
+    /// The line being read, copied out of `input`; kept for its capacity,
+    /// which the longest line limit bounds.
     line_buf: Vec<u8>,
     reading: Reading,
     out: BytesMut,

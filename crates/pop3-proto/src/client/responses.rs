@@ -52,8 +52,9 @@ impl Client {
                             false
                         }
                         Some(Ok(found)) => {
-                            // Copied out (a line is short) and read from the
-                            // copy, while the input stays the client's own.
+                            // Copied out (at most the line limit) and read
+                            // from the copy, while the input stays the
+                            // client's own.
                             let mut line = mem::take(&mut self.line_buf);
                             line.clear();
                             line.extend_from_slice(&self.input[..found.len]);
