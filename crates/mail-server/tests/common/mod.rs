@@ -627,19 +627,24 @@ impl std::io::Write for Captured {
     }
 }
 
-/// Sets this test binary's `tracing` subscriber, every level, plain text,
-/// into the returned buffer. Once per binary: the other tests of the binary
-/// log there too.
+/// This test binary's `tracing` subscriber, every level, plain text, into
+/// the returned buffer: set by the first call, shared by the later ones (the
+/// other tests of the binary log there too).
 pub(crate) fn capture_logs() -> Captured {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .try_init()
-        .unwrap();
-    captured
+    static CAPTURED: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    CAPTURED
+        .get_or_init(|| {
+            let captured = Captured::default();
+            let writer = captured.clone();
+            tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_ansi(false)
+                .with_writer(move || writer.clone())
+                .try_init()
+                .unwrap();
+            captured
+        })
+        .clone()
 }
 
 /// A TLS client on `stream` that trusts the test server's certificate
