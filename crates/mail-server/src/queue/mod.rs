@@ -8,7 +8,10 @@
 //! - The queue runner picks up what is due, finds where each recipient's
 //!   domain takes mail (a static route, a smarthost, or MX
 //!   records with the A/AAAA fallback and null MX of RFC 7505) and sends
-//!   each destination one transaction with all its recipients.
+//!   each destination one transaction with all its recipients. A host that
+//!   cannot be reached or refuses the session passes them to the next; one
+//!   that defers them (`4xx`) too, once per round (Postfix's
+//!   `smtp_mx_session_limit` of 2 sessions).
 //! - Each recipient's outcome is written to its envelope as soon as the
 //!   server's reply to the message arrives, before QUIT. A recipient that
 //!   was accepted is never sent again, across restarts and crashes too;

@@ -125,7 +125,8 @@ pub(crate) struct Hop {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Destination {
     /// These hosts, in order: the next is tried when one cannot be reached
-    /// or refuses the session; the last one's failure is the outcome.
+    /// or refuses the session, or (once) when a server defers recipients;
+    /// the last one's failure is the outcome.
     Hosts(Vec<Hop>),
     /// Nowhere: every recipient gets this outcome.
     Fail(Attempt),

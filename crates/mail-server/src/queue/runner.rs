@@ -20,6 +20,10 @@ use super::send::{self, Session};
 use super::{FLUSH_FILE, Outbound, now_ms};
 use crate::server::Shared;
 
+/// Sessions per destination and round: recipients one server defers go to
+/// the next host once, as Postfix's `smtp_mx_session_limit` (2) allows.
+const MX_SESSION_LIMIT: usize = 2;
+
 /// What a delivery task needs besides the shared server state.
 struct Runner<S, A> {
     shared: Arc<Shared<S, A>>,
@@ -189,46 +193,73 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                 route::destination(&self.outbound.settings, self.resolver.as_ref(), &domain)
                     .instrument(span.clone())
                     .await;
-            let (relay, outcomes, session) = match destination {
-                Destination::Fail(a) => ("none".to_owned(), vec![a; indices.len()], None),
-                Destination::Hosts(hops) => {
-                    self.attempt(&hops, &message, &indices, &body)
-                        .instrument(span.clone())
-                        .await
-                }
-            };
-            let now = now_ms();
-            let entered = span.enter();
-            for (&i, outcome) in indices.iter().zip(outcomes) {
-                let r = &mut message.recipients[i];
-                r.attempts += 1;
-                let status = if outcome.is_success() {
-                    r.state = RecipientState::Delivered;
-                    "sent"
-                } else if outcome.is_permanent() {
-                    // Failed once the sender's notice is stored (`finish`).
-                    r.state = RecipientState::Bouncing;
-                    "bounced"
-                } else {
-                    r.next_attempt = now + backoff_ms(&self.outbound, r.attempts);
-                    "deferred"
+            // Recipients a server deferred go to the next host in the same
+            // round, as Postfix does, up to `MX_SESSION_LIMIT` sessions.
+            let mut tried = indices;
+            let (mut from_hop, mut sessions) = (0, 0);
+            loop {
+                let (relay, outcomes, session, used) = match &destination {
+                    Destination::Fail(a) => {
+                        ("none".to_owned(), vec![a.clone(); tried.len()], None, 0)
+                    }
+                    Destination::Hosts(hops) => {
+                        self.attempt(&hops[from_hop..], &message, &tried, &body)
+                            .instrument(span.clone())
+                            .await
+                    }
                 };
-                info!(
-                    "to={}, relay={relay}, delay={:.2}, dsn={}, status={status} ({})",
-                    r.path,
-                    now.saturating_sub(message.arrival) as f64 / 1000.0,
-                    outcome.status,
-                    outcome.text,
-                );
-                r.last = Some(outcome);
-            }
-            debug!(elapsed = ?started.elapsed(), "attempt done");
-            drop(entered);
-            // The outcomes are durable before anything else happens: QUIT
-            // waits for this write.
-            self.record(&message).await;
-            if let Some(session) = session {
-                session.close().await;
+                let first = sessions == 0;
+                let next_hop = from_hop + used + 1;
+                let hops_left = match &destination {
+                    Destination::Hosts(hops) => next_hop < hops.len(),
+                    Destination::Fail(_) => false,
+                };
+                if session.is_some() {
+                    sessions += 1;
+                }
+                let again = session.is_some() && sessions < MX_SESSION_LIMIT && hops_left;
+                let now = now_ms();
+                let entered = span.enter();
+                let mut deferred = Vec::new();
+                for (&i, outcome) in tried.iter().zip(outcomes) {
+                    let r = &mut message.recipients[i];
+                    if first {
+                        r.attempts += 1;
+                    }
+                    let status = if outcome.is_success() {
+                        r.state = RecipientState::Delivered;
+                        "sent"
+                    } else if outcome.is_permanent() {
+                        // Failed once the sender's notice is stored (`finish`).
+                        r.state = RecipientState::Bouncing;
+                        "bounced"
+                    } else {
+                        r.next_attempt = now + backoff_ms(&self.outbound, r.attempts);
+                        deferred.push(i);
+                        "deferred"
+                    };
+                    info!(
+                        "to={}, relay={relay}, delay={:.2}, dsn={}, status={status} ({})",
+                        r.path,
+                        now.saturating_sub(message.arrival) as f64 / 1000.0,
+                        outcome.status,
+                        outcome.text,
+                    );
+                    r.last = Some(outcome);
+                }
+                debug!(elapsed = ?started.elapsed(), "attempt done");
+                drop(entered);
+                // The outcomes are durable before anything else happens: QUIT
+                // waits for this write.
+                self.record(&message).await;
+                if let Some(session) = session {
+                    session.close().await;
+                }
+                if !again || deferred.is_empty() {
+                    break;
+                }
+                tried = deferred;
+                from_hop = next_hop;
             }
             drop(permit);
             self.release_limit(&domain, limit);
@@ -257,14 +288,16 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
         self.finish(message, Some(&body)).await;
     }
 
-    /// Sends `indices` of `message` to the first host that takes a session.
+    /// Sends `indices` of `message` to the first host that takes a session;
+    /// also returns where that host is in `hops` (the last one's index when
+    /// none does).
     async fn attempt(
         &self,
         hops: &[Hop],
         message: &QueuedMessage,
         indices: &[usize],
         body: &Bytes,
-    ) -> (String, Vec<Attempt>, Option<Session>) {
+    ) -> (String, Vec<Attempt>, Option<Session>, usize) {
         let settings = &self.outbound.settings;
         let paths: Vec<String> = indices
             .iter()
@@ -272,7 +305,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
             .collect();
         let mut last = None;
         let mut relay = "none".to_owned();
-        for hop in hops {
+        for (at, hop) in hops.iter().enumerate() {
             match Session::open(
                 hop,
                 &settings.client,
@@ -284,7 +317,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
             {
                 Ok(mut session) => {
                     let outcomes = session.send(&message.from, &paths, body.clone()).await;
-                    return (session.relay.clone(), outcomes, Some(session));
+                    return (session.relay.clone(), outcomes, Some(session), at);
                 }
                 // A hop that refused to talk (5xx greeting or HELO), or
                 // could not be reached: the next one is tried, and the last
@@ -299,7 +332,12 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
         }
         let failure = last
             .unwrap_or_else(|| send::local_failure("4.4.1", "no host to connect to".into(), None));
-        (relay, vec![failure; indices.len()], None)
+        (
+            relay,
+            vec![failure; indices.len()],
+            None,
+            hops.len().saturating_sub(1),
+        )
     }
 
     /// After a round: the bounce for the recipients that failed for good

@@ -450,3 +450,43 @@ async fn a_5xx_greeting_from_an_earlier_mx_tries_the_next() {
     assert!(inbox_of(&a.store, "alice").await.messages.is_empty());
     a.server.shutdown().await;
 }
+
+/// The preferred MX defers the message (`451` after the data): its
+/// recipients go to the next MX in the same round, as Postfix's
+/// `smtp_mx_session_limit` allows, and it takes them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_4xx_from_an_earlier_mx_tries_the_next_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (deferring, accepting) = {
+        let mut tries = 0;
+        loop {
+            let deferring = Peer::start(Script::AlwaysTempFail).await;
+            let at = SocketAddr::new("127.0.0.2".parse().unwrap(), deferring.addr.port());
+            match Peer::start_at(at, Script::TempFailFirst(0)).await {
+                Ok(accepting) => break (deferring, accepting),
+                Err(e) => {
+                    tries += 1;
+                    assert!(tries < 10, "{e}");
+                }
+            }
+        }
+    };
+    let mut settings = queue_settings(tmp.path(), &[]);
+    settings.smtp_port = deferring.addr.port();
+    settings.resolver = Some(std::sync::Arc::new(TwoMx));
+    // A retry would come after a minute: only the same round delivers in
+    // time.
+    settings.minimal_backoff = Duration::from_secs(60);
+    settings.maximal_backoff = Duration::from_secs(60);
+    let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], settings).await;
+    submit_queued(&a, tmp.path(), &["carol@c.test", "dave@c.test"]).await;
+    wait_for_empty_queue(&a.queue).await;
+    let deferred = deferring.transactions();
+    assert_eq!(deferred.len(), 1, "{deferred:?}");
+    assert!(deferred[0].result.starts_with("451"), "{deferred:?}");
+    let seen = accepting.transactions();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].rcpts, ["<carol@c.test>", "<dave@c.test>"]);
+    assert!(inbox_of(&a.store, "alice").await.messages.is_empty());
+    a.server.shutdown().await;
+}
