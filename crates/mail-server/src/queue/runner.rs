@@ -197,6 +197,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
             // round, as Postfix does, up to `MX_SESSION_LIMIT` sessions.
             let mut tried = indices;
             let (mut from_hop, mut sessions) = (0, 0);
+            let mut last_relay = String::new();
             loop {
                 let (relay, outcomes, session, used) = match &destination {
                     Destination::Fail(a) => {
@@ -208,6 +209,24 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                             .await
                     }
                 };
+                let now = now_ms();
+                let delay = now.saturating_sub(message.arrival) as f64 / 1000.0;
+                let entered = span.enter();
+                if sessions > 0 && session.is_none() {
+                    // No further host took a session: the recipients stay
+                    // deferred with the reply of the server that deferred
+                    // them (a 5xx greeting here bounces nothing).
+                    info!(relay = %relay, "no other host took the session");
+                    for &i in &tried {
+                        let r = &message.recipients[i];
+                        let last = r.last.as_ref().map_or(("", ""), |a| (&a.status, &a.text));
+                        info!(
+                            "to={}, relay={last_relay}, delay={delay:.2}, dsn={}, status=deferred ({})",
+                            r.path, last.0, last.1,
+                        );
+                    }
+                    break;
+                }
                 let first = sessions == 0;
                 let next_hop = from_hop + used + 1;
                 let hops_left = match &destination {
@@ -218,8 +237,6 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                     sessions += 1;
                 }
                 let again = session.is_some() && sessions < MX_SESSION_LIMIT && hops_left;
-                let now = now_ms();
-                let entered = span.enter();
                 let mut deferred = Vec::new();
                 for (&i, outcome) in tried.iter().zip(outcomes) {
                     let r = &mut message.recipients[i];
@@ -238,13 +255,18 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                         deferred.push(i);
                         "deferred"
                     };
-                    info!(
-                        "to={}, relay={relay}, delay={:.2}, dsn={}, status={status} ({})",
-                        r.path,
-                        now.saturating_sub(message.arrival) as f64 / 1000.0,
-                        outcome.status,
-                        outcome.text,
-                    );
+                    if again && status == "deferred" {
+                        // Not the final word: Postfix logs the reply alone.
+                        info!(
+                            "to={}, host {relay} said: {} ({}); trying the next host",
+                            r.path, outcome.status, outcome.text,
+                        );
+                    } else {
+                        info!(
+                            "to={}, relay={relay}, delay={delay:.2}, dsn={}, status={status} ({})",
+                            r.path, outcome.status, outcome.text,
+                        );
+                    }
                     r.last = Some(outcome);
                 }
                 debug!(elapsed = ?started.elapsed(), "attempt done");
@@ -260,6 +282,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                 }
                 tried = deferred;
                 from_hop = next_hop;
+                last_relay = relay;
             }
             drop(permit);
             self.release_limit(&domain, limit);
