@@ -17,12 +17,12 @@
 //!   was accepted is never sent again, across restarts and crashes too;
 //!   the one window left is between the server's `250` and that write (RFC
 //!   5321 §6.1 accepts it: a crash there sends the message again once).
-//! - A `4xx`, a refused connection or a timeout is tried again after a
-//!   backoff that doubles from [`QueueSettings::minimal_backoff`] to
-//!   [`QueueSettings::maximal_backoff`], for
-//!   [`QueueSettings::lifetime`]; a `5xx` or the end of the lifetime sends
-//!   the sender a delivery status notification (RFC 3464), never
-//!   for a bounce (the null sender).
+//! - A `4xx`, a refused connection, a refused greeting (even `5xx`, as
+//!   Postfix's `smtp_skip_5xx_greeting` has it) or a timeout is tried again
+//!   after a backoff that doubles from [`QueueSettings::minimal_backoff`] to
+//!   [`QueueSettings::maximal_backoff`], for [`QueueSettings::lifetime`]; a
+//!   `5xx` or the end of the lifetime sends the sender a delivery status
+//!   notification (RFC 3464), never for a bounce (the null sender).
 //!
 //! A server that delivers its authenticated users' mail to other domains:
 //! through a static route for one domain, a smarthost for the rest.

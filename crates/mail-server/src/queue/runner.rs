@@ -215,7 +215,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                 if sessions > 0 && session.is_none() {
                     // No further host took a session: the recipients stay
                     // deferred with the reply of the server that deferred
-                    // them (a 5xx greeting here bounces nothing).
+                    // them (a HELO refused here bounces nothing).
                     info!(relay = %relay, "no other host took the session");
                     for &i in &tried {
                         let r = &message.recipients[i];
@@ -342,10 +342,10 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                     let outcomes = session.send(&message.from, &paths, body.clone()).await;
                     return (session.relay.clone(), outcomes, Some(session), at);
                 }
-                // A hop that refused to talk (5xx greeting or HELO), or
-                // could not be reached: the next one is tried, and the last
-                // one's failure is the outcome (a 5xx from the final server
-                // bounces, as Postfix does).
+                // A hop that refused to talk (a greeting, counted as a 4xx,
+                // or HELO refused), or could not be reached: the next one is
+                // tried, and the last one's failure is the outcome (a 5xx to
+                // HELO from the final server bounces, as Postfix does).
                 Err(failure) => {
                     info!(host = %hop.host, "{}", failure.text);
                     relay = format!("{}:{}", hop.host, hop.port);

@@ -162,11 +162,13 @@ impl Session {
     ) -> Result<(), Attempt> {
         let mut tried_tls = false;
         let mut tried_auth = false;
+        let mut greeted = false;
         loop {
             let Some(event) = self.next_event().await else {
                 return Err(self.lost("while receiving the initial server greeting"));
             };
             match event {
+                Event::GreetingReceived { .. } => greeted = true,
                 Event::Ready { capabilities, .. } => {
                     let offers_tls = capabilities
                         .capabilities()
@@ -214,9 +216,16 @@ impl Session {
                         return Ok(());
                     }
                 }
-                // A 5xx greeting or HELO refusal keeps its class: the caller
-                // tries the next hop, and bounces only when the last one
-                // refused to talk (Postfix).
+                // The caller tries the next hop either way. A 5xx greeting
+                // counts as a 4xx, as Postfix's default
+                // `smtp_skip_5xx_greeting = yes` has it: the mail waits. A
+                // HELO refused with a 5xx keeps its class: from the last hop
+                // it bounces.
+                Event::Closed {
+                    reason: CloseReason::Rejected(reply),
+                } if !greeted => {
+                    return Err(remote_outcome(&reply, &self.host).with_class(4));
+                }
                 Event::Closed {
                     reason: CloseReason::Rejected(reply),
                 } => return Err(remote_outcome(&reply, &self.host)),

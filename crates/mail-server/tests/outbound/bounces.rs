@@ -132,6 +132,24 @@ async fn wait_for_bouncing(queue: &Path) {
     }
 }
 
+/// Waits until the first recipient of the one message in `queue` has an
+/// outcome recorded, and returns it; the message must stay queued.
+async fn wait_for_outcome(queue: &Path) -> mail_server::queue::QueuedRecipient {
+    let start = Instant::now();
+    loop {
+        let queued = list_queue(queue).unwrap();
+        let Some(message) = queued.first() else {
+            panic!("the message left the queue (bounced?)");
+        };
+        let r = message.recipients[0].clone();
+        if r.last.is_some() {
+            return r;
+        }
+        assert!(start.elapsed() < Duration::from_secs(15), "{r:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// A bounce that cannot be stored (alice's Maildir broken: its `tmp` a
 /// file) leaves the recipient `bouncing` and is tried again after the
 /// shortest backoff: once the Maildir is mended it arrives, with no
@@ -285,12 +303,35 @@ async fn expiry_bounces_and_a_bounce_never_bounces() {
     a.server.shutdown().await;
 }
 
-/// The only (so the last) hop refuses the session with a 5xx greeting:
-/// Postfix bounces ("refused to talk to me"), it does not retry for days.
+/// The only host refuses the session with a `554` greeting: as Postfix's
+/// default `smtp_skip_5xx_greeting = yes` has it, that counts as a `4xx`,
+/// and the mail waits for a later try instead of bouncing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_5xx_greeting_from_the_last_hop_bounces() {
+async fn a_5xx_greeting_from_the_last_hop_defers() {
     let tmp = tempfile::tempdir().unwrap();
     let peer = Peer::start(Script::RefuseGreeting).await;
+    let a = alice_server(tmp.path(), &[("c.test", peer.addr)]).await;
+    submit_queued(&a, tmp.path(), &["carol@c.test"]).await;
+    let recipient = wait_for_outcome(&a.queue).await;
+    assert_eq!(recipient.state, RecipientState::Pending, "{recipient:?}");
+    let last = recipient.last.unwrap();
+    assert_eq!(last.status, "4.7.1");
+    assert_eq!(last.text, "554 5.7.1 peer.test No SMTP service here");
+    assert!(peer.transactions().is_empty());
+    // Tried again after the backoff, still no bounce.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(list_queue(&a.queue).unwrap().len(), 1);
+    assert!(inbox_of(&a.store, "alice").await.messages.is_empty());
+    a.server.shutdown().await;
+}
+
+/// The only (so the last) host greets, then refuses EHLO and HELO with a
+/// `550`: Postfix bounces ("refused to talk to me"), it does not retry for
+/// days.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_5xx_to_helo_from_the_last_hop_bounces() {
+    let tmp = tempfile::tempdir().unwrap();
+    let peer = Peer::start(Script::RefuseHelo).await;
     let a = alice_server(tmp.path(), &[("c.test", peer.addr)]).await;
     submit_queued(&a, tmp.path(), &["carol@c.test"]).await;
     wait_for_mail(&a.store, "alice", 1).await;
@@ -309,7 +350,7 @@ async fn a_5xx_greeting_from_the_last_hop_bounces() {
         "{status}"
     );
     assert!(
-        status.contains("Diagnostic-Code: smtp; 554 5.7.1 peer.test No SMTP service here\r\n"),
+        status.contains("Diagnostic-Code: smtp; 550 5.7.1 peer.test Not talking to you\r\n"),
         "{status}"
     );
     a.server.shutdown().await;
@@ -497,22 +538,10 @@ async fn a_5xx_greeting_after_a_4xx_bounces_nothing() {
     settings.maximal_backoff = Duration::from_secs(60);
     let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], settings).await;
     submit_queued(&a, tmp.path(), &["carol@c.test"]).await;
-    let start = Instant::now();
-    let recipient = loop {
-        let queued = list_queue(&a.queue).unwrap();
-        let Some(message) = queued.first() else {
-            panic!("the message left the queue (bounced?)");
-        };
-        let r = message.recipients[0].clone();
-        if r.attempts == 1 && deferring.transactions().len() == 1 {
-            // Both sessions and the record are done once the envelope
-            // says so a moment later.
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            break list_queue(&a.queue).unwrap()[0].recipients[0].clone();
-        }
-        assert!(start.elapsed() < Duration::from_secs(15), "{r:?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    wait_for_outcome(&a.queue).await;
+    // Both sessions and their records are done a moment later.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let recipient = list_queue(&a.queue).unwrap()[0].recipients[0].clone();
     assert_eq!(recipient.state, RecipientState::Pending, "{recipient:?}");
     let last = recipient.last.unwrap();
     assert!(last.status.starts_with("4."), "{last:?}");

@@ -29,6 +29,8 @@ pub(crate) enum Script {
     GreylistMail(usize),
     /// The session is refused at the greeting: `554 5.7.1`.
     RefuseGreeting,
+    /// The greeting is `220`, EHLO and HELO get `550 5.7.1`.
+    RefuseHelo,
 }
 
 /// One transaction as the peer saw it.
@@ -129,7 +131,11 @@ async fn session(
             return;
         }
         let upper = line.to_ascii_uppercase();
-        if upper.starts_with("EHLO") {
+        if matches!(script, Script::RefuseHelo)
+            && (upper.starts_with("EHLO") || upper.starts_with("HELO"))
+        {
+            send(&mut write, "550 5.7.1 peer.test Not talking to you\r\n").await;
+        } else if upper.starts_with("EHLO") {
             send(
                 &mut write,
                 "250-peer.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250 8BITMIME\r\n",
