@@ -206,6 +206,9 @@ async fn mx_hosts(resolver: &dyn MxResolver, domain: &str, port: u16) -> Destina
     // At most MX_ADDRESS_LIMIT addresses in all, in preference order, so a
     // hostile zone with many dead hosts cannot hold a delivery for long.
     let mut room = MX_ADDRESS_LIMIT;
+    // An address that an earlier host already has is left out: two MX names
+    // for one server are one server, tried once.
+    let mut seen: Vec<IpAddr> = Vec::new();
     for (_, host) in records {
         if room == 0 {
             break;
@@ -213,8 +216,13 @@ async fn mx_hosts(resolver: &dyn MxResolver, domain: &str, port: u16) -> Destina
         let host = host.trim_end_matches('.').to_owned();
         match resolver.addresses(&host).await {
             Ok(mut addrs) if !addrs.is_empty() => {
+                addrs.retain(|a| !seen.contains(a));
                 addrs.truncate(room);
+                if addrs.is_empty() {
+                    continue;
+                }
                 room -= addrs.len();
+                seen.extend_from_slice(&addrs);
                 hops.push(Hop {
                     host,
                     port,
@@ -372,6 +380,40 @@ mod tests {
         };
         assert_eq!(h[0].host, "bare.test");
         assert_eq!(h[0].addrs, Some(vec![ip("192.0.2.9")]));
+    }
+
+    #[test]
+    fn an_address_two_mx_names_share_is_one_host() {
+        let mut dns = dns();
+        dns.mx.insert(
+            "twice.test".into(),
+            Ok(vec![
+                (10, "a.twice.test.".into()),
+                (20, "b.twice.test.".into()),
+                (30, "c.twice.test.".into()),
+            ]),
+        );
+        dns.a.insert("a.twice.test".into(), vec![ip("192.0.2.7")]);
+        dns.a.insert(
+            "b.twice.test".into(),
+            vec![ip("192.0.2.7"), ip("192.0.2.8")],
+        );
+        dns.a.insert("c.twice.test".into(), vec![ip("192.0.2.8")]);
+        let s = QueueSettings::new("q");
+        let Destination::Hosts(h) = block_on(destination(&s, &dns, "twice.test")) else {
+            panic!()
+        };
+        let addrs: Vec<_> = h
+            .iter()
+            .map(|h| (h.host.as_str(), h.addrs.clone()))
+            .collect();
+        assert_eq!(
+            addrs,
+            [
+                ("a.twice.test", Some(vec![ip("192.0.2.7")])),
+                ("b.twice.test", Some(vec![ip("192.0.2.8")])),
+            ]
+        );
     }
 
     #[test]
