@@ -172,22 +172,26 @@ mod avx512 {
             (zeros != 0).then(|| zeros.trailing_zeros() as usize)
         };
 
-        // Four blocks folded by their minimum: one test for 256 octets.
+        // The four blocks of a step folded by their minimum, candidates or
+        // exact pairs: one test for 256 octets.
+        let fold = move |step: &[u8; 4 * LANES + 1], exact: bool| -> __m512i {
+            let block = |k: usize| {
+                let block = &step[k * LANES..];
+                if exact {
+                    pairs(block)
+                } else {
+                    candidates(block)
+                }
+            };
+            _mm512_min_epu8(
+                _mm512_min_epu8(block(0), block(1)),
+                _mm512_min_epu8(block(2), block(3)),
+            )
+        };
         let step = move |step: &[u8; 4 * LANES + 1]| -> Option<usize> {
-            let least = _mm512_min_epu8(
-                _mm512_min_epu8(candidates(step), candidates(&step[LANES..])),
-                _mm512_min_epu8(
-                    candidates(&step[2 * LANES..]),
-                    candidates(&step[3 * LANES..]),
-                ),
-            );
-            first(least)?;
+            first(fold(step, false))?;
             // A candidate: is there a pair? Then which block holds the first.
-            let least = _mm512_min_epu8(
-                _mm512_min_epu8(pairs(step), pairs(&step[LANES..])),
-                _mm512_min_epu8(pairs(&step[2 * LANES..]), pairs(&step[3 * LANES..])),
-            );
-            first(least)?;
+            first(fold(step, true))?;
             for k in 0..4 {
                 if let Some(i) = first(pairs(&step[k * LANES..])) {
                     return Some(k * LANES + i);
