@@ -208,6 +208,14 @@ impl QueuedMessage {
             .any(|r| r.state == RecipientState::Pending)
     }
 
+    /// Whether a recipient failed for good and the sender's notice of it
+    /// is not stored yet.
+    pub fn is_bouncing(&self) -> bool {
+        self.recipients
+            .iter()
+            .any(|r| r.state == RecipientState::Bouncing)
+    }
+
     /// Whether nothing is left to do for the message: no recipient to
     /// deliver, no bounce to send. Such a message is removed.
     pub fn is_settled(&self) -> bool {

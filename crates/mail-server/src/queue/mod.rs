@@ -319,11 +319,7 @@ impl Outbound {
         let mut entries = HashMap::new();
         for message in dir.scan()? {
             tracing::info!(id = %message.id, from = %message.from, "queue: message found at start");
-            let recover = message
-                .recipients
-                .iter()
-                .any(|r| r.state == RecipientState::Bouncing)
-                || message.is_settled();
+            let recover = message.is_bouncing() || message.is_settled();
             entries.insert(
                 message.id.clone(),
                 Entry {

@@ -120,12 +120,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
                 for r in &mut entry.message.recipients {
                     r.next_attempt = 0;
                 }
-                if entry
-                    .message
-                    .recipients
-                    .iter()
-                    .any(|r| r.state == RecipientState::Bouncing)
-                {
+                if entry.message.is_bouncing() {
                     entry.recover_at = Some(0);
                 }
             }
@@ -199,84 +194,48 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
             let (mut from_hop, mut sessions) = (0, 0);
             let mut last_relay = String::new();
             loop {
-                let (relay, outcomes, session, used) = match &destination {
-                    Destination::Fail(a) => {
-                        ("none".to_owned(), vec![a.clone(); tried.len()], None, 0)
-                    }
+                let (relay, outcomes, session) = match &destination {
+                    Destination::Fail(a) => ("none".to_owned(), vec![a.clone(); tried.len()], None),
                     Destination::Hosts(hops) => {
                         self.attempt(&hops[from_hop..], &message, &tried, &body)
                             .instrument(span.clone())
                             .await
                     }
                 };
-                let now = now_ms();
-                let delay = now.saturating_sub(message.arrival) as f64 / 1000.0;
                 let entered = span.enter();
-                if sessions > 0 && session.is_none() {
-                    // No further host took a session: the recipients stay
-                    // deferred with the reply of the server that deferred
-                    // them (a HELO refused here bounces nothing).
-                    info!(relay = %relay, "no other host took the session");
-                    for &i in &tried {
-                        let r = &message.recipients[i];
-                        let last = r.last.as_ref().map_or(("", ""), |a| (&a.status, &a.text));
-                        info!(
-                            "to={}, relay={last_relay}, delay={delay:.2}, dsn={}, status=deferred ({})",
-                            r.path, last.0, last.1,
-                        );
+                let Some((session, used)) = session else {
+                    if sessions > 0 {
+                        // No further host took a session: the recipients
+                        // stay deferred with the reply of the server that
+                        // deferred them (a HELO refused here bounces nothing).
+                        info!(relay = %relay, "no other host took the session");
+                        log_deferred(&message, &tried, &last_relay);
+                        break;
                     }
+                    self.record_outcomes(&mut message, &tried, outcomes, &relay, true, false);
+                    debug!(elapsed = ?started.elapsed(), "attempt done");
+                    drop(entered);
+                    self.record(&message).await;
                     break;
-                }
-                let first = sessions == 0;
-                let next_hop = from_hop + used + 1;
-                let hops_left = match &destination {
-                    Destination::Hosts(hops) => next_hop < hops.len(),
-                    Destination::Fail(_) => false,
                 };
-                if session.is_some() {
-                    sessions += 1;
-                }
-                let again = session.is_some() && sessions < MX_SESSION_LIMIT && hops_left;
-                let mut deferred = Vec::new();
-                for (&i, outcome) in tried.iter().zip(outcomes) {
-                    let r = &mut message.recipients[i];
-                    if first {
-                        r.attempts += 1;
-                    }
-                    let status = if outcome.is_success() {
-                        r.state = RecipientState::Delivered;
-                        "sent"
-                    } else if outcome.is_permanent() {
-                        // Failed once the sender's notice is stored (`finish`).
-                        r.state = RecipientState::Bouncing;
-                        "bounced"
-                    } else {
-                        r.next_attempt = now + backoff_ms(&self.outbound, r.attempts);
-                        deferred.push(i);
-                        "deferred"
-                    };
-                    if again && status == "deferred" {
-                        // Not the final word: Postfix logs the reply alone.
-                        info!(
-                            "to={}, host {relay} said: {} ({}); trying the next host",
-                            r.path, outcome.status, outcome.text,
-                        );
-                    } else {
-                        info!(
-                            "to={}, relay={relay}, delay={delay:.2}, dsn={}, status={status} ({})",
-                            r.path, outcome.status, outcome.text,
-                        );
-                    }
-                    r.last = Some(outcome);
-                }
+                sessions += 1;
+                let next_hop = from_hop + used + 1;
+                let again = sessions < MX_SESSION_LIMIT
+                    && matches!(&destination, Destination::Hosts(hops) if next_hop < hops.len());
+                let deferred = self.record_outcomes(
+                    &mut message,
+                    &tried,
+                    outcomes,
+                    &relay,
+                    sessions == 1,
+                    again,
+                );
                 debug!(elapsed = ?started.elapsed(), "attempt done");
                 drop(entered);
                 // The outcomes are durable before anything else happens: QUIT
                 // waits for this write.
                 self.record(&message).await;
-                if let Some(session) = session {
-                    session.close().await;
-                }
+                session.close().await;
                 if !again || deferred.is_empty() {
                     break;
                 }
@@ -311,16 +270,67 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
         self.finish(message, Some(&body)).await;
     }
 
+    /// Applies one session's (or the destination's) `outcomes` to the
+    /// recipients `tried` of `message`, logging each, and returns those
+    /// deferred. `first`: the round's first, which counts toward the
+    /// backoff; `again`: a deferral goes to the next host, so it is logged as
+    /// that server's reply rather than as a final status.
+    fn record_outcomes(
+        &self,
+        message: &mut QueuedMessage,
+        tried: &[usize],
+        outcomes: Vec<Attempt>,
+        relay: &str,
+        first: bool,
+        again: bool,
+    ) -> Vec<usize> {
+        let now = now_ms();
+        let delay = now.saturating_sub(message.arrival) as f64 / 1000.0;
+        let mut deferred = Vec::new();
+        for (&i, outcome) in tried.iter().zip(outcomes) {
+            let r = &mut message.recipients[i];
+            if first {
+                r.attempts += 1;
+            }
+            let status = if outcome.is_success() {
+                r.state = RecipientState::Delivered;
+                "sent"
+            } else if outcome.is_permanent() {
+                // Failed once the sender's notice is stored (`finish`).
+                r.state = RecipientState::Bouncing;
+                "bounced"
+            } else {
+                r.next_attempt = now + backoff_ms(&self.outbound, r.attempts);
+                deferred.push(i);
+                if again {
+                    // Not the final word: Postfix logs the reply alone.
+                    info!(
+                        "to={}, host {relay} said: {} ({}); trying the next host",
+                        r.path, outcome.status, outcome.text,
+                    );
+                    r.last = Some(outcome);
+                    continue;
+                }
+                "deferred"
+            };
+            info!(
+                "to={}, relay={relay}, delay={delay:.2}, dsn={}, status={status} ({})",
+                r.path, outcome.status, outcome.text,
+            );
+            r.last = Some(outcome);
+        }
+        deferred
+    }
+
     /// Sends `indices` of `message` to the first host that takes a session;
-    /// also returns where that host is in `hops` (the last one's index when
-    /// none does).
+    /// the session comes back with where that host is in `hops`.
     async fn attempt(
         &self,
         hops: &[Hop],
         message: &QueuedMessage,
         indices: &[usize],
         body: &Bytes,
-    ) -> (String, Vec<Attempt>, Option<Session>, usize) {
+    ) -> (String, Vec<Attempt>, Option<(Session, usize)>) {
         let settings = &self.outbound.settings;
         let paths: Vec<String> = indices
             .iter()
@@ -340,7 +350,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
             {
                 Ok(mut session) => {
                     let outcomes = session.send(&message.from, &paths, body.clone()).await;
-                    return (session.relay.clone(), outcomes, Some(session), at);
+                    return (session.relay.clone(), outcomes, Some((session, at)));
                 }
                 // A hop that refused to talk (a greeting, counted as a 4xx,
                 // or HELO refused), or could not be reached: the next one is
@@ -355,12 +365,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
         }
         let failure = last
             .unwrap_or_else(|| send::local_failure("4.4.1", "no host to connect to".into(), None));
-        (
-            relay,
-            vec![failure; indices.len()],
-            None,
-            hops.len().saturating_sub(1),
-        )
+        (relay, vec![failure; indices.len()], None)
     }
 
     /// After a round: the bounce for the recipients that failed for good
@@ -391,10 +396,7 @@ impl<S: MailStore + LocalDelivery, A: Authenticator> Runner<S, A> {
             // A bounce not made is tried again after a backoff that doubles
             // as the recipients' does (the recipients still bouncing on
             // disk are also picked up at the next start).
-            let bouncing = message
-                .recipients
-                .iter()
-                .any(|r| r.state == RecipientState::Bouncing);
+            let bouncing = message.is_bouncing();
             if let Some(entry) = self.outbound.lock().get_mut(&message.id) {
                 entry.message = message;
                 entry.busy = false;
@@ -538,6 +540,20 @@ fn domain_of(path: &str) -> String {
         .trim_end_matches('>')
         .rsplit_once('@')
         .map_or_else(String::new, |(_, d)| d.to_ascii_lowercase())
+}
+
+/// Logs `tried` of `message` as deferred with their last outcome, by
+/// `relay`: the final word of a round whose next host took no session.
+fn log_deferred(message: &QueuedMessage, tried: &[usize], relay: &str) {
+    let delay = now_ms().saturating_sub(message.arrival) as f64 / 1000.0;
+    for &i in tried {
+        let r = &message.recipients[i];
+        let (dsn, text) = r.last.as_ref().map_or(("", ""), |a| (&*a.status, &*a.text));
+        info!(
+            "to={}, relay={relay}, delay={delay:.2}, dsn={dsn}, status=deferred ({text})",
+            r.path,
+        );
+    }
 }
 
 fn backoff_ms(outbound: &Outbound, attempts: u32) -> u64 {

@@ -223,12 +223,14 @@ impl Session {
                 // it bounces.
                 Event::Closed {
                     reason: CloseReason::Rejected(reply),
-                } if !greeted => {
-                    return Err(remote_outcome(&reply, &self.host).with_class(4));
+                } => {
+                    let outcome = remote_outcome(&reply, &self.host);
+                    return Err(if greeted {
+                        outcome
+                    } else {
+                        outcome.with_class(4)
+                    });
                 }
-                Event::Closed {
-                    reason: CloseReason::Rejected(reply),
-                } => return Err(remote_outcome(&reply, &self.host)),
                 Event::Closed { reason } => {
                     return Err(remote_outcome(&reason.reply(), &self.host).with_class(4));
                 }
