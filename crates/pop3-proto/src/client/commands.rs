@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 
 use crate::{ApopDigest, ClientError, Mechanism, MessageNumber, Secret, encode};
 
@@ -243,18 +243,13 @@ impl Client {
         // A command that may go at once is written straight to the output;
         // one that must wait keeps its own line until it may.
         let now = self.state != State::Greeting && self.queued.is_empty() && self.may_send(&expect);
-        let line = if now {
-            let start = self.out.len();
-            let written = encode::command(cmd, &mut self.out);
-            if written.is_err() {
-                self.out.truncate(start);
-            }
-            written.map(|()| Bytes::new())
-        } else {
-            let mut line = BytesMut::new();
-            encode::command(cmd, &mut line).map(|()| line.freeze())
+        let mut line = BytesMut::new();
+        let to = if now { &mut self.out } else { &mut line };
+        let start = to.len();
+        if encode::command(cmd, to).is_err() {
+            to.truncate(start);
+            return Err(ClientError::InvalidArgument);
         }
-        .map_err(|_| ClientError::InvalidArgument)?;
         let id = CommandId(self.next_id);
         self.next_id += 1;
         if expect.is_login() {
@@ -267,7 +262,10 @@ impl Client {
         if now {
             self.in_flight.push_back(command);
         } else {
-            self.queued.push_back(Queued { command, line });
+            self.queued.push_back(Queued {
+                command,
+                line: line.freeze(),
+            });
         }
         self.active = true;
         Ok(id)
