@@ -196,8 +196,7 @@ async fn a_flush_tries_a_bounce_not_stored() {
     let tmp = tempfile::tempdir().unwrap();
     let peer = Peer::start(Script::RejectRcpt("gone")).await;
     let mut q = queue_settings(tmp.path(), &[("c.test", peer.addr)]);
-    q.minimal_backoff = Duration::from_secs(60);
-    q.maximal_backoff = Duration::from_secs(60);
+    retries_a_minute_away(&mut q);
     let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], q).await;
     let maildir_tmp = break_maildir(tmp.path());
     submit_queued(&a, tmp.path(), &["gone@c.test"]).await;
@@ -457,21 +456,32 @@ impl mail_server::queue::MxResolver for TwoMx {
     }
 }
 
-/// Peers for [`TwoMx`]'s hosts: `mx1` on 127.0.0.1 and `mx2` on 127.0.0.2,
-/// on one port (the queue's `smtp_port`).
-async fn two_mx(mx1: Script, mx2: Script) -> (Peer, Peer) {
+/// Peers for [`TwoMx`]'s hosts, `mx1` on 127.0.0.1 and `mx2` on 127.0.0.2,
+/// on one port, and queue settings in `dir` that send `c.test` to them.
+async fn two_mx(dir: &Path, mx1: Script, mx2: Script) -> (Peer, Peer, QueueSettings) {
     let mut tries = 0;
-    loop {
+    let (first, second) = loop {
         let first = Peer::start(mx1).await;
         let at = SocketAddr::new("127.0.0.2".parse().unwrap(), first.addr.port());
         match Peer::start_at(at, mx2).await {
-            Ok(second) => return (first, second),
+            Ok(second) => break (first, second),
             Err(e) => {
                 tries += 1;
                 assert!(tries < 10, "{e}");
             }
         }
-    }
+    };
+    let mut settings = queue_settings(dir, &[]);
+    settings.smtp_port = first.addr.port();
+    settings.resolver = Some(std::sync::Arc::new(TwoMx));
+    (first, second, settings)
+}
+
+/// Retries a minute away: what a test sees within seconds happened in the
+/// first round.
+fn retries_a_minute_away(settings: &mut QueueSettings) {
+    settings.minimal_backoff = Duration::from_secs(60);
+    settings.maximal_backoff = Duration::from_secs(60);
 }
 
 /// The preferred MX refuses the session with a 5xx greeting: not the last
@@ -480,12 +490,8 @@ async fn two_mx(mx1: Script, mx2: Script) -> (Peer, Peer) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_5xx_greeting_from_an_earlier_mx_tries_the_next() {
     let tmp = tempfile::tempdir().unwrap();
-    // Both MX hosts on one port (the queue's `smtp_port`), on two loopback
-    // addresses.
-    let (refusing, accepting) = two_mx(Script::RefuseGreeting, Script::TempFailFirst(0)).await;
-    let mut settings = queue_settings(tmp.path(), &[]);
-    settings.smtp_port = refusing.addr.port();
-    settings.resolver = Some(std::sync::Arc::new(TwoMx));
+    let (refusing, accepting, settings) =
+        two_mx(tmp.path(), Script::RefuseGreeting, Script::TempFailFirst(0)).await;
     let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], settings).await;
     submit_queued(&a, tmp.path(), &["carol@c.test"]).await;
     wait_for_empty_queue(&a.queue).await;
@@ -503,14 +509,10 @@ async fn a_5xx_greeting_from_an_earlier_mx_tries_the_next() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_4xx_from_an_earlier_mx_tries_the_next_at_once() {
     let tmp = tempfile::tempdir().unwrap();
-    let (deferring, accepting) = two_mx(Script::AlwaysTempFail, Script::TempFailFirst(0)).await;
-    let mut settings = queue_settings(tmp.path(), &[]);
-    settings.smtp_port = deferring.addr.port();
-    settings.resolver = Some(std::sync::Arc::new(TwoMx));
-    // A retry would come after a minute: only the same round delivers in
-    // time.
-    settings.minimal_backoff = Duration::from_secs(60);
-    settings.maximal_backoff = Duration::from_secs(60);
+    let (deferring, accepting, mut settings) =
+        two_mx(tmp.path(), Script::AlwaysTempFail, Script::TempFailFirst(0)).await;
+    // Only the same round delivers in time.
+    retries_a_minute_away(&mut settings);
     let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], settings).await;
     submit_queued(&a, tmp.path(), &["carol@c.test", "dave@c.test"]).await;
     wait_for_empty_queue(&a.queue).await;
@@ -524,18 +526,15 @@ async fn a_4xx_from_an_earlier_mx_tries_the_next_at_once() {
     a.server.shutdown().await;
 }
 
-/// The preferred MX defers the message and the next refuses the session
-/// with a 5xx greeting: the recipient stays deferred with the first
-/// server's `451` (Postfix bounces nothing for a server it only skipped).
+/// The preferred MX defers the message and the next refuses EHLO and HELO
+/// with a `550`: the recipient stays deferred with the first server's `451`
+/// (the host tried after a deferral bounces nothing).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_5xx_greeting_after_a_4xx_bounces_nothing() {
+async fn a_refused_helo_after_a_4xx_bounces_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let (deferring, refusing) = two_mx(Script::AlwaysTempFail, Script::RefuseGreeting).await;
-    let mut settings = queue_settings(tmp.path(), &[]);
-    settings.smtp_port = deferring.addr.port();
-    settings.resolver = Some(std::sync::Arc::new(TwoMx));
-    settings.minimal_backoff = Duration::from_secs(60);
-    settings.maximal_backoff = Duration::from_secs(60);
+    let (deferring, refusing, mut settings) =
+        two_mx(tmp.path(), Script::AlwaysTempFail, Script::RefuseHelo).await;
+    retries_a_minute_away(&mut settings);
     let a = instance(tmp.path(), "a.test", &[("alice", "wonderland")], settings).await;
     submit_queued(&a, tmp.path(), &["carol@c.test"]).await;
     wait_for_outcome(&a.queue).await;
@@ -546,6 +545,7 @@ async fn a_5xx_greeting_after_a_4xx_bounces_nothing() {
     let last = recipient.last.unwrap();
     assert!(last.status.starts_with("4."), "{last:?}");
     assert!(last.text.starts_with("451"), "{last:?}");
+    assert_eq!(deferring.transactions().len(), 1);
     assert!(refusing.transactions().is_empty());
     assert!(inbox_of(&a.store, "alice").await.messages.is_empty());
     a.server.shutdown().await;
